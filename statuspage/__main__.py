@@ -1,0 +1,5 @@
+"""Allow `python -m statuspage`."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,121 @@
+"""The `statuspage` command: thin wrappers that parse options, call the library and report."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .build import DEFAULT_OUT, build_site
+from .errors import OutputError, ValidationFailed
+from .loader import load_site
+from .yamlio import parse_time
+
+ROOT_OPTION = click.option(
+    "--root",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The site's folder, holding statuspage.yaml and incidents/.",
+)
+
+
+class Timestamp(click.ParamType):  # type: ignore[type-arg]
+    """An ISO 8601 time with a UTC offset, such as 2026-11-20T14:10:00Z."""
+
+    name = "TIMESTAMP"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> datetime:
+        if isinstance(value, datetime):
+            return value
+        parsed = parse_time(str(value), "--now")
+        if isinstance(parsed, str):
+            self.fail(parsed, param, ctx)
+        return parsed
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="statuspage")
+def main() -> None:
+    """Build a static status page from incident files kept in git."""
+
+
+@main.command()
+@ROOT_OPTION
+def check(root: Path) -> None:
+    """Validate statuspage.yaml and every incident; list every problem found."""
+    try:
+        site = load_site(root)
+    except ValidationFailed as failure:
+        for problem in failure.problems:
+            click.echo(str(problem))
+        click.echo(f"Found {failure.summary}.")
+        sys.exit(1)
+    incidents = [i for i in site.incidents if not i.is_maintenance]
+    maintenance = len(site.incidents) - len(incidents)
+    open_count = sum(1 for i in incidents if i.is_open)
+    click.echo(
+        f"No problems: {_count(len(incidents), 'incident')} ({open_count} open), "
+        f"{_count(maintenance, 'maintenance', 'maintenance')}, "
+        f"{_count(len(site.components), 'component')}."
+    )
+
+
+@main.command()
+@ROOT_OPTION
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help=f"Where to write the site.  [default: ROOT/{DEFAULT_OUT}]",
+)
+@click.option(
+    "--now",
+    type=Timestamp(),
+    default=None,
+    help="Build as if it were this time (ISO 8601 with offset), for reproducible output.",
+)
+def build(root: Path, out: Path | None, now: datetime | None) -> None:
+    """Validate the site, then write it to the output folder in one atomic swap."""
+    target = out if out is not None else root / DEFAULT_OUT
+    try:
+        result = build_site(root, target, now or datetime.now(UTC))
+    except ValidationFailed as failure:
+        for problem in failure.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"Found {failure.summary}; nothing was written.", err=True)
+        sys.exit(1)
+    except OutputError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(1)
+    click.echo(
+        f"Wrote {_count(result.files, 'file')} ({_size(result.size)}) to "
+        f"{_display(result.out)} in {result.seconds:.2f} s."
+    )
+
+
+def _count(number: int, singular: str, plural: str | None = None) -> str:
+    return f"{number} {singular if number == 1 else (plural or singular + 's')}"
+
+
+def _size(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def _display(path: Path) -> str:
+    """`path` relative to the working directory when it is below it."""
+    try:
+        relative = path.relative_to(Path.cwd())
+    except ValueError:
+        return str(path)
+    return f"{relative}{os.sep}" if str(relative) != "." else "."

@@ -1,0 +1,155 @@
+"""Read statuspage.yaml: the site's title, address, time zone and components."""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from urllib.parse import urlsplit
+
+from .models import Component, Config
+from .yamlio import Mapping, SourceFile, parse, suggest
+
+CONFIG_FILE = "statuspage.yaml"
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
+_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+
+CONFIG_KEYS = ("title", "url", "description", "timezone", "language", "components")
+COMPONENT_KEYS = ("id", "name", "description", "group")
+
+
+def id_problem(value: str, what: str) -> str | None:
+    """Why `value` is not a valid id, or None when it is one."""
+    if ID_PATTERN.fullmatch(value):
+        return None
+    hint = re.sub(r"[^a-z0-9-]+", "-", value.lower()).strip("-")
+    better = f"; for example '{hint}'" if hint and ID_PATTERN.fullmatch(hint) else ""
+    return (
+        f"{what} '{value}' must be lowercase letters, digits and hyphens, "
+        f"starting with a letter or digit{better}"
+    )
+
+
+def read_config(text: str, file: SourceFile) -> Config | None:
+    """Build the Config from the text of statuspage.yaml; report problems to `file`."""
+    root = parse(text, file)
+    if root is None and not file.problems:
+        file.report(None, "file is empty; it needs title, url, timezone and components")
+        return None
+    if root is None:
+        return None
+    top = Mapping.read(file, root, "statuspage.yaml", CONFIG_KEYS, ("title", "url", "components"))
+    if top is None:
+        return None
+    title = top.text("title")
+    url = _read_url(top)
+    timezone = _read_timezone(top)
+    language = _read_language(top)
+    description = top.text("description")
+    components = _read_components(top)
+    if title is None or url is None or components is None:
+        return None
+    if timezone is None or language is None:
+        return None
+    return Config(
+        title=title.strip(),
+        url=url,
+        timezone=timezone,
+        language=language,
+        description=description.strip() if description else None,
+        components=components,
+    )
+
+
+def _read_url(top: Mapping) -> str | None:
+    url = top.text("url")
+    if url is None:
+        return None
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        node = top.get("url")
+        top.file.report(
+            node,
+            f"'url' must be an absolute address such as https://status.example.com, not '{url}'",
+        )
+        return None
+    return url.strip().rstrip("/")
+
+
+def _read_timezone(top: Mapping) -> str | None:
+    if "timezone" not in top:
+        return "UTC"
+    name = top.text("timezone")
+    if name is None:
+        return None
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        guess = suggest(name, sorted(zoneinfo.available_timezones()))
+        hint = f"did you mean '{guess}'?" if guess else "use an IANA name such as Europe/Berlin"
+        top.file.report(top.get("timezone"), f"unknown time zone '{name}'; {hint}")
+        return None
+    return name
+
+
+def _read_language(top: Mapping) -> str | None:
+    if "language" not in top:
+        return "en"
+    language = top.text("language")
+    if language is None:
+        return None
+    if not _LANGUAGE.fullmatch(language):
+        top.file.report(
+            top.get("language"),
+            f"'language' must be a language tag such as en or pt-BR, not '{language}'",
+        )
+        return None
+    return language
+
+
+def _read_components(top: Mapping) -> tuple[Component, ...] | None:
+    seq = top.sequence("components", "[{id: api, name: Public API}]")
+    if seq is None:
+        return None
+    file = top.file
+    if not seq.value:
+        file.report(seq, "'components' is empty; list at least one component")
+        return None
+    components: list[Component] = []
+    first_line: dict[str, int] = {}
+    ok = True
+    for position, node in enumerate(seq.value, start=1):
+        entry = Mapping.read(file, node, "each component", COMPONENT_KEYS, ("id", "name"))
+        if entry is None:
+            ok = False
+            continue
+        cid = entry.text("id")
+        name = entry.text("name")
+        description = entry.text("description")
+        group = entry.text("group")
+        if cid is not None:
+            problem = id_problem(cid, "component id")
+            id_node = entry.get("id")
+            if problem:
+                file.report(id_node, problem)
+                cid = None
+            elif cid in first_line:
+                file.report(
+                    id_node, f"duplicate component id '{cid}' (first at line {first_line[cid]})"
+                )
+                cid = None
+            else:
+                assert id_node is not None  # text() returned a value, so the node is there
+                first_line[cid] = id_node.start_mark.line + 1
+        if cid is None or name is None:
+            ok = False
+            continue
+        components.append(
+            Component(
+                id=cid,
+                name=name.strip(),
+                description=description.strip() if description else None,
+                group=group.strip() if group else None,
+                position=position,
+            )
+        )
+    return tuple(components) if ok else None

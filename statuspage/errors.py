@@ -1,0 +1,50 @@
+"""The exceptions statuspage raises; every one a user can cause carries a message to act on."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+class StatuspageError(Exception):
+    """Base of every error statuspage raises on purpose."""
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class SourceError:
+    """One problem in an input file at a 1-based line and column (0: the whole file)."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+
+    def __str__(self) -> str:
+        if self.line:
+            return f"{self.path}:{self.line}:{self.column}: {self.message}"
+        return f"{self.path}: {self.message}"
+
+
+class ValidationFailed(StatuspageError):
+    """The site's files hold one or more problems; all of them are listed, sorted."""
+
+    def __init__(self, problems: Iterable[SourceError]) -> None:
+        self.problems: tuple[SourceError, ...] = tuple(sorted(set(problems)))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @property
+    def summary(self) -> str:
+        """A one-line count such as '3 problems in 2 files'."""
+        files = len({p.path for p in self.problems})
+        count = len(self.problems)
+        return (
+            f"{count} problem{'s' if count != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+        )
+
+
+class OutputError(StatuspageError):
+    """The output directory cannot be written or replaced safely."""
+
+
+class UsageError(StatuspageError):
+    """A command-line value is wrong (a bad --now, say)."""

@@ -1,0 +1,334 @@
+"""Read one incident or maintenance file into an `Incident`, reporting every problem in it."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+
+from yaml.nodes import Node, ScalarNode
+
+from .models import (
+    IMPACT_STATE,
+    INCIDENT_STATUSES,
+    MAINTENANCE_STATUSES,
+    ActionItem,
+    ActionState,
+    ComponentState,
+    Impact,
+    Incident,
+    Kind,
+    Status,
+    Update,
+)
+from .yamlio import Mapping, SourceFile, describe, is_null, parse, unknown_message
+
+INCIDENT_KEYS = (
+    "title",
+    "kind",
+    "impact",
+    "components",
+    "scheduled_for",
+    "scheduled_until",
+    "updates",
+    "postmortem_at",
+    "admission",
+    "cause",
+    "fix",
+    "prevention",
+)
+UPDATE_KEYS = ("at", "status", "message", "components")
+ACTION_KEYS = ("action", "owner", "status", "due")
+SECTIONS = ("admission", "cause", "fix", "prevention")
+
+
+def read_incident(
+    text: str, file: SourceFile, incident_id: str, known: Collection[str] | None
+) -> Incident | None:
+    """Build the Incident in `text`; `known` holds the valid component ids (None: unknown)."""
+    root = parse(text, file)
+    if root is None:
+        if not file.problems:
+            file.report(None, "file is empty; an incident needs title, impact and updates")
+        return None
+    top = Mapping.read(file, root, "an incident file", INCIDENT_KEYS, ("title", "updates"))
+    if top is None:
+        return None
+    return _IncidentReader(top, known).read(incident_id)
+
+
+class _IncidentReader:
+    """Reads the parts of one incident in order, since later checks need earlier values."""
+
+    def __init__(self, top: Mapping, known: Collection[str] | None) -> None:
+        self.top = top
+        self.file = top.file
+        self.known = known
+
+    def read(self, incident_id: str) -> Incident | None:
+        top, file = self.top, self.file
+        title = top.text("title")
+        kind = top.choice("kind", Kind, list(Kind), "kind") if "kind" in top else Kind.INCIDENT
+        if kind is None:
+            return None
+        impact = self._read_impact(kind)
+        listed = self._read_component_list()
+        scheduled_for, scheduled_until = self._read_schedule(kind)
+        updates = self._read_updates(kind, impact or Impact.NONE, listed or [])
+        postmortem_at = top.time("postmortem_at")
+        admission, cause, fix = top.text("admission"), top.text("cause"), top.text("fix")
+        prevention_text, action_items = self._read_prevention()
+        if updates and postmortem_at is not None:
+            self._check_postmortem(postmortem_at, updates)
+        if file.problems or title is None or impact is None or listed is None or not updates:
+            return None
+        named = [cid for update in updates for cid in update.changes]
+        components = tuple(dict.fromkeys([*listed, *named]))
+        return Incident(
+            id=incident_id,
+            path=file.path,
+            kind=kind,
+            title=title.strip(),
+            impact=impact,
+            components=components,
+            updates=tuple(updates),
+            postmortem_at=postmortem_at,
+            admission=admission,
+            cause=cause,
+            fix=fix,
+            prevention_text=prevention_text,
+            action_items=action_items,
+            scheduled_for=scheduled_for,
+            scheduled_until=scheduled_until,
+        )
+
+    def _read_impact(self, kind: Kind) -> Impact | None:
+        if "impact" not in self.top:
+            if kind is Kind.MAINTENANCE:
+                return Impact.NONE
+            if "impact" not in self.top.values:  # a present but empty one is reported already
+                self.file.report(self.top.node, "missing required key 'impact'")
+            return None
+        return self.top.choice("impact", Impact, list(Impact), "impact")
+
+    def _check_component(self, node: ScalarNode) -> str | None:
+        cid: str = node.value
+        if self.known is not None and cid not in self.known:
+            self.file.report(node, unknown_message("component", cid, sorted(self.known)))
+            return None
+        return cid
+
+    def _read_component_list(self) -> list[str] | None:
+        seq = self.top.sequence("components", "[api, dashboard]")
+        if seq is None:
+            return None if self.top.get("components") is not None else []
+        listed: list[str] = []
+        ok = True
+        for node in seq.value:
+            if not isinstance(node, ScalarNode) or is_null(node):
+                self.file.report(node, f"each component must be an id, not {describe(node)}")
+                ok = False
+                continue
+            cid = self._check_component(node)
+            if cid is None:
+                ok = False
+            elif cid in listed:
+                self.file.report(node, f"component '{cid}' is listed twice")
+            else:
+                listed.append(cid)
+        return listed if ok else None
+
+    def _read_schedule(self, kind: Kind) -> tuple[datetime | None, datetime | None]:
+        top, file = self.top, self.file
+        if kind is Kind.INCIDENT:
+            for key in ("scheduled_for", "scheduled_until"):
+                if key in top.values:
+                    file.report(top.keys[key], f"'{key}' only applies to kind: maintenance")
+            return None, None
+        for key in ("scheduled_for", "scheduled_until"):
+            if key not in top:
+                file.report(top.node, f"missing required key '{key}' (a maintenance needs both)")
+        start, end = top.time("scheduled_for"), top.time("scheduled_until")
+        if start is not None and end is not None and end < start:
+            file.report(
+                top.get("scheduled_until"),
+                f"scheduled_until ({end.isoformat()}) is before scheduled_for "
+                f"({start.isoformat()})",
+            )
+        return start, end
+
+    def _read_updates(self, kind: Kind, impact: Impact, listed: list[str]) -> list[Update]:
+        seq = self.top.sequence("updates", "[{at: ..., status: ..., message: ...}]")
+        if seq is None:
+            return []
+        if not seq.value:
+            self.file.report(seq, "'updates' is empty; add at least one update")
+            return []
+        updates: list[Update] = []
+        explicit: dict[str, ComponentState] = {}
+        affected = list(listed)
+        previous: tuple[datetime, int] | None = None
+        closed_line: int | None = None
+        for number, node in enumerate(seq.value, start=1):
+            entry = Mapping.read(
+                self.file, node, "each update", UPDATE_KEYS, ("at", "status", "message")
+            )
+            if entry is None:
+                continue
+            line = entry.node.start_mark.line + 1
+            if closed_line is not None:
+                closed = "resolved" if kind is Kind.INCIDENT else "completed"
+                self.file.report(
+                    entry.node,
+                    f"update after the {kind.value} was {closed} (line {closed_line}); "
+                    f"a postmortem goes in postmortem_at and its sections, "
+                    f"a new problem in a new incident",
+                )
+            at = entry.time("at")
+            if at is not None and previous is not None and at < previous[0]:
+                self.file.report(
+                    entry.get("at"),
+                    f"update is dated before the one above it (line {previous[1]}); "
+                    f"list updates oldest first",
+                )
+            if at is not None:
+                previous = (at, line)
+            status = self._read_status(entry, kind)
+            message = entry.text("message")
+            changes = self._read_states(entry, status)
+            if status is not None and status.is_closed and closed_line is None:
+                closed_line = line
+            if at is None or status is None or message is None or changes is None:
+                continue
+            explicit.update(changes)
+            affected.extend(cid for cid in changes if cid not in affected)
+            default = _default_state(kind, impact, status)
+            states = tuple(
+                (
+                    cid,
+                    ComponentState.OPERATIONAL if status.is_closed else explicit.get(cid, default),
+                )
+                for cid in affected
+            )
+            updates.append(Update(number, at, status, message, states, tuple(changes), line))
+        return updates if len(updates) == len(seq.value) else []
+
+    def _read_status(self, entry: Mapping, kind: Kind) -> Status | None:
+        own, other = (
+            (INCIDENT_STATUSES, MAINTENANCE_STATUSES)
+            if kind is Kind.INCIDENT
+            else (MAINTENANCE_STATUSES, INCIDENT_STATUSES)
+        )
+        node = entry.get("status")
+        if isinstance(node, ScalarNode) and node.value in {s.value for s in other}:
+            names = ", ".join(s.value for s in own)
+            if kind is Kind.INCIDENT:
+                hint = f"an incident uses {names}; for a maintenance add kind: maintenance"
+            else:
+                hint = f"a maintenance uses {names}"
+            whose = "maintenance" if kind is Kind.INCIDENT else "incidents"
+            self.file.report(node, f"status '{node.value}' is for {whose}; {hint}")
+            return None
+        return entry.choice("status", Status, own, "status")
+
+    def _read_states(
+        self, entry: Mapping, status: Status | None
+    ) -> dict[str, ComponentState] | None:
+        node = entry.mapping("components", "{api: partial_outage}")
+        if node is None:
+            return None if entry.get("components") is not None else {}
+        changes: dict[str, ComponentState] = {}
+        ok = True
+        for key, value in node.value:
+            if not isinstance(key, ScalarNode):
+                self.file.report(key, f"a component id must be a plain word, not {describe(key)}")
+                ok = False
+                continue
+            cid = self._check_component(key)
+            state = _read_state(self.file, value)
+            if cid is None or state is None:
+                ok = False
+                continue
+            if status is not None and status.is_closed and state is not ComponentState.OPERATIONAL:
+                self.file.report(
+                    value,
+                    f"'{cid}' cannot be {state.value} in a {status.value} update; "
+                    f"{status.value} means every component is operational again",
+                )
+                ok = False
+                continue
+            changes[cid] = state
+        return changes if ok else None
+
+    def _read_prevention(self) -> tuple[str | None, tuple[ActionItem, ...]]:
+        node = self.top.get("prevention")
+        if node is None:
+            return None, ()
+        if isinstance(node, ScalarNode):
+            return self.top.text("prevention"), ()
+        seq = self.top.sequence("prevention", "[{action: ..., owner: ..., status: planned}]")
+        if seq is None:
+            return None, ()
+        items: list[ActionItem] = []
+        for item_node in seq.value:
+            item = Mapping.read(
+                self.file, item_node, "each action item", ACTION_KEYS, ("action", "owner")
+            )
+            if item is None:
+                continue
+            action, owner = item.text("action"), item.text("owner")
+            state = (
+                item.choice("status", ActionState, list(ActionState), "action status")
+                if "status" in item
+                else ActionState.PLANNED
+            )
+            due = item.date("due")
+            if action is None or owner is None or state is None:
+                continue
+            items.append(ActionItem(action.strip(), owner.strip(), state, due))
+        if not seq.value:
+            self.file.report(seq, "'prevention' is empty; list action items or write text")
+        return None, tuple(items)
+
+    def _check_postmortem(self, postmortem_at: datetime, updates: list[Update]) -> None:
+        top, file = self.top, self.file
+        node = top.get("postmortem_at")
+        if not updates[-1].status.is_closed:
+            file.report(node, "postmortem_at is set but the incident is not resolved yet")
+        elif postmortem_at < updates[-1].at:
+            file.report(
+                node,
+                f"postmortem_at ({postmortem_at.isoformat()}) is before the resolution "
+                f"({updates[-1].at.isoformat()})",
+            )
+        for section in SECTIONS:
+            if section not in top:
+                file.report(
+                    node,
+                    f"postmortem_at is set but '{section}' is missing; write it or remove "
+                    f"postmortem_at until the postmortem is complete",
+                )
+
+
+def _read_state(file: SourceFile, node: Node) -> ComponentState | None:
+    if not isinstance(node, ScalarNode) or is_null(node):
+        names = ", ".join(s.value for s in ComponentState)
+        file.report(node, f"a component state must be one of {names}, not {describe(node)}")
+        return None
+    for state in ComponentState:
+        if state.value == node.value:
+            return state
+    file.report(
+        node, unknown_message("component state", node.value, [s.value for s in ComponentState])
+    )
+    return None
+
+
+def _default_state(kind: Kind, impact: Impact, status: Status) -> ComponentState:
+    """The state components take when an update does not say: from impact, or maintenance."""
+    if status.is_closed:
+        return ComponentState.OPERATIONAL
+    if kind is Kind.MAINTENANCE:
+        if status is Status.SCHEDULED:
+            return ComponentState.OPERATIONAL
+        return ComponentState.UNDER_MAINTENANCE
+    return IMPACT_STATE[impact]

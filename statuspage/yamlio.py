@@ -1,0 +1,314 @@
+"""Read YAML with positions: parse to nodes, then read typed values and report every problem.
+
+PyYAML's composer (the C one when libyaml is present) gives a node tree in which every
+value knows its line and column. The readers here turn those nodes into Python values
+and, instead of raising at the first problem, record each one as a `SourceError` so
+that `check` can list them all.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from datetime import date, datetime
+from enum import Enum
+from typing import TypeVar
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import SourceError
+
+try:
+    from yaml import CSafeLoader as _Loader
+except ImportError:  # pragma: no cover - libyaml is in every wheel we depend on
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+E = TypeVar("E", bound=Enum)
+
+_NULL = "tag:yaml.org,2002:null"
+_BOOL = "tag:yaml.org,2002:bool"
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class SourceFile:
+    """One input file being read: its display path and the problems found in it so far."""
+
+    __slots__ = ("path", "problems")
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[SourceError] = []
+
+    def report(self, node: Node | None, message: str) -> None:
+        """Record a problem at `node` (or at the top of the file when there is none)."""
+        if node is None:
+            self.problems.append(SourceError(self.path, 1, 1, message))
+        else:
+            mark = node.start_mark
+            self.problems.append(SourceError(self.path, mark.line + 1, mark.column + 1, message))
+
+
+def parse(text: str, file: SourceFile) -> Node | None:
+    """Parse one YAML document into nodes; report syntax errors and duplicate keys."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "cannot be parsed"
+        if exc.context and exc.problem:
+            problem = f"{exc.problem} ({exc.context})"
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        file.problems.append(SourceError(file.path, line, column, f"invalid YAML: {problem}"))
+        return None
+    except yaml.YAMLError as exc:
+        file.problems.append(SourceError(file.path, 1, 1, f"invalid YAML: {exc}"))
+        return None
+    if root is not None:
+        _report_duplicate_keys(root, file)
+    return root
+
+
+def _report_duplicate_keys(root: Node, file: SourceFile) -> None:
+    stack = [root]
+    seen_ids: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen_ids:  # aliases share nodes
+            continue
+        seen_ids.add(id(node))
+        if isinstance(node, MappingNode):
+            first_line: dict[str, int] = {}
+            for key, value in node.value:
+                if isinstance(key, ScalarNode):
+                    if key.value in first_line:
+                        file.report(
+                            key,
+                            f"duplicate key '{key.value}' (first at line "
+                            f"{first_line[key.value]}); keep only one",
+                        )
+                    else:
+                        first_line[key.value] = key.start_mark.line + 1
+                stack.append(value)
+        elif isinstance(node, SequenceNode):
+            stack.extend(node.value)
+
+
+def describe(node: Node) -> str:
+    """Name a node's kind of value for messages: 'a list', 'a number', 'text'..."""
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    tag = node.tag
+    if tag == _NULL:
+        return "empty"
+    if tag == _BOOL:
+        return "true/false"
+    if tag in (_INT, _FLOAT):
+        return "a number"
+    if tag == _TIMESTAMP:
+        return "a date"
+    return "text"
+
+
+def suggest(word: str, choices: Sequence[str]) -> str | None:
+    """The closest of `choices` to a misspelt `word`, if one is close enough."""
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.75)
+    return close[0] if close else None
+
+
+def unknown_message(what: str, word: str, choices: Sequence[str]) -> str:
+    """`unknown status 'fixed'; expected one of ...`, or a did-you-mean when one is close."""
+    guess = suggest(word, choices)
+    if guess is not None:
+        return f"unknown {what} '{word}'; did you mean '{guess}'?"
+    return f"unknown {what} '{word}'; expected one of {', '.join(choices)}"
+
+
+def is_null(node: Node) -> bool:
+    """True for a YAML null (`~`, `null` or nothing at all)."""
+    return isinstance(node, ScalarNode) and node.tag == _NULL
+
+
+def parse_time(raw: str, key: str) -> datetime | str:
+    """Parse an ISO 8601 time with a UTC offset; return a message instead when it is not one."""
+    text = raw.strip()
+    try:
+        value = datetime.fromisoformat(text.upper())
+    except ValueError:
+        return f"'{key}' must be a time such as 2026-11-20T14:10:00Z, not '{raw}'"
+    if value.tzinfo is None:
+        if _DATE_ONLY.fullmatch(text):
+            return (
+                f"'{key}' is a date without a time; write the time and its UTC offset, "
+                f"such as {text}T09:00:00Z"
+            )
+        return f"time '{raw}' has no UTC offset; add Z for UTC or an offset such as +01:00"
+    return value
+
+
+_DATE_ONLY = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+class Mapping:
+    """A YAML mapping read against the keys it may hold.
+
+    Creating one reports unknown keys (with a did-you-mean) and missing required ones;
+    the typed getters report values of the wrong type or form. Each getter returns None
+    when the key is absent or its value is wrong, so callers carry on and find more.
+    """
+
+    __slots__ = ("file", "keys", "node", "values")
+
+    def __init__(
+        self,
+        file: SourceFile,
+        node: MappingNode,
+        allowed: Sequence[str],
+        required: Sequence[str] = (),
+    ) -> None:
+        self.file = file
+        self.node = node
+        self.values: dict[str, Node] = {}
+        self.keys: dict[str, Node] = {}
+        for key, value in node.value:
+            if not isinstance(key, ScalarNode):
+                file.report(key, f"a key must be a plain word, not {describe(key)}")
+                continue
+            name = key.value
+            if name in self.values:
+                continue  # reported by parse() as a duplicate
+            if name not in allowed:
+                file.report(key, unknown_message("key", name, allowed))
+                continue
+            self.values[name] = value
+            self.keys[name] = key
+        for name in required:
+            if name not in self.values or is_null(self.values[name]):
+                where: Node = self.keys.get(name, node)
+                file.report(where, f"missing required key '{name}'")
+
+    @classmethod
+    def read(
+        cls,
+        file: SourceFile,
+        node: Node | None,
+        what: str,
+        allowed: Sequence[str],
+        required: Sequence[str] = (),
+    ) -> Mapping | None:
+        """Read `node` as a mapping, or report that `what` must be one."""
+        if node is None or not isinstance(node, MappingNode):
+            actual = "empty" if node is None else describe(node)
+            file.report(node, f"{what} must be a mapping of keys to values, not {actual}")
+            return None
+        return cls(file, node, allowed, required)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.values and not is_null(self.values[key])
+
+    def get(self, key: str) -> Node | None:
+        """The value node under `key`, or None when absent or null."""
+        node = self.values.get(key)
+        return None if node is None or is_null(node) else node
+
+    def _wrong(self, key: str, node: Node, expected: str) -> None:
+        self.file.report(node, f"'{key}' must be {expected}, not {describe(node)}")
+
+    def text(self, key: str, *, allow_empty: bool = False) -> str | None:
+        """A text value; plain numbers and booleans count as the text that was typed."""
+        node = self.get(key)
+        if node is None:
+            return None
+        if not isinstance(node, ScalarNode):
+            self._wrong(key, node, "text")
+            return None
+        value: str = node.value
+        if not value.strip() and not allow_empty:
+            self.file.report(node, f"'{key}' is empty")
+            return None
+        return value
+
+    def choice(self, key: str, enum: type[E], allowed: Sequence[E], what: str) -> E | None:
+        """One of `allowed` members of `enum`, written as its value."""
+        node = self.get(key)
+        if node is None:
+            return None
+        if not isinstance(node, ScalarNode):
+            self._wrong(key, node, f"one of {', '.join(str(a.value) for a in allowed)}")
+            return None
+        for member in allowed:
+            if member.value == node.value:
+                return member
+        choices = [str(a.value) for a in allowed]
+        self.file.report(node, unknown_message(what, node.value, choices))
+        return None
+
+    def time(self, key: str) -> datetime | None:
+        """A timezone-aware datetime; a time without offset is reported."""
+        node = self.get(key)
+        if node is None:
+            return None
+        if not isinstance(node, ScalarNode):
+            self._wrong(key, node, "a time such as 2026-11-20T14:10:00Z")
+            return None
+        parsed = parse_time(node.value, key)
+        if isinstance(parsed, str):
+            self.file.report(node, parsed)
+            return None
+        return parsed
+
+    def date(self, key: str) -> date | None:
+        """A calendar date such as 2026-12-15."""
+        node = self.get(key)
+        if node is None:
+            return None
+        if isinstance(node, ScalarNode):
+            try:
+                return date.fromisoformat(node.value.strip())
+            except ValueError:
+                pass
+        self.file.report(node, f"'{key}' must be a date such as 2026-12-15, not '{node.value}'")
+        return None
+
+    def integer(self, key: str, minimum: int | None = None) -> int | None:
+        """A whole number, at least `minimum` when given."""
+        node = self.get(key)
+        if node is None:
+            return None
+        if not isinstance(node, ScalarNode) or node.tag != _INT:
+            self._wrong(key, node, "a whole number")
+            return None
+        value = int(node.value.replace("_", ""), 0)
+        if minimum is not None and value < minimum:
+            self.file.report(node, f"'{key}' must be at least {minimum}, not {value}")
+            return None
+        return value
+
+    def sequence(self, key: str, example: str) -> SequenceNode | None:
+        """A list; `example` shows the expected form in the message when it is not one."""
+        node = self.get(key)
+        if node is None:
+            return None
+        if not isinstance(node, SequenceNode):
+            self.file.report(
+                node, f"'{key}' must be a list such as {example}, not {describe(node)}"
+            )
+            return None
+        return node
+
+    def mapping(self, key: str, example: str) -> MappingNode | None:
+        """A mapping; `example` shows the expected form in the message when it is not one."""
+        node = self.get(key)
+        if node is None:
+            return None
+        if not isinstance(node, MappingNode):
+            self.file.report(
+                node, f"'{key}' must be a mapping such as {example}, not {describe(node)}"
+            )
+            return None
+        return node
