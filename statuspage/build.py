@@ -42,7 +42,8 @@ def render_site(site: Site, now: datetime, theme: Theme) -> list[Output]:
 def build_site(root: Path, out: Path, now: datetime) -> BuildResult:
     """Validate and render the site at `root`, then replace `out` with the result atomically.
 
-    Raises ValidationFailed (nothing written) or OutputError (the old output untouched).
+    Raises ValidationFailed (nothing written), ThemeError (nothing written) or OutputError
+    (the old output untouched).
     """
     started = time.perf_counter()
     root = root.resolve()

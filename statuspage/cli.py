@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -11,7 +13,7 @@ import click
 
 from . import __version__
 from .build import DEFAULT_OUT, build_site
-from .errors import OutputError, ValidationFailed
+from .errors import OutputError, ThemeError, ValidationFailed
 from .loader import load_site
 from .yamlio import parse_time
 
@@ -91,13 +93,39 @@ def build(root: Path, out: Path | None, now: datetime | None) -> None:
             click.echo(str(problem), err=True)
         click.echo(f"Found {failure.summary}; nothing was written.", err=True)
         sys.exit(1)
-    except OutputError as error:
+    except (OutputError, ThemeError) as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
     click.echo(
         f"Wrote {_count(result.files, 'file')} ({_size(result.size)}) to "
         f"{_display(result.out)} in {result.seconds:.2f} s."
     )
+
+
+@main.command()
+@ROOT_OPTION
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option("--now", type=Timestamp(), default=None, help="Build as if it were this time.")
+def serve(root: Path, host: str, port: int, now: datetime | None) -> None:
+    """Preview the site: build, serve it, and rebuild whenever a file changes."""
+    from .serve import PreviewServer  # watchdog and http.server only load for this command
+
+    try:
+        preview = PreviewServer(root, host, port, now, report=click.echo)
+    except OSError as error:
+        click.echo(f"error: cannot listen on {host}:{port}: {error.strerror}", err=True)
+        sys.exit(1)
+    # A service manager's SIGTERM cleans up like Ctrl+C does.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    preview.start()
+    click.echo(f"Serving {_display(preview.root)} on {preview.url} (Ctrl+C to stop).")
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        click.echo("Stopped.")
+    finally:
+        preview.stop()
 
 
 def _count(number: int, singular: str, plural: str | None = None) -> str:

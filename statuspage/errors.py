@@ -42,6 +42,10 @@ class ValidationFailed(StatuspageError):
         )
 
 
+class ThemeError(StatuspageError):
+    """A template of the theme is broken: a syntax error or a name it does not have."""
+
+
 class OutputError(StatuspageError):
     """The output directory cannot be written or replaced safely."""
 

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 import jinja2
 from markupsafe import Markup
 
+from .errors import ThemeError
 from .models import Component, ComponentState, Incident, Site, Status, worst
 from .outputs import Output
 from .richtext import MarkdownRenderer
@@ -112,8 +113,14 @@ def render_pages(site: Site, now: datetime, theme: Theme) -> list[Output]:
 
 def make_environment(theme: Theme, zone: ZoneInfo) -> jinja2.Environment:
     """A Jinja2 environment over the theme's templates, with time filters in `zone`."""
+
+    def load(name: str) -> tuple[str, str, Callable[[], bool]] | None:
+        if name not in theme.templates:
+            return None
+        return theme.templates[name], theme.origins[name], lambda: True
+
     env = jinja2.Environment(
-        loader=jinja2.DictLoader(theme.templates),
+        loader=jinja2.FunctionLoader(load),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -139,6 +146,23 @@ def make_environment(theme: Theme, zone: ZoneInfo) -> jinja2.Environment:
     env.filters["duration"] = format_duration
     env.filters["iso"] = lambda moment: iso(moment, zone)
     return env
+
+
+def theme_error(error: jinja2.TemplateError, template: str, theme: Theme) -> ThemeError:
+    """A ThemeError naming the template file and line where `error` arose."""
+    origins = set(theme.origins.values())
+    where = theme.origins.get(template, template)
+    line = 0
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        where, line = error.filename or where, error.lineno
+    else:
+        trace = error.__traceback__
+        while trace is not None:  # the innermost template frame is where it happened
+            if trace.tb_frame.f_code.co_filename in origins:
+                where, line = trace.tb_frame.f_code.co_filename, trace.tb_lineno
+            trace = trace.tb_next
+    position = f"{where}:{line}" if line else where
+    return ThemeError(f"{position}: {error.message or type(error).__name__}")
 
 
 def paginate(items: Sequence[T], size: int = PAGE_SIZE) -> list[Sequence[T]]:
@@ -237,7 +261,10 @@ class HtmlRenderer:
 
     def write(self, template: str, page: Page, **context: Any) -> Output:
         """Render `template` for `page` with `context` on top of the site-wide values."""
-        html = self.env.get_template(template).render(**self._globals, page=page, **context)
+        try:
+            html = self.env.get_template(template).render(**self._globals, page=page, **context)
+        except jinja2.TemplateError as error:
+            raise theme_error(error, template, self.theme) from error
         return Output(page.path, html.encode("utf-8"))
 
     def pagination(self, base: str, number: int, count: int) -> Pagination:

@@ -20,19 +20,26 @@ def default_theme_dir() -> Path:
 
 @dataclass(frozen=True, slots=True)
 class Theme:
-    """Template sources by name and static files by output path, read once per build."""
+    """Template sources by name and static files by output path, read once per build.
+
+    `origins` tells where each template came from, for error messages.
+    """
 
     templates: dict[str, str]
     assets: dict[str, bytes]
+    origins: dict[str, str]
 
     @classmethod
     def load(cls, site_root: Path) -> Theme:
         """The default theme, with any file of the same name in site_root/site-template over it."""
         templates: dict[str, str] = {}
         assets: dict[str, bytes] = {}
-        for directory in (default_theme_dir(), site_root / THEME_DIR):
+        origins: dict[str, str] = {}
+        default = default_theme_dir()
+        for directory in (default, site_root / THEME_DIR):
             if not directory.is_dir():
                 continue
+            shown = f"{THEME_DIR} (default theme)" if directory == default else THEME_DIR
             for path in sorted(directory.rglob("*")):
                 relative = path.relative_to(directory)
                 if not path.is_file() or any(p.startswith(".") for p in relative.parts):
@@ -40,6 +47,7 @@ class Theme:
                 name = relative.as_posix()
                 if path.suffix == TEMPLATE_SUFFIX:
                     templates[name] = path.read_text(encoding="utf-8")
+                    origins[name] = f"{shown}/{name}"
                 else:
                     assets[name] = path.read_bytes()
-        return cls(templates=templates, assets=assets)
+        return cls(templates=templates, assets=assets, origins=origins)

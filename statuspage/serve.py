@@ -1,0 +1,161 @@
+"""A preview server: build into a scratch folder, serve it, rebuild whenever a source changes."""
+
+from __future__ import annotations
+
+import html
+import shutil
+import tempfile
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import partial
+from http import HTTPStatus
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from .build import BuildResult, build_site
+from .errors import StatuspageError, ValidationFailed
+
+DEBOUNCE_SECONDS = 0.2
+IGNORED_PARTS = frozenset({".git", ".statuspage-cache", "__pycache__", "public"})
+
+
+class PreviewServer:
+    """Serves the site at `root` on host:port and keeps it built as its files change."""
+
+    def __init__(
+        self,
+        root: Path,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        now: datetime | None = None,
+        report: Callable[[str], None] = print,
+    ) -> None:
+        self.root = root.resolve()
+        self.now = now
+        self.report = report
+        self._scratch = Path(tempfile.mkdtemp(prefix="statuspage-serve-"))
+        self.out = self._scratch / "site"
+        self.problem: str | None = None
+        self._lock = threading.Lock()
+        self._timer: threading.Timer | None = None
+        handler = partial(_Handler, preview=self)
+        self.httpd = ThreadingHTTPServer((host, port), handler)
+        self._observer = Observer()
+
+    @property
+    def url(self) -> str:
+        """The address the site is served at."""
+        host, port = self.httpd.server_address[:2]
+        return f"http://{host!s}:{port}/"
+
+    def rebuild(self) -> BuildResult | None:
+        """Build once; on a problem keep the last good site and show the problem instead."""
+        with self._lock:
+            try:
+                result = build_site(self.root, self.out, self.now or datetime.now(UTC))
+            except ValidationFailed as failure:
+                lines = [str(p) for p in failure.problems]
+                self.problem = "\n".join([*lines, f"Found {failure.summary}."])
+                self.report(self.problem)
+                return None
+            except StatuspageError as error:
+                self.problem = f"error: {error}"
+                self.report(self.problem)
+                return None
+            self.problem = None
+            self.report(f"Built {result.files} files in {result.seconds:.2f} s.")
+            return result
+
+    def start(self) -> None:
+        """Build, then serve and watch in background threads."""
+        self.rebuild()
+        self._observer.schedule(_Watcher(self), str(self.root), recursive=True)
+        self._observer.start()
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def schedule_rebuild(self) -> None:
+        """Rebuild shortly, once, however many changes arrive meanwhile (editors save in bursts)."""
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = threading.Timer(DEBOUNCE_SECONDS, self.rebuild)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def stop(self) -> None:
+        """Stop serving and watching, and remove the scratch folder."""
+        if self._timer is not None:
+            self._timer.cancel()
+        self._observer.stop()
+        if self._observer.is_alive():
+            self._observer.join()
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        shutil.rmtree(self._scratch, ignore_errors=True)
+
+
+class _Watcher(FileSystemEventHandler):
+    def __init__(self, preview: PreviewServer) -> None:
+        self.preview = preview
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write"):
+            return
+        path = Path(str(event.src_path))
+        try:
+            relative = path.resolve().relative_to(self.preview.root)
+        except ValueError:
+            return
+        if IGNORED_PARTS.intersection(relative.parts) or relative.name.startswith("."):
+            return
+        self.preview.schedule_rebuild()
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    """Serves the built site; while the sources have a problem, serves the problem."""
+
+    def __init__(self, *args: Any, preview: PreviewServer, **kwargs: Any) -> None:
+        self.preview = preview
+        super().__init__(*args, directory=str(preview.out), **kwargs)
+
+    def end_headers(self) -> None:
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
+
+    def do_GET(self) -> None:
+        problem = self.preview.problem
+        if problem is not None and not self.path.endswith(".css"):
+            self._send_page(HTTPStatus.INTERNAL_SERVER_ERROR, _problem_page(problem))
+            return
+        super().do_GET()
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        not_found = self.preview.out / "404.html"
+        if code == HTTPStatus.NOT_FOUND and not_found.is_file():
+            self._send_page(HTTPStatus.NOT_FOUND, not_found.read_bytes())
+            return
+        super().send_error(code, message, explain)
+
+    def _send_page(self, status: HTTPStatus, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Quiet: the terminal is for build results and problems."""
+
+
+def _problem_page(problem: str) -> bytes:
+    return (
+        '<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8">'
+        "<title>Build problem</title></head>\n<body>\n<main>\n"
+        "<h1>The site has a problem</h1>\n"
+        "<p>Fix it and save; this page reloads into the site on your next visit.</p>\n"
+        f"<pre>{html.escape(problem)}</pre>\n</main>\n</body>\n</html>\n"
+    ).encode()

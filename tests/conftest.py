@@ -1,0 +1,96 @@
+"""Shared fixtures: scratch sites in tmp_path, written from YAML text."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from statuspage.errors import ValidationFailed
+from statuspage.loader import load_site
+from statuspage.models import Site
+
+REPO = Path(__file__).resolve().parent.parent
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+
+CONFIG = """\
+title: Test Cloud Status
+url: https://status.test.example
+timezone: UTC
+components:
+  - id: api
+    name: Public API
+    description: REST endpoints
+    group: Platform
+  - id: dashboard
+    name: Dashboard
+    group: Platform
+  - id: webhooks
+    name: Webhooks
+  - id: docs
+    name: Documentation
+"""
+
+RESOLVED = """\
+title: Elevated error rates
+impact: major
+components: [api]
+updates:
+  - at: 2026-11-20T14:10:00Z
+    status: investigating
+    message: We are seeing errors.
+  - at: 2026-11-20T15:52:00Z
+    status: resolved
+    message: Fixed.
+"""
+
+
+class SiteDir:
+    """A scratch site: a root folder with statuspage.yaml and incident files."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def write(self, relative: str, text: str) -> Path:
+        """Write `text` (dedented) to `relative` below the root, making folders."""
+        path = self.root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def incident(self, incident_id: str, text: str, folder: str = "incidents") -> Path:
+        """Write one incident file."""
+        return self.write(f"{folder}/{incident_id}.yaml", text)
+
+    def load(self) -> Site:
+        """Load the site, failing the test on any problem."""
+        return load_site(self.root)
+
+    def problems(self) -> list[str]:
+        """Every problem `check` would print, as text."""
+        try:
+            load_site(self.root)
+        except ValidationFailed as failure:
+            return [str(p) for p in failure.problems]
+        return []
+
+
+MakeSite = Callable[..., SiteDir]
+
+
+@pytest.fixture
+def make_site(tmp_path: Path) -> MakeSite:
+    """Make a site in tmp_path from a config text and {id: yaml text} incidents."""
+
+    def make(config: str = CONFIG, incidents: dict[str, str] | None = None) -> SiteDir:
+        site = SiteDir(tmp_path / "site")
+        site.root.mkdir(exist_ok=True)
+        site.write("statuspage.yaml", config)
+        for incident_id, text in (incidents or {}).items():
+            site.incident(incident_id, text)
+        return site
+
+    return make

@@ -1,0 +1,108 @@
+"""The commands as a user runs them: output, exit codes, files written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from statuspage import __version__
+from statuspage.cli import main
+from tests.conftest import RESOLVED, MakeSite
+
+NOW = "2026-11-23T12:00:00Z"
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_check_on_a_valid_site(make_site: MakeSite) -> None:
+    site = make_site(incidents={"db": RESOLVED})
+    assert run("check", "--root", str(site.root)) == (
+        0,
+        "No problems: 1 incident (0 open), 0 maintenance, 4 components.\n",
+        "",
+    )
+
+
+def test_check_lists_every_problem_sorted_then_a_count(make_site: MakeSite) -> None:
+    site = make_site(
+        incidents={
+            "b": RESOLVED.replace("status: resolved", "status: fixed"),
+            "a": RESOLVED.replace("impact: major", "impact: huge").replace("[api]", "[ap]"),
+        }
+    )
+    code, out, err = run("check", "--root", str(site.root))
+    assert code == 1
+    assert out == (
+        "incidents/a.yaml:2:9: unknown impact 'huge'; "
+        "expected one of none, minor, major, critical\n"
+        "incidents/a.yaml:3:14: unknown component 'ap'; did you mean 'api'?\n"
+        "incidents/b.yaml:9:13: unknown status 'fixed'; "
+        "expected one of investigating, identified, monitoring, resolved\n"
+        "Found 3 problems in 2 files.\n"
+    )
+    assert err == ""
+
+
+def test_build_writes_the_site_and_reports_it(make_site: MakeSite) -> None:
+    site = make_site(incidents={"db": RESOLVED})
+    code, out, err = run("build", "--root", str(site.root), "--now", NOW)
+    assert (code, err) == (0, "")
+    assert out.startswith("Wrote 10 files (")
+    assert out.rstrip().endswith(" s.")
+    assert f" to {site.root / 'public'}" in out
+    assert (site.root / "public" / "incidents" / "db" / "index.html").is_file()
+
+
+def test_build_into_another_folder(make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site(incidents={"db": RESOLVED})
+    code, _, _ = run(
+        "build", "--root", str(site.root), "--out", str(tmp_path / "www"), "--now", NOW
+    )
+    assert code == 0
+    assert (tmp_path / "www" / "index.html").is_file()
+    assert not (site.root / "public").exists()
+
+
+def test_build_with_problems_writes_nothing(make_site: MakeSite) -> None:
+    site = make_site(incidents={"db": RESOLVED.replace("status: resolved", "status: fixed")})
+    code, out, err = run("build", "--root", str(site.root), "--now", NOW)
+    assert (code, out) == (1, "")
+    assert err == (
+        "incidents/db.yaml:9:13: unknown status 'fixed'; "
+        "expected one of investigating, identified, monitoring, resolved\n"
+        "Found 1 problem in 1 file; nothing was written.\n"
+    )
+    assert not (site.root / "public").exists()
+
+
+def test_build_rejects_a_now_without_offset(make_site: MakeSite) -> None:
+    site = make_site()
+    code, out, err = run("build", "--root", str(site.root), "--now", "2026-11-23T12:00:00")
+    assert (code, out) == (2, "")
+    assert "Invalid value for '--now': time '2026-11-23T12:00:00' has no UTC offset" in err
+
+
+def test_build_reports_an_unsafe_output_folder(make_site: MakeSite) -> None:
+    site = make_site()
+    code, out, err = run("build", "--root", str(site.root), "--out", str(site.root))
+    assert (code, out) == (1, "")
+    assert err == (
+        f"error: {site.root} holds the site's own files; choose another --out, such as public\n"
+    )
+
+
+def test_a_missing_root(tmp_path: Path) -> None:
+    code, out, _ = run("check", "--root", str(tmp_path))
+    assert code == 1
+    assert out == (
+        f"statuspage.yaml: not found in {tmp_path}; run statuspage in the site's folder or "
+        f"pass --root\nFound 1 problem in 1 file.\n"
+    )
+
+
+def test_version() -> None:
+    assert run("--version") == (0, f"statuspage, version {__version__}\n", "")

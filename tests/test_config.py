@@ -1,0 +1,132 @@
+"""statuspage.yaml: its settings, defaults and every problem it can hold."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import CONFIG, RESOLVED, MakeSite
+
+
+def config_problems(make_site: MakeSite, text: str) -> list[str]:
+    return make_site(config=text).problems()
+
+
+def test_a_valid_config_is_read_with_defaults(make_site: MakeSite) -> None:
+    text = "title: T\nurl: https://status.example.com/\ncomponents:\n  - {id: api, name: API}\n"
+    config = make_site(config=text).load().config
+    assert (config.title, config.url, config.timezone, config.language) == (
+        "T",
+        "https://status.example.com",
+        "UTC",
+        "en",
+    )
+    assert [(c.id, c.name, c.group, c.position) for c in config.components] == [
+        ("api", "API", None, 1)
+    ]
+
+
+def test_components_keep_their_order_and_groups(make_site: MakeSite) -> None:
+    config = make_site().load().config
+    assert [(c.id, c.group) for c in config.components] == [
+        ("api", "Platform"),
+        ("dashboard", "Platform"),
+        ("webhooks", None),
+        ("docs", None),
+    ]
+
+
+def test_missing_config_file(make_site: MakeSite) -> None:
+    site = make_site()
+    (site.root / "statuspage.yaml").unlink()
+    assert site.problems() == [
+        f"statuspage.yaml: not found in {site.root}; run statuspage in the site's folder "
+        f"or pass --root"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "url: https://status.test.example",
+            "url: status.test.example",
+            "2:6: 'url' must be an absolute address such as https://status.example.com, "
+            "not 'status.test.example'",
+        ),
+        (
+            "timezone: UTC",
+            "timezone: Europe/Berln",
+            "3:11: unknown time zone 'Europe/Berln'; did you mean 'Europe/Berlin'?",
+        ),
+        (
+            "timezone: UTC",
+            "timezone: Middle/Earth",
+            "3:11: unknown time zone 'Middle/Earth'; use an IANA name such as Europe/Berlin",
+        ),
+        (
+            "timezone: UTC",
+            "timezone: UTC\nlanguage: English please",
+            "4:11: 'language' must be a language tag such as en or pt-BR, not 'English please'",
+        ),
+        (
+            "timezone: UTC",
+            "timezone: UTC\ntheme: dark",
+            "4:1: unknown key 'theme'; expected one of title, url, description, timezone, "
+            "language, components",
+        ),
+        ("title: Test Cloud Status\n", "", "1:1: missing required key 'title'"),
+        (
+            "  - id: webhooks",
+            "  - id: Web Hooks",
+            "12:9: component id 'Web Hooks' must be lowercase letters, digits and hyphens, "
+            "starting with a letter or digit; for example 'web-hooks'",
+        ),
+        (
+            "  - id: docs",
+            "  - id: api",
+            "14:9: duplicate component id 'api' (first at line 5)",
+        ),
+        (
+            "    name: Documentation",
+            "    nam: Documentation",
+            "14:5: missing required key 'name'",
+        ),
+    ],
+)
+def test_config_problems(make_site: MakeSite, old: str, new: str, expected: str) -> None:
+    assert old in CONFIG
+    problems = config_problems(make_site, CONFIG.replace(old, new))
+    assert f"statuspage.yaml:{expected}" in problems
+
+
+def test_misspelt_component_key(make_site: MakeSite) -> None:
+    problems = config_problems(
+        make_site, CONFIG.replace("    name: Documentation", "    nam: Docs")
+    )
+    assert problems == [
+        "statuspage.yaml:14:5: missing required key 'name'",
+        "statuspage.yaml:15:5: unknown key 'nam'; did you mean 'name'?",
+    ]
+
+
+def test_components_must_not_be_empty(make_site: MakeSite) -> None:
+    text = "title: T\nurl: https://s.example\ncomponents: []\n"
+    assert config_problems(make_site, text) == [
+        "statuspage.yaml:3:13: 'components' is empty; list at least one component"
+    ]
+
+
+def test_an_empty_config(make_site: MakeSite) -> None:
+    assert config_problems(make_site, "") == [
+        "statuspage.yaml:1:1: file is empty; it needs title, url, timezone and components"
+    ]
+
+
+def test_a_broken_config_does_not_flood_incidents_with_unknown_components(
+    make_site: MakeSite,
+) -> None:
+    site = make_site(config=CONFIG.replace("url: https://", "url: "), incidents={"a": RESOLVED})
+    assert site.problems() == [
+        "statuspage.yaml:2:6: 'url' must be an absolute address such as "
+        "https://status.example.com, not 'status.test.example'"
+    ]

@@ -1,0 +1,81 @@
+"""Finding incident files, their ids, and collecting problems across files."""
+
+from __future__ import annotations
+
+from tests.conftest import CONFIG, RESOLVED, MakeSite
+
+
+def test_incidents_in_subfolders_are_found_and_sorted_newest_first(make_site: MakeSite) -> None:
+    site = make_site()
+    site.incident("old", RESOLVED.replace("2026-11-20", "2025-03-01"), folder="incidents/2025")
+    site.incident("new", RESOLVED, folder="incidents/2026")
+    loaded = site.load()
+    assert [(i.id, i.path) for i in loaded.incidents] == [
+        ("new", "incidents/2026/new.yaml"),
+        ("old", "incidents/2025/old.yaml"),
+    ]
+
+
+def test_a_site_without_incidents_folder_loads(make_site: MakeSite) -> None:
+    assert make_site().load().incidents == ()
+
+
+def test_bad_incident_id(make_site: MakeSite) -> None:
+    site = make_site(incidents={"DB_Failover": RESOLVED})
+    assert site.problems() == [
+        "incidents/DB_Failover.yaml:1:1: incident id 'DB_Failover' must be lowercase letters, "
+        "digits and hyphens, starting with a letter or digit; for example 'db-failover'; "
+        "the id is the file name, so rename the file"
+    ]
+
+
+def test_duplicate_ids_across_folders(make_site: MakeSite) -> None:
+    site = make_site()
+    site.incident("db", RESOLVED, folder="incidents/2025")
+    site.incident("db", RESOLVED, folder="incidents/2026")
+    assert site.problems() == [
+        "incidents/2026/db.yaml:1:1: duplicate incident id 'db' (also incidents/2025/db.yaml); "
+        "ids are file names and must be unique across incidents/"
+    ]
+
+
+def test_yml_files_are_flagged_and_other_files_ignored(make_site: MakeSite) -> None:
+    site = make_site()
+    site.write("incidents/db.yml", RESOLVED)
+    site.write("incidents/README.md", "# Our incidents\n")
+    site.write("incidents/.draft.yaml", "not: [valid")
+    assert site.problems() == [
+        "incidents/db.yml:1:1: incident files end in .yaml; rename it to db.yaml"
+    ]
+
+
+def test_non_utf8_file(make_site: MakeSite) -> None:
+    site = make_site()
+    (site.root / "incidents").mkdir()
+    (site.root / "incidents" / "db.yaml").write_bytes(b"title: Caf\xe9\n")
+    assert site.problems() == [
+        "incidents/db.yaml:1:1: is not UTF-8 text (byte 0xe9 at offset 10); save it as UTF-8"
+    ]
+
+
+def test_problems_of_all_files_are_sorted_together(make_site: MakeSite) -> None:
+    site = make_site(
+        config=CONFIG.replace("timezone: UTC", "timezone: Nowhere"),
+        incidents={
+            "b": RESOLVED.replace("impact: major", "impact: big"),
+            "a": RESOLVED.replace("status: resolved", "status: done"),
+        },
+    )
+    assert site.problems() == [
+        "incidents/a.yaml:9:13: unknown status 'done'; "
+        "expected one of investigating, identified, monitoring, resolved",
+        "incidents/b.yaml:2:9: unknown impact 'big'; expected one of none, minor, major, critical",
+        "statuspage.yaml:3:11: unknown time zone 'Nowhere'; use an IANA name such as Europe/Berlin",
+    ]
+
+
+def test_a_byte_order_mark_is_accepted(make_site: MakeSite) -> None:
+    site = make_site()
+    (site.root / "incidents").mkdir()
+    (site.root / "incidents" / "db.yaml").write_bytes(b"\xef\xbb\xbf" + RESOLVED.encode())
+    assert site.load().incidents[0].title == "Elevated error rates"

@@ -1,0 +1,70 @@
+"""The preview server: serves the built site, rebuilds on change, shows problems."""
+
+from __future__ import annotations
+
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+
+from statuspage.serve import PreviewServer
+from tests.conftest import NOW, RESOLVED, MakeSite, SiteDir
+
+
+def fetch(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def wait_for(condition: object, seconds: float = 10.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if callable(condition) and condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError("the server did not rebuild in time")
+
+
+@pytest.fixture
+def served(make_site: MakeSite) -> Iterator[tuple[SiteDir, PreviewServer]]:
+    site = make_site(incidents={"db": RESOLVED})
+    messages: list[str] = []
+    preview = PreviewServer(site.root, port=0, now=NOW, report=messages.append)
+    preview.start()
+    try:
+        yield site, preview
+    finally:
+        preview.stop()
+
+
+def test_serves_the_site_and_rebuilds_on_change(served: tuple[SiteDir, PreviewServer]) -> None:
+    site, preview = served
+    status, body = fetch(preview.url + "incidents/db/")
+    assert status == 200
+    assert "<h1>Elevated error rates</h1>" in body
+    site.incident("db", RESOLVED.replace("Elevated error rates", "Fewer errors"))
+    wait_for(lambda: "<h1>Fewer errors</h1>" in fetch(preview.url + "incidents/db/")[1])
+    assert not (site.root / "public").exists()  # previews never touch the real output
+
+
+def test_shows_problems_until_they_are_fixed(served: tuple[SiteDir, PreviewServer]) -> None:
+    site, preview = served
+    site.incident("db", RESOLVED.replace("status: resolved", "status: fixed"))
+    wait_for(lambda: fetch(preview.url)[0] == 500)
+    status, body = fetch(preview.url + "incidents/db/")
+    assert status == 500
+    assert "incidents/db.yaml:9:13: unknown status &#x27;fixed&#x27;" in body
+    site.incident("db", RESOLVED)
+    wait_for(lambda: fetch(preview.url)[0] == 200)
+
+
+def test_unknown_paths_get_the_site_404_page(served: tuple[SiteDir, PreviewServer]) -> None:
+    _, preview = served
+    status, body = fetch(preview.url + "no/such/page/")
+    assert status == 404
+    assert "<h1>Page not found</h1>" in body
