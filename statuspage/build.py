@@ -1,65 +1,93 @@
-"""Build a site: load, render, then write the output folder in one atomic swap."""
+"""Build a site: load what changed, render what it affects, publish in one atomic swap.
+
+A cold build reads every file and renders every output. With the cache, a build reads only
+the incident files whose stat changed, plans every output with a key, and renders only those
+whose key is new; when no input changed at all it stops after a stat of each file. Either way
+the output is byte-for-byte what a cold build of the same files and clock would write.
+"""
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
+import dataclasses
 import os
-import secrets
 import shutil
 import time
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .errors import OutputError
-from .loader import INCIDENTS_DIR, load_site
-from .models import Site
-from .outputs import Output
-from .render import render_pages
-from .theme import THEME_DIR, Theme
+from . import __version__
+from .cache import CACHE_DIR, BuildCache, FileRecord
+from .errors import OutputError, SourceError
+from .jobs import Job, digest
+from .models import IncidentSummary
+from .publish import Changes, OutputTrees, identity, tree_state
+from .sources import INCIDENTS_DIR, InputFile, Sources, scan
+from .theme import THEME_DIR
+
+if TYPE_CHECKING:  # loaded only once a build has work to do, to keep no-op builds fast
+    from .loader import LoadedConfig
+    from .models import Site
+    from .parallel import Workers, WorkerState
+    from .render import TemplateCache
 
 DEFAULT_OUT = "public"
+FINE_RACY_NS = 50_000_000  # a file this close to a scan may change without its stat showing it
+COARSE_RACY_NS = 2_000_000_000  # ... on file systems that keep whole seconds only
 
 
 @dataclass(frozen=True, slots=True)
 class BuildResult:
-    """What a build wrote, for the command to report."""
+    """What a build did, for the command to report."""
 
-    site: Site
     out: Path
-    files: int
-    size: int
+    files: int  # in the output
+    rendered: int  # rendered and written by this build
+    size: int  # bytes written by this build
+    incidents: int
     seconds: float
 
+    @property
+    def unchanged(self) -> bool:
+        """True when the output already was what this build would write."""
+        return self.rendered == 0
 
-def render_site(site: Site, now: datetime, theme: Theme) -> list[Output]:
-    """Every output file of the site: a pure function of the site, the clock and the theme."""
-    return render_pages(site, now, theme)
 
-
-def build_site(root: Path, out: Path, now: datetime) -> BuildResult:
-    """Validate and render the site at `root`, then replace `out` with the result atomically.
+def build_site(
+    root: Path,
+    out: Path,
+    now: datetime,
+    *,
+    use_cache: bool = True,
+    workers: int | None = None,
+) -> BuildResult:
+    """Validate and render the site at `root` into `out`, replacing it atomically.
 
     Raises ValidationFailed (nothing written), ThemeError (nothing written) or OutputError
     (the old output untouched).
     """
     started = time.perf_counter()
-    root = root.resolve()
-    out = out.resolve()
+    root, out = root.resolve(), out.resolve()
     check_output_location(root, out)
-    site = load_site(root)
-    outputs = render_site(site, now, Theme.load(root))
-    size = write_atomically(outputs, out)
-    return BuildResult(site, out, len(outputs), size, time.perf_counter() - started)
+    try:
+        if not use_cache:
+            return _Build(root, out, now, None, workers).run(started)
+        cache = BuildCache(root / CACHE_DIR)
+        try:
+            with cache.lock():
+                return _Build(root, out, now, cache, workers).run(started)
+        finally:
+            cache.close()
+    except OSError as exc:
+        raise OutputError(f"cannot build into {out}: {exc}") from exc
 
 
 def check_output_location(root: Path, out: Path) -> None:
     """Refuse an output folder whose replacement would destroy the site's own files."""
     if out == root or out in root.parents:
         raise OutputError(f"{out} holds the site's own files; choose another --out, such as public")
-    for protected in (INCIDENTS_DIR, THEME_DIR):
+    for protected in (INCIDENTS_DIR, THEME_DIR, CACHE_DIR):
         folder = root / protected
         if out == folder or folder in out.parents:
             raise OutputError(f"{out} is inside {protected}/; choose another --out, such as public")
@@ -72,77 +100,214 @@ def check_output_location(root: Path, out: Path) -> None:
         )
 
 
-def write_atomically(outputs: Iterable[Output], out: Path) -> int:
-    """Write `outputs` into a sibling temporary folder, then swap it in place of `out`.
+def spare_folder(out: Path, cache_folder: Path | None) -> Path:
+    """Where the output's spare twin lives: in the cache when on the same file system."""
+    if cache_folder is not None:
+        out_parent, cache = identity(out.parent), identity(cache_folder)
+        if out_parent and cache and out_parent[0] == cache[0]:
+            return cache_folder / "trees" / digest(str(out))
+    return out.with_name(f".{out.name}.spare")
 
-    Returns the bytes written. A reader sees the old site or the new one, never a mix;
-    on any failure the old output stays as it was and the temporary folder is removed.
-    """
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = out.parent / f".{out.name}.tmp-{os.getpid()}-{secrets.token_hex(4)}"
+
+class _Build:
+    """One build; the steps share the sources, the cache and what was loaded."""
+
+    def __init__(
+        self, root: Path, out: Path, now: datetime, cache: BuildCache | None, workers: int | None
+    ) -> None:
+        self.root, self.out, self.now = root, out, now
+        self.cache = cache
+        self.max_workers = workers
+        self.live_name, self.spare_name = f"live {out}", f"spare {out}"
+
+    def run(self, started: float) -> BuildResult:
+        cache = self.cache
+        scanned_at = time.time_ns()
+        sources = scan(self.root)
+        fingerprint = sources.fingerprint(__version__, self.now.isoformat(), str(self.out))
+        last = cache.get("last") if cache else None
+        live_state = cache.tree(self.live_name) if cache else None
+        if last is not None and last[0] == fingerprint and live_state is not None:
+            settled = sources.newest_mtime_ns() < last[1] - _racy_ns(sources)
+            if settled and identity(self.out) == (live_state.device, live_state.inode):
+                return self._result(started, len(live_state.manifest), 0, 0, last[2])
+
+        from .loader import load_config
+        from .outputs import SiteRenderer
+        from .parallel import WorkerState
+        from .theme import Theme
+
+        if cache is None:
+            staging = self.out.with_name(f".{self.out.name}.tmp-{os.getpid()}")
+            trees = OutputTrees(self.out, staging, None, {})
+        else:
+            spare = spare_folder(self.out, cache.folder)
+            trees = OutputTrees.open(self.out, spare, live_state, cache.tree(self.spare_name))
+        config = load_config(sources)
+        theme = Theme.load(self.root)
+        templates = self._template_cache(theme.digest)
+        state = WorkerState(
+            config=config.config,
+            known=config.known,
+            files={entry.incident_id: entry for entry in sources.incidents},
+            make_renderer=lambda site: SiteRenderer(site, self.now, theme, templates),
+        )
+        workers: Workers | None = None
+        try:
+            site, workers = self._load(sources, config, state, last[1] if last else 0)
+            renderer = state.make_renderer(site)
+            state.site, state.renderer = site, renderer
+            jobs = renderer.plan()
+            if cache is not None:
+                cache.put("templates", (theme.digest, templates.variables))
+            changes = trees.changes(jobs)
+            if changes.unchanged:
+                self._remember(fingerprint, scanned_at, len(site.incidents))
+                return self._result(started, len(jobs), 0, 0, len(site.incidents))
+            if cache is not None:
+                cache.save_trees({self.spare_name: None})  # about to change: unknown until saved
+            if workers is None:
+                workers = self._workers(state, len(changes.render))
+            size = self._publish(trees, changes, jobs, site, workers)
+        finally:
+            if workers is not None:
+                workers.close()
+        self._remember(fingerprint, scanned_at, len(site.incidents))
+        return self._result(started, len(jobs), len(changes.render), size, len(site.incidents))
+
+    def _workers(self, state: WorkerState, items: int) -> Workers:
+        """Workers for `items` pieces of work: more than this process only for a lot of it."""
+        from .parallel import Workers, default_workers, worker_count
+
+        return Workers(state, worker_count(items, self.max_workers or default_workers()))
+
+    def _template_cache(self, theme_digest: str) -> TemplateCache:
+        """Compiled templates and what each reads, kept in the cache for the same theme."""
+        from jinja2 import FileSystemBytecodeCache
+
+        from .render import TemplateCache
+
+        if self.cache is None:
+            return TemplateCache()
+        folder = self.cache.folder / "templates"
+        folder.mkdir(exist_ok=True)
+        saved = self.cache.get("templates")
+        variables = dict(saved[1]) if saved and saved[0] == theme_digest else {}
+        return TemplateCache(FileSystemBytecodeCache(str(folder)), variables)
+
+    def _load(
+        self, sources: Sources, config: LoadedConfig, state: WorkerState, last_scan_ns: int
+    ) -> tuple[Site, Workers | None]:
+        """The Site with every summary; the files that changed are parsed, by workers if many.
+
+        Returns the workers when it started some: they hold what they parsed, for rendering.
+        """
+        from .loader import assemble
+
+        context = digest(sorted(config.known) if config.known is not None else None)
+        records = self.cache.files(context) if self.cache else {}
+        racy_before = last_scan_ns - _racy_ns(sources)
+        present = {entry.display for entry in sources.incidents}
+        changed = [path for path in records if path not in present]  # files that are gone
+        current: dict[str, FileRecord] = {}
+        to_parse: list[InputFile] = []
+        for entry in sources.incidents:
+            record = records.get(entry.display)
+            if record is not None and _still_valid(entry, record, racy_before):
+                if record.stamp != entry.stamp:  # same bytes, new stat: remember the new one
+                    record = dataclasses.replace(record, stamp=entry.stamp)
+                    changed.append(entry.display)
+                current[entry.display] = record
+            else:
+                to_parse.append(entry)
+        workers = self._workers(state, len(to_parse)) if len(to_parse) > 1 else None
+        parsed = workers.parse(to_parse) if workers else state.parse(to_parse)
+        for entry, result in zip(to_parse, parsed, strict=True):
+            current[entry.display] = FileRecord(
+                entry.stamp, result.digest, result.summary, result.problems
+            )
+            changed.append(entry.display)
+        summaries: list[IncidentSummary] = []
+        problems: list[SourceError] = []
+        for entry in sources.incidents:
+            record = current[entry.display]
+            problems.extend(record.problems)
+            if record.summary is None:
+                continue
+            held = state.details.get(entry.incident_id)
+            if held is not None and held.digest == record.digest:
+                summaries.append(held)
+            else:
+                summaries.append(IncidentSummary.from_record(record.summary))
+        if self.cache is not None and changed:
+            self.cache.save_files(context, current, changed)
+        if workers is not None and (problems or sources.problems or config.problems):
+            workers.close()
+        return assemble(sources, config, summaries, problems, state.details), workers
+
+    def _publish(
+        self,
+        trees: OutputTrees,
+        changes: Changes,
+        jobs: list[Job],
+        site: Site,
+        workers: Workers,
+    ) -> int:
+        """Render what changed into the spare folder, swap it in, and save what each holds."""
+        first = not self.out.exists()
+        writer = trees.prepare(twin=first and self.cache is not None)
+        try:
+            size = workers.render(site, changes.render, writer)
+            writer.link(self.out, changes.link)
+            trees.remove(changes.remove)
+            trees.swap()
+        except BaseException:
+            if self.cache is None:  # a staging folder nothing will reuse
+                shutil.rmtree(trees.spare, ignore_errors=True)
+            raise
+        manifest = {job.path: job.key for job in jobs}
+        if self.cache is None:
+            shutil.rmtree(trees.spare, ignore_errors=True)  # the old site: nothing keeps it
+            return size
+        spare_manifest = manifest if first else trees.live  # a first build made a twin
+        self.cache.save_trees(
+            {
+                self.live_name: tree_state(self.out, manifest),
+                self.spare_name: tree_state(trees.spare, spare_manifest),
+            }
+        )
+        return size
+
+    def _remember(self, fingerprint: str, scanned_at: int, incidents: int) -> None:
+        if self.cache is not None:
+            self.cache.put("last", (fingerprint, scanned_at, incidents))
+
+    def _result(
+        self, started: float, files: int, rendered: int, size: int, incidents: int
+    ) -> BuildResult:
+        return BuildResult(
+            self.out, files, rendered, size, incidents, time.perf_counter() - started
+        )
+
+
+def _racy_ns(sources: Sources) -> int:
+    """How close to a scan a change may go unseen: longer where the file system keeps seconds."""
+    stamps = [f.mtime_ns for f in sources.incidents[:50]]
+    if stamps and all(ns % 1_000_000_000 == 0 for ns in stamps):
+        return COARSE_RACY_NS
+    return FINE_RACY_NS
+
+
+def _still_valid(entry: InputFile, record: FileRecord, racy_before: int) -> bool:
+    """Whether a cached record still describes the file: same stat, or else same bytes."""
+    if record.stamp == entry.stamp and entry.mtime_ns < racy_before:
+        return True
+    if record.stamp[0] != entry.size:
+        return False
+    from .loader import content_digest
+
     try:
-        staging.mkdir()
-        size = _write_tree(outputs, staging)
-        _swap_in(staging, out)
-    except BaseException as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        if isinstance(exc, OSError):
-            raise OutputError(f"cannot write {out}: {exc}") from exc
-        raise
-    return size
-
-
-def _write_tree(outputs: Iterable[Output], folder: Path) -> int:
-    size = 0
-    made: set[str] = set()
-    written: set[str] = set()
-    for output in outputs:
-        if output.path in written:
-            raise OutputError(f"two outputs claim the same file {output.path}")  # a renderer bug
-        written.add(output.path)
-        parent, _, _ = output.path.rpartition("/")
-        if parent and parent not in made:
-            (folder / parent).mkdir(parents=True, exist_ok=True)
-            made.add(parent)
-        (folder / output.path).write_bytes(output.content)
-        size += len(output.content)
-    return size
-
-
-def _swap_in(staging: Path, out: Path) -> None:
-    """Put `staging` where `out` is; the old `out`, if any, is removed afterwards."""
-    if not out.exists():
-        staging.rename(out)
-        return
-    if _exchange(staging, out):
-        shutil.rmtree(staging)  # it holds the old output now
-        return
-    retired = out.parent / f".{out.name}.old-{os.getpid()}-{secrets.token_hex(4)}"
-    out.rename(retired)
-    try:
-        staging.rename(out)
+        with open(entry.path, "rb") as handle:  # noqa: PTH123 - str paths: no Path per file
+            return content_digest(handle.read()) == record.digest
     except OSError:
-        retired.rename(out)
-        raise
-    shutil.rmtree(retired, ignore_errors=True)
-
-
-_AT_FDCWD = -100
-_RENAME_EXCHANGE = 2
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths in one step with Linux's renameat2; False where that is not available."""
-    with contextlib.suppress(OSError, AttributeError):
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-        renameat2.argtypes = [
-            ctypes.c_int,
-            ctypes.c_char_p,
-            ctypes.c_int,
-            ctypes.c_char_p,
-            ctypes.c_uint,
-        ]
-        result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
-        return bool(result == 0)
-    return False
+        return False

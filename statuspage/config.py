@@ -6,27 +6,14 @@ import re
 import zoneinfo
 from urllib.parse import urlsplit
 
+from .ids import id_problem
 from .models import Component, Config
 from .yamlio import Mapping, SourceFile, parse, suggest
 
-CONFIG_FILE = "statuspage.yaml"
-ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 
 CONFIG_KEYS = ("title", "url", "description", "timezone", "language", "components")
 COMPONENT_KEYS = ("id", "name", "description", "group")
-
-
-def id_problem(value: str, what: str) -> str | None:
-    """Why `value` is not a valid id, or None when it is one."""
-    if ID_PATTERN.fullmatch(value):
-        return None
-    hint = re.sub(r"[^a-z0-9-]+", "-", value.lower()).strip("-")
-    better = f"; for example '{hint}'" if hint and ID_PATTERN.fullmatch(hint) else ""
-    return (
-        f"{what} '{value}' must be lowercase letters, digits and hyphens, "
-        f"starting with a letter or digit{better}"
-    )
 
 
 def read_config(text: str, file: SourceFile) -> Config | None:

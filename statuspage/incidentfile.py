@@ -42,9 +42,12 @@ SECTIONS = ("admission", "cause", "fix", "prevention")
 
 
 def read_incident(
-    text: str, file: SourceFile, incident_id: str, known: Collection[str] | None
+    text: str, file: SourceFile, incident_id: str, digest: str, known: Collection[str] | None
 ) -> Incident | None:
-    """Build the Incident in `text`; `known` holds the valid component ids (None: unknown)."""
+    """Build the Incident in `text`; `known` holds the valid component ids (None: unknown).
+
+    `digest` identifies the file's content, for caches and output keys.
+    """
     root = parse(text, file)
     if root is None:
         if not file.problems:
@@ -53,7 +56,7 @@ def read_incident(
     top = Mapping.read(file, root, "an incident file", INCIDENT_KEYS, ("title", "updates"))
     if top is None:
         return None
-    return _IncidentReader(top, known).read(incident_id)
+    return _IncidentReader(top, known).read(incident_id, digest)
 
 
 class _IncidentReader:
@@ -64,7 +67,7 @@ class _IncidentReader:
         self.file = top.file
         self.known = known
 
-    def read(self, incident_id: str) -> Incident | None:
+    def read(self, incident_id: str, digest: str) -> Incident | None:
         top, file = self.top, self.file
         title = top.text("title")
         kind = top.choice("kind", Kind, list(Kind), "kind") if "kind" in top else Kind.INCIDENT
@@ -83,9 +86,10 @@ class _IncidentReader:
             return None
         named = [cid for update in updates for cid in update.changes]
         components = tuple(dict.fromkeys([*listed, *named]))
-        return Incident(
+        return Incident.create(
             id=incident_id,
             path=file.path,
+            digest=digest,
             kind=kind,
             title=title.strip(),
             impact=impact,

@@ -2,101 +2,128 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
-from .config import CONFIG_FILE, id_problem, read_config
+from .config import read_config
 from .errors import SourceError, ValidationFailed
 from .incidentfile import read_incident
-from .models import Config, Incident, Site
+from .models import Config, Incident, IncidentSummary, Site
+from .sources import CONFIG_FILE, InputFile, Sources, scan
 from .yamlio import SourceFile
 
-INCIDENTS_DIR = "incidents"
+
+def content_digest(data: bytes) -> str:
+    """The digest that identifies a file's content in caches and output keys."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFile:
+    """One incident file, read: its content digest, and the incident or its problems."""
+
+    display: str
+    digest: str
+    incident: Incident | None
+    problems: tuple[SourceError, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedConfig:
+    """statuspage.yaml, read: the Config (None when it has problems) and its digest."""
+
+    config: Config | None
+    digest: str
+    problems: tuple[SourceError, ...]
+
+    @property
+    def known(self) -> frozenset[str] | None:
+        """The component ids incidents may name; None when the config could not be read."""
+        if self.config is None:
+            return None
+        return frozenset(c.id for c in self.config.components)
 
 
 def load_site(root: Path) -> Site:
-    """Read statuspage.yaml and every incident under `root`.
+    """Read statuspage.yaml and every incident under `root`, all of them in full.
 
     Raises ValidationFailed listing every problem found, sorted.
     """
-    problems: list[SourceError] = []
-    config = _load_config(root, problems)
-    known = {c.id for c in config.components} if config is not None else None
-    incidents: list[Incident] = []
-    first_path: dict[str, str] = {}
-    for path, display in incident_files(root, problems):
-        incident_id = path.stem
-        file = SourceFile(display)
-        problem = id_problem(incident_id, "incident id")
-        if problem:
-            file.report(None, f"{problem}; the id is the file name, so rename the file")
-        elif incident_id in first_path:
-            file.report(
-                None,
-                f"duplicate incident id '{incident_id}' (also {first_path[incident_id]}); "
-                f"ids are file names and must be unique across {INCIDENTS_DIR}/",
-            )
-        else:
-            first_path[incident_id] = display
-        text = _read_text(path, file)
-        incident = read_incident(text, file, incident_id, known) if text is not None else None
-        problems.extend(file.problems)
-        if incident is not None and not file.problems:
-            incidents.append(incident)
-    if problems or config is None:
-        raise ValidationFailed(problems)
-    incidents.sort(key=lambda i: (i.sort_at, i.id), reverse=True)
-    return Site(config=config, incidents=tuple(incidents))
+    sources = scan(root)
+    config = load_config(sources)
+    parsed = [parse_incident(entry, config.known) for entry in sources.incidents]
+    return assemble(
+        sources,
+        config,
+        [p.incident for p in parsed if p.incident is not None],
+        [problem for p in parsed for problem in p.problems],
+    )
 
 
-def incident_files(root: Path, problems: list[SourceError]) -> Iterator[tuple[Path, str]]:
-    """Each incident file under root/incidents, sorted, with its path as shown in messages."""
-    base = root / INCIDENTS_DIR
-    if not base.is_dir():
-        return
-    found: list[tuple[str, Path]] = []
-    for path in base.rglob("*"):
-        relative = path.relative_to(root)
-        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
-            continue
-        display = relative.as_posix()
-        if path.suffix == ".yaml":
-            found.append((display, path))
-        elif path.suffix == ".yml":
-            problems.append(
-                SourceError(
-                    display, 1, 1, f"incident files end in .yaml; rename it to {path.stem}.yaml"
-                )
-            )
-    for display, path in sorted(found):
-        yield path, display
-
-
-def _load_config(root: Path, problems: list[SourceError]) -> Config | None:
-    path = root / CONFIG_FILE
+def load_config(sources: Sources) -> LoadedConfig:
+    """Read statuspage.yaml, or report that it is missing."""
     file = SourceFile(CONFIG_FILE)
-    if not path.is_file():
-        problems.append(
-            SourceError(
-                CONFIG_FILE,
-                0,
-                0,
-                f"not found in {root}; run statuspage in the site's folder or pass --root",
-            )
-        )
-        return None
-    text = _read_text(path, file)
+    if sources.config is None:
+        message = f"not found in {sources.root}; run statuspage in the site's folder or pass --root"
+        return LoadedConfig(None, "", (SourceError(CONFIG_FILE, 0, 0, message),))
+    data = _read_bytes(sources.config.path, file)
+    text = _decode(data, file) if data is not None else None
     config = read_config(text, file) if text is not None else None
-    problems.extend(file.problems)
-    return config
+    return LoadedConfig(config, content_digest(data or b""), tuple(file.problems))
 
 
-def _read_text(path: Path, file: SourceFile) -> str | None:
+def parse_incident(entry: InputFile, known: frozenset[str] | None) -> ParsedFile:
+    """Read and check one incident file."""
+    file = SourceFile(entry.display)
+    data = _read_bytes(entry.path, file)
+    if data is None:
+        return ParsedFile(entry.display, "", None, tuple(file.problems))
+    digest = content_digest(data)
+    text = _decode(data, file)
+    incident = (
+        read_incident(text, file, entry.incident_id, digest, known) if text is not None else None
+    )
+    return ParsedFile(entry.display, digest, incident, tuple(file.problems))
+
+
+def assemble(
+    sources: Sources,
+    config: LoadedConfig,
+    summaries: Iterable[IncidentSummary],
+    problems: Iterable[SourceError],
+    details: Mapping[str, Incident] | None = None,
+) -> Site:
+    """The Site; or ValidationFailed with the problems of the files, names and config.
+
+    `details` holds the incidents read in full; by default the summaries that are.
+    """
+    found = [*sources.problems, *config.problems, *problems]
+    if found or config.config is None:
+        raise ValidationFailed(found)
+    ordered = sorted(summaries, key=_newest_first, reverse=True)
+    if details is None:
+        details = {i.id: i for i in ordered if isinstance(i, Incident)}
+    return Site(config=config.config, incidents=tuple(ordered), details=details)
+
+
+def _newest_first(incident: IncidentSummary) -> tuple[datetime, str]:
+    """The order of lists: by `sort_at`, then id (spelt out: this runs for every incident)."""
+    return (incident.scheduled_for or incident.created_at, incident.id)
+
+
+def _read_bytes(path: str, file: SourceFile) -> bytes | None:
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:  # noqa: PTH123 - str paths: no Path per file
+            return handle.read()
     except OSError as exc:
         file.report(None, f"cannot be read: {exc.strerror}")
         return None
+
+
+def _decode(data: bytes, file: SourceFile) -> str | None:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 from zoneinfo import ZoneInfo
 
 
@@ -152,25 +153,33 @@ class ActionItem:
     due: date | None
 
 
+SummaryRecord = tuple[Any, ...]
+"""An IncidentSummary as plain values (marshal-able), for the build cache and worker processes."""
+
+
 @dataclass(frozen=True, slots=True)
-class Incident:
-    """An incident or a scheduled maintenance, as written in one file."""
+class IncidentSummary:
+    """What lists, keys and the overall state need of an incident, without its text.
+
+    Every field after `components` is derived from the updates by `Incident.create`, once.
+    """
 
     id: str
     path: str  # relative to the site root, with forward slashes
+    digest: str  # hash of the file's bytes: it changes whenever anything in the file does
     kind: Kind
     title: str
     impact: Impact
     components: tuple[str, ...]  # affected: listed ones first, then those only updates name
-    updates: tuple[Update, ...]  # oldest first, at least one
-    postmortem_at: datetime | None = None
-    admission: str | None = None
-    cause: str | None = None
-    fix: str | None = None
-    prevention_text: str | None = None
-    action_items: tuple[ActionItem, ...] = ()
-    scheduled_for: datetime | None = None
-    scheduled_until: datetime | None = None
+    status: Status  # the newest update's
+    created_at: datetime  # the first update's time
+    started_at: datetime  # the first update's, or a maintenance's first one past scheduled
+    resolved_at: datetime | None  # the closing update's time, None while open
+    scheduled_for: datetime | None
+    scheduled_until: datetime | None
+    postmortem_at: datetime | None
+    states: tuple[tuple[str, ComponentState], ...]  # of the affected components, now
+    has_postmortem: bool  # any of the four sections is written
 
     @property
     def is_maintenance(self) -> bool:
@@ -178,49 +187,9 @@ class Incident:
         return self.kind is Kind.MAINTENANCE
 
     @property
-    def latest(self) -> Update:
-        """The newest update."""
-        return self.updates[-1]
-
-    @property
-    def status(self) -> Status:
-        """The current status: the newest update's."""
-        return self.updates[-1].status
-
-    @property
     def is_open(self) -> bool:
         """True until resolved or completed."""
         return not self.status.is_closed
-
-    @property
-    def started_at(self) -> datetime:
-        """When it began: the first update (for maintenance, the first in-progress one)."""
-        if self.is_maintenance:
-            for update in self.updates:
-                if update.status is not Status.SCHEDULED:
-                    return update.at
-            assert self.scheduled_for is not None
-            return self.scheduled_for
-        return self.updates[0].at
-
-    @property
-    def resolved_at(self) -> datetime | None:
-        """When it was resolved or completed, or None while open."""
-        last = self.updates[-1]
-        return last.at if last.status.is_closed else None
-
-    @property
-    def sort_at(self) -> datetime:
-        """The time lists order by: the start, or the scheduled start of a maintenance."""
-        if self.is_maintenance:
-            assert self.scheduled_for is not None
-            return self.scheduled_for
-        return self.updates[0].at
-
-    def duration(self, now: datetime) -> timedelta:
-        """How long it lasted, or has lasted so far at `now` when still open."""
-        end = self.resolved_at or now
-        return max(end - self.started_at, timedelta(0))
 
     @property
     def has_begun(self) -> bool:
@@ -228,11 +197,154 @@ class Incident:
         return not (self.is_maintenance and self.status is Status.SCHEDULED)
 
     @property
-    def has_postmortem(self) -> bool:
-        """True when any of the four transparency sections is written."""
-        return bool(
-            self.admission or self.cause or self.fix or self.prevention_text or self.action_items
+    def sort_at(self) -> datetime:
+        """The time lists order by: the first update, or the scheduled start of a maintenance."""
+        return self.scheduled_for or self.created_at
+
+    def duration(self, now: datetime) -> timedelta:
+        """How long it lasted, or has lasted so far at `now` when still open."""
+        end = self.resolved_at or now
+        return max(end - self.started_at, timedelta(0))
+
+    def state_of(self, component_id: str) -> ComponentState:
+        """The component's current state as far as this incident goes."""
+        for cid, state in self.states:
+            if cid == component_id:
+                return state
+        return ComponentState.OPERATIONAL
+
+    def to_record(self) -> SummaryRecord:
+        """This summary as plain values; `IncidentSummary.from_record` reverses it."""
+        return (
+            self.id,
+            self.path,
+            self.digest,
+            self.kind.value,
+            self.title,
+            self.impact.value,
+            self.components,
+            self.status.value,
+            _iso(self.created_at),
+            _iso(self.started_at),
+            _iso(self.resolved_at),
+            _iso(self.scheduled_for),
+            _iso(self.scheduled_until),
+            _iso(self.postmortem_at),
+            tuple((cid, state.value) for cid, state in self.states),
+            self.has_postmortem,
         )
+
+    @classmethod
+    def from_record(cls, record: SummaryRecord) -> IncidentSummary:
+        """Rebuild a summary from `to_record`'s plain values."""
+        (iid, path, digest, kind, title, impact, components, status, created, started) = record[:10]
+        resolved, scheduled_for, scheduled_until, postmortem, states, has_postmortem = record[10:]
+        return cls(
+            id=iid,
+            path=path,
+            digest=digest,
+            kind=_KINDS[kind],
+            title=title,
+            impact=_IMPACTS[impact],
+            components=tuple(components),
+            status=_STATUSES[status],
+            created_at=datetime.fromisoformat(created),
+            started_at=datetime.fromisoformat(started),
+            resolved_at=_datetime(resolved),
+            scheduled_for=_datetime(scheduled_for),
+            scheduled_until=_datetime(scheduled_until),
+            postmortem_at=_datetime(postmortem),
+            states=tuple((cid, _STATES[state]) for cid, state in states),
+            has_postmortem=has_postmortem,
+        )
+
+
+# Enum(value) goes through the metaclass; a dict is several times faster for many records.
+_KINDS = {k.value: k for k in Kind}
+_IMPACTS = {i.value: i for i in Impact}
+_STATUSES = {s.value: s for s in Status}
+_STATES = {s.value: s for s in ComponentState}
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return None if moment is None else moment.isoformat()
+
+
+def _datetime(text: str | None) -> datetime | None:
+    return None if text is None else datetime.fromisoformat(text)
+
+
+@dataclass(frozen=True, slots=True)
+class Incident(IncidentSummary):
+    """An incident or a scheduled maintenance with its whole text, as written in one file."""
+
+    updates: tuple[Update, ...]  # oldest first, at least one
+    admission: str | None
+    cause: str | None
+    fix: str | None
+    prevention_text: str | None
+    action_items: tuple[ActionItem, ...]
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        id: str,
+        path: str,
+        digest: str,
+        kind: Kind,
+        title: str,
+        impact: Impact,
+        components: tuple[str, ...],
+        updates: tuple[Update, ...],
+        scheduled_for: datetime | None = None,
+        scheduled_until: datetime | None = None,
+        postmortem_at: datetime | None = None,
+        admission: str | None = None,
+        cause: str | None = None,
+        fix: str | None = None,
+        prevention_text: str | None = None,
+        action_items: tuple[ActionItem, ...] = (),
+    ) -> Incident:
+        """An Incident with its status, times and current states derived from `updates`."""
+        last = updates[-1]
+        started = updates[0].at
+        if kind is Kind.MAINTENANCE:
+            begun = [u.at for u in updates if u.status is not Status.SCHEDULED]
+            started = begun[0] if begun else (scheduled_for or started)
+        return cls(
+            id=id,
+            path=path,
+            digest=digest,
+            kind=kind,
+            title=title,
+            impact=impact,
+            components=components,
+            status=last.status,
+            created_at=updates[0].at,
+            started_at=started,
+            resolved_at=last.at if last.status.is_closed else None,
+            scheduled_for=scheduled_for,
+            scheduled_until=scheduled_until,
+            postmortem_at=postmortem_at,
+            states=last.states,
+            has_postmortem=bool(admission or cause or fix or prevention_text or action_items),
+            updates=updates,
+            admission=admission,
+            cause=cause,
+            fix=fix,
+            prevention_text=prevention_text,
+            action_items=action_items,
+        )
+
+    @property
+    def latest(self) -> Update:
+        """The newest update."""
+        return self.updates[-1]
+
+    def summary(self) -> IncidentSummary:
+        """The same incident without its text."""
+        return IncidentSummary.from_record(self.to_record())
 
     def transitions(self) -> tuple[tuple[tuple[str, ComponentState, ComponentState], ...], ...]:
         """Per update, the (component, old state, new state) it changed; all start operational."""
@@ -248,25 +360,31 @@ class Incident:
             result.append(changed)
         return tuple(result)
 
-    def state_of(self, component_id: str) -> ComponentState:
-        """The component's current state as far as this incident goes."""
-        for cid, state in self.updates[-1].states:
-            if cid == component_id:
-                return state
-        return ComponentState.OPERATIONAL
-
 
 @dataclass(frozen=True, slots=True)
 class Site:
-    """Everything loaded from a site's files: config and incidents, newest first."""
+    """Everything loaded from a site's files.
+
+    `incidents` summarises every incident and maintenance, newest first. `details` holds
+    their whole text: all of them after a full load; an incremental build loads only those
+    whose pages it renders, and asking for another is a bug that `incident` reports.
+    """
 
     config: Config
-    incidents: tuple[Incident, ...]
+    incidents: tuple[IncidentSummary, ...]
+    details: Mapping[str, Incident]
 
     @property
     def components(self) -> tuple[Component, ...]:
         """The components, in the order statuspage.yaml lists them."""
         return self.config.components
+
+    def incident(self, incident_id: str) -> Incident:
+        """The whole text of one incident."""
+        try:
+            return self.details[incident_id]
+        except KeyError:
+            raise LookupError(f"incident {incident_id!r} was not loaded for this build") from None
 
     def current_states(self) -> dict[str, ComponentState]:
         """Each component's state now: the worst any open incident or maintenance gives it."""
@@ -274,7 +392,7 @@ class Site:
         for incident in self.incidents:
             if not incident.is_open:
                 continue
-            for cid, state in incident.latest.states:
+            for cid, state in incident.states:
                 if state.severity > states[cid].severity:
                     states[cid] = state
         return states

@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import jinja2
+from jinja2 import meta
 from markupsafe import Markup
 
 from .errors import ThemeError
-from .models import Component, ComponentState, Incident, Site, Status, worst
-from .outputs import Output
+from .jobs import Job, KeyMaker
+from .models import Component, ComponentState, Incident, IncidentSummary, Site, Status, worst
 from .richtext import MarkdownRenderer
 from .theme import Theme
 from .timefmt import format_date, format_day, format_duration, format_month, format_time, iso
@@ -103,15 +104,20 @@ class Day:
     """One day of the index page's recent history."""
 
     start: datetime  # local midnight
-    incidents: tuple[Incident, ...]
+    incidents: tuple[IncidentSummary, ...]
 
 
-def render_pages(site: Site, now: datetime, theme: Theme) -> list[Output]:
-    """Every HTML page and static file of the site, for the given clock."""
-    return HtmlRenderer(site, now, theme).render()
+@dataclass
+class TemplateCache:
+    """Work on templates that a build may keep for the next: compiled code, names they read."""
+
+    bytecode: jinja2.BytecodeCache | None = None
+    variables: dict[str, list[str]] = field(default_factory=dict)  # for one theme digest
 
 
-def make_environment(theme: Theme, zone: ZoneInfo) -> jinja2.Environment:
+def make_environment(
+    theme: Theme, zone: ZoneInfo, bytecode: jinja2.BytecodeCache | None = None
+) -> jinja2.Environment:
     """A Jinja2 environment over the theme's templates, with time filters in `zone`."""
 
     def load(name: str) -> tuple[str, str, Callable[[], bool]] | None:
@@ -121,6 +127,7 @@ def make_environment(theme: Theme, zone: ZoneInfo) -> jinja2.Environment:
 
     env = jinja2.Environment(
         loader=jinja2.FunctionLoader(load),
+        bytecode_cache=bytecode,
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -128,13 +135,13 @@ def make_environment(theme: Theme, zone: ZoneInfo) -> jinja2.Environment:
         keep_trailing_newline=True,
     )
 
+    # Both parts are made here from dates and the zone database, never from a file's text,
+    # so they need no escaping (and Markup.format is slow on pages with many times).
     def time_element(moment: datetime) -> Markup:
-        return Markup('<time datetime="{}">{}</time>').format(
-            iso(moment, zone), format_time(moment, zone)
-        )
+        return Markup(f'<time datetime="{iso(moment, zone)}">{format_time(moment, zone)}</time>')
 
     def day_element(day: date) -> Markup:
-        return Markup('<time datetime="{}">{}</time>').format(day.isoformat(), format_day(day))
+        return Markup(f'<time datetime="{day.isoformat()}">{format_day(day)}</time>')
 
     def date_element(moment: datetime) -> Markup:
         return day_element(moment.astimezone(zone).date())
@@ -181,19 +188,30 @@ def relative_root(path: str) -> str:
     return "../" * path.count("/") or "./"
 
 
-class HtmlRenderer:
-    """Renders the pages of one site at one moment; incident HTML is rendered once and shared."""
+class PageRenderer:
+    """Plans and renders the HTML pages of one site at one moment.
 
-    def __init__(self, site: Site, now: datetime, theme: Theme) -> None:
+    `plan` lists every page and static file as a Job; `render` makes one. Incident HTML
+    is rendered once per incident and shared by the pages that show it.
+    """
+
+    def __init__(
+        self, site: Site, now: datetime, theme: Theme, templates: TemplateCache | None = None
+    ) -> None:
         self.site = site
         self.config = site.config
         self.now = now
         self.theme = theme
-        self.env = make_environment(theme, site.config.zone)
+        self.templates = templates or TemplateCache()
+        self.env = make_environment(theme, site.config.zone, self.templates.bytecode)
         self.markdown = MarkdownRenderer()
         self.states = site.current_states()
         self.components = {c.id: c for c in site.components}
         self._views: dict[str, IncidentView] = {}
+        self._by_component: dict[str, list[IncidentSummary]] = {c.id: [] for c in site.components}
+        for incident in site.incidents:
+            for cid in incident.components:
+                self._by_component[cid].append(incident)
         self._globals: dict[str, Any] = {
             "site": self.config,
             "now": now,
@@ -202,19 +220,103 @@ class HtmlRenderer:
             "overall": worst(self.states.values()),
             "banners": BANNERS,
         }
+        self._keys = KeyMaker("pages", theme.digest, repr(self.config), now.isoformat())
 
-    def render(self) -> list[Output]:
-        """All pages and static files."""
-        outputs = [Output(path, content) for path, content in sorted(self.theme.assets.items())]
-        outputs.append(self.render_index())
-        outputs.append(self.render_not_found())
-        outputs.extend(self.render_incident(incident) for incident in self.site.incidents)
-        outputs.extend(self.render_history())
+    # -- planning ------------------------------------------------------------
+
+    def plan(self) -> list[Job]:
+        """Every page and static file, each with the key of what it depends on."""
+        keys = self._keys
+        jobs = [keys.job(name, "asset", (name,)) for name in sorted(self.theme.assets)]
+        index = self.index_incidents()
+        shown = [*index.active, *index.maintenance, *index.upcoming]
+        recent = [i for day in index.days for i in day.incidents]
+        jobs.append(
+            keys.job(
+                "index.html",
+                "index",
+                needs=[i.id for i in shown],
+                depends=[*self._states_for("index.html"), *(i.digest for i in shown + recent)],
+            )
+        )
+        jobs.append(keys.job("404.html", "404", depends=self._states_for("404.html")))
+        for incident in self.site.incidents:
+            jobs.append(
+                keys.job(
+                    f"incidents/{incident.id}/index.html",
+                    "incident",
+                    (incident.id,),
+                    needs=(incident.id,),
+                    depends=[*self._states_for("incident.html"), incident.digest],
+                )
+            )
+        jobs.extend(self._plan_list("history", "history", self.site.incidents, "history.html"))
         for component in self.site.components:
-            outputs.extend(self.render_component(component))
-        return outputs
+            jobs.extend(
+                self._plan_list(
+                    f"components/{component.id}",
+                    "component",
+                    self._by_component[component.id],
+                    "component.html",
+                    component.id,
+                    self.states[component.id].value,
+                )
+            )
+        return jobs
 
-    # -- shared pieces -------------------------------------------------------
+    def _plan_list(
+        self,
+        base: str,
+        kind: str,
+        incidents: Sequence[IncidentSummary],
+        template: str,
+        *extra: str,
+    ) -> list[Job]:
+        pages = paginate(incidents)
+        return [
+            self._keys.job(
+                page_path(base, number),
+                kind,
+                (*extra[:1], number),
+                depends=[
+                    *self._states_for(template),
+                    *extra,
+                    len(pages),
+                    len(incidents),
+                    *(i.digest for i in chunk),
+                ],
+            )
+            for number, chunk in enumerate(pages, start=1)
+        ]
+
+    def _states_for(self, template: str) -> list[object]:
+        """The current states, for the keys of pages whose templates may show them."""
+        known = self.templates.variables
+        if template not in known:
+            try:
+                known[template] = sorted(template_variables(self.env, template))
+            except jinja2.TemplateError as error:
+                raise theme_error(error, template, self.theme) from error
+        uses = not {"states", "overall"}.isdisjoint(known[template])
+        return [self._globals["states"]] if uses else []
+
+    # -- rendering -----------------------------------------------------------
+
+    def render(self, job: Job) -> bytes:
+        """The bytes of one planned output."""
+        if job.kind == "asset":
+            return self.theme.assets[job.path]
+        if job.kind == "index":
+            return self.render_index()
+        if job.kind == "404":
+            return self.render_not_found()
+        if job.kind == "incident":
+            return self.render_incident(self.site.incident(str(job.args[0])))
+        if job.kind == "history":
+            return self.render_history(int(job.args[0]))
+        if job.kind == "component":
+            return self.render_component(self.components[str(job.args[0])], int(job.args[1]))
+        raise ValueError(f"no page renderer for {job.kind!r}")
 
     def view(self, incident: Incident) -> IncidentView:
         """The incident with its Markdown rendered, made once per build."""
@@ -259,13 +361,13 @@ class HtmlRenderer:
             canonical=f"{self.config.url}/{public}",
         )
 
-    def write(self, template: str, page: Page, **context: Any) -> Output:
+    def write(self, template: str, page: Page, **context: Any) -> bytes:
         """Render `template` for `page` with `context` on top of the site-wide values."""
         try:
             html = self.env.get_template(template).render(**self._globals, page=page, **context)
         except jinja2.TemplateError as error:
             raise theme_error(error, template, self.theme) from error
-        return Output(page.path, html.encode("utf-8"))
+        return html.encode("utf-8")
 
     def pagination(self, base: str, number: int, count: int) -> Pagination:
         """Links from page `number` of the list at `base` to its neighbours."""
@@ -278,19 +380,23 @@ class HtmlRenderer:
 
         return Pagination(number, count, link(number - 1), link(number + 1))
 
-    # -- pages ---------------------------------------------------------------
-
-    def render_index(self) -> Output:
-        """The status page: banner, components, what is happening now, the last two weeks."""
+    def index_incidents(self) -> IndexIncidents:
+        """What the status page shows: open incidents, maintenance, the last two weeks."""
         incidents = self.site.incidents
-        active = [self.view(i) for i in incidents if i.is_open and not i.is_maintenance]
-        maintenance = [
-            self.view(i) for i in incidents if i.is_maintenance and i.is_open and i.has_begun
-        ]
-        upcoming = sorted(
-            (i for i in incidents if i.is_maintenance and not i.has_begun),
-            key=lambda i: (i.sort_at, i.id),
+        return IndexIncidents(
+            active=[i for i in incidents if i.is_open and not i.is_maintenance],
+            maintenance=[i for i in incidents if i.is_maintenance and i.is_open and i.has_begun],
+            upcoming=sorted(
+                (i for i in incidents if i.is_maintenance and not i.has_begun),
+                key=lambda i: (i.sort_at, i.id),
+            ),
+            days=self.recent_days(),
         )
+
+    def render_index(self) -> bytes:
+        """The status page: banner, components, what is happening now, the last two weeks."""
+        index = self.index_incidents()
+        details = self.site.incident
         description = self.config.description or (
             f"Current status of {self.config.title}: components, incidents and maintenance."
         )
@@ -299,10 +405,10 @@ class HtmlRenderer:
             "index.html",
             page,
             groups=self.component_groups(),
-            active=active,
-            maintenance=maintenance,
-            upcoming=[self.view(i) for i in upcoming],
-            days=self.recent_days(),
+            active=[self.view(details(i.id)) for i in index.active],
+            maintenance=[self.view(details(i.id)) for i in index.maintenance],
+            upcoming=[self.view(details(i.id)) for i in index.upcoming],
+            days=index.days,
         )
 
     def component_groups(self) -> list[ComponentGroup]:
@@ -333,7 +439,7 @@ class HtmlRenderer:
         zone = self.config.zone
         today = self.now.astimezone(zone).date()
         days = [today - timedelta(days=back) for back in range(RECENT_DAYS)]
-        by_day: dict[date, list[Incident]] = {day: [] for day in days}
+        by_day: dict[date, list[IncidentSummary]] = {day: [] for day in days}
         for incident in self.site.incidents:  # newest first
             day = incident.sort_at.astimezone(zone).date()
             if day < days[-1]:
@@ -342,7 +448,7 @@ class HtmlRenderer:
                 by_day[day].append(incident)
         return [Day(datetime(d.year, d.month, d.day, tzinfo=zone), tuple(by_day[d])) for d in days]
 
-    def render_incident(self, incident: Incident) -> Output:
+    def render_incident(self, incident: Incident) -> bytes:
         """One incident's page: summary, timeline and the four transparency sections."""
         view = self.view(incident)
         kind = "Maintenance" if incident.is_maintenance else "Incident"
@@ -352,28 +458,23 @@ class HtmlRenderer:
         page = self.page(f"incidents/{incident.id}/index.html", incident.title, description)
         return self.write("incident.html", page, view=view)
 
-    def render_history(self) -> list[Output]:
-        """Every incident and maintenance, newest first, a page of PAGE_SIZE at a time."""
+    def render_history(self, number: int) -> bytes:
+        """Page `number` of every incident and maintenance, newest first."""
+        title = "Incident history"
+        description = f"Every incident and maintenance on {self.config.title}, newest first."
         return self._render_list(
-            "history",
-            self.site.incidents,
-            lambda n, c: (
-                "Incident history" if n == 1 else f"Incident history, page {n} of {c}",
-                f"Every incident and maintenance on {self.config.title}, newest first.",
-            ),
-            "history.html",
+            "history", self.site.incidents, number, title, description, "history.html"
         )
 
-    def render_component(self, component: Component) -> list[Output]:
-        """A component's page: its state now and the incidents that touched it."""
-        incidents = [i for i in self.site.incidents if component.id in i.components]
+    def render_component(self, component: Component, number: int) -> bytes:
+        """Page `number` of a component's page: its state now and the incidents that touched it."""
+        description = f"Status and incident history of {component.name} on {self.config.title}."
         return self._render_list(
             f"components/{component.id}",
-            incidents,
-            lambda n, c: (
-                component.name if n == 1 else f"{component.name}, page {n} of {c}",
-                f"Status and incident history of {component.name} on {self.config.title}.",
-            ),
+            self._by_component[component.id],
+            number,
+            component.name,
+            description,
             "component.html",
             component=component,
             state=self.states[component.id],
@@ -382,29 +483,27 @@ class HtmlRenderer:
     def _render_list(
         self,
         base: str,
-        incidents: Sequence[Incident],
-        titles: Callable[[int, int], tuple[str, str]],
+        incidents: Sequence[IncidentSummary],
+        number: int,
+        title: str,
+        description: str,
         template: str,
         **context: Any,
-    ) -> list[Output]:
+    ) -> bytes:
         pages = paginate(incidents)
-        outputs = []
-        for number, chunk in enumerate(pages, start=1):
-            title, description = titles(number, len(pages))
-            page = self.page(page_path(base, number), title, description)
-            outputs.append(
-                self.write(
-                    template,
-                    page,
-                    months=_by_month(chunk, self.config.zone),
-                    pagination=self.pagination(base, number, len(pages)),
-                    total=len(incidents),
-                    **context,
-                )
-            )
-        return outputs
+        if number > 1:
+            title = f"{title}, page {number} of {len(pages)}"
+        page = self.page(page_path(base, number), title, description)
+        return self.write(
+            template,
+            page,
+            months=_by_month(pages[number - 1], self.config.zone),
+            pagination=self.pagination(base, number, len(pages)),
+            total=len(incidents),
+            **context,
+        )
 
-    def render_not_found(self) -> Output:
+    def render_not_found(self) -> bytes:
         """404.html, served at any depth: its links start from the site's own path."""
         root = urlsplit(self.config.url).path.rstrip("/") + "/"
         page = Page(
@@ -417,9 +516,39 @@ class HtmlRenderer:
         return self.write("404.html", page)
 
 
-def _by_month(incidents: Iterable[Incident], zone: ZoneInfo) -> list[tuple[str, list[Incident]]]:
+@dataclass(frozen=True, slots=True)
+class IndexIncidents:
+    """The incidents the status page shows, by section."""
+
+    active: list[IncidentSummary]
+    maintenance: list[IncidentSummary]
+    upcoming: list[IncidentSummary]
+    days: list[Day]
+
+
+def template_variables(env: jinja2.Environment, name: str) -> set[str]:
+    """The variables a template and the templates it extends, imports or includes refer to."""
+    seen: set[str] = set()
+    names: set[str] = set()
+    pending = [name]
+    while pending:
+        current = pending.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        assert env.loader is not None
+        source, filename, _ = env.loader.get_source(env, current)
+        tree = env.parse(source, current, filename)
+        names |= meta.find_undeclared_variables(tree)
+        pending.extend(t for t in meta.find_referenced_templates(tree) if t)
+    return names
+
+
+def _by_month(
+    incidents: Iterable[IncidentSummary], zone: ZoneInfo
+) -> list[tuple[str, list[IncidentSummary]]]:
     """Group incidents (newest first) under month headings in the site's zone."""
-    months: list[tuple[str, list[Incident]]] = []
+    months: list[tuple[str, list[IncidentSummary]]] = []
     for incident in incidents:
         label = format_month(incident.sort_at, zone)
         if not months or months[-1][0] != label:

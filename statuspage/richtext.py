@@ -7,6 +7,8 @@ import re
 import xml.etree.ElementTree as ET
 
 import markdown
+from markdown.extensions.fenced_code import FencedCodeExtension
+from markdown.extensions.sane_lists import SaneListExtension
 from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
 
@@ -58,11 +60,58 @@ def _image_as_link(image: ET.Element) -> ET.Element:
     return link
 
 
+# Text with none of these characters, and no line that opens a Markdown block, is plain
+# paragraphs: Markdown would only wrap it in <p>. Most status updates are just that, with at
+# most a plain link or a bold phrase, which _SIMPLE_INLINE recognises.
+_MARKUP_CHARACTERS = re.compile(r"[\\`*_\[\]<>&\t\r\x02\x03]|[^ \n][ ]{2,}(?:\n|$)")
+_BLOCK_START = re.compile(r"^(?:[ ]+[^ \n]|[#>+=~-]|\d+[.)](?:[ ]|$))", re.MULTILINE)
+_SPACES_LINE = re.compile(r"(?<=\n) +\n")
+_PLAIN = r"[^\\`*_\[\]<>&\n]"  # a character with no meaning in Markdown
+_SIMPLE_INLINE = re.compile(
+    rf"(?<!!)\[(?P<label>[^\s\\`*_\[\]<>&]{_PLAIN}*?)\]"
+    r"\((?P<url>https?://[^\s()<>\"'\\`*_\[\]&]+)\)"
+    rf"|\*\*(?P<strong>[^\s\\`*_\[\]<>&](?:{_PLAIN}*?[^\s\\`*_\[\]<>&])?)\*\*"
+)
+
+
+def _inline(match: re.Match[str]) -> str:
+    if match["url"] is not None:
+        return f'<a href="{match["url"]}">{match["label"]}</a>'
+    return f"<strong>{match['strong']}</strong>"
+
+
+def plain_paragraphs(text: str) -> Markup | None:
+    """The HTML Markdown makes of `text` when it is plain paragraphs, else None.
+
+    A fast path that repeats what Python-Markdown does to such text, step by step, to give
+    the very same bytes (a property the tests check on generated text); None leaves the
+    text to the full converter.
+    """
+    if not text.strip() or text.startswith(" ") or _BLOCK_START.search(text):
+        return None  # blank, perhaps a code block, or a block of another kind
+    inline = "*" in text or "[" in text
+    rest = _SIMPLE_INLINE.sub("x", text) if inline else text
+    if _MARKUP_CHARACTERS.search(rest):
+        return None
+    paragraphs = []
+    for block in _SPACES_LINE.sub("\n", text + "\n\n").split("\n\n"):
+        block = block.lstrip("\n")
+        if block.strip():
+            body = block.lstrip()
+            if inline:
+                body = _SIMPLE_INLINE.sub(_inline, body)
+            paragraphs.append(f"<p>{body}</p>")
+    return Markup("\n".join(paragraphs))
+
+
 class MarkdownRenderer:
     """One reusable Markdown converter; `render` is safe to call for every message of a build."""
 
     def __init__(self) -> None:
-        self._md = markdown.Markdown(extensions=["fenced_code", "sane_lists"], output_format="html")
+        # Extension objects, not names: names are looked up through package metadata (slow).
+        self._md = markdown.Markdown(
+            extensions=[FencedCodeExtension(), SaneListExtension()], output_format="html"
+        )
         # Without these two, raw HTML in a message is escaped and shown as text.
         self._md.preprocessors.deregister("html_block")
         self._md.inlinePatterns.deregister("html")
@@ -71,6 +120,9 @@ class MarkdownRenderer:
 
     def render(self, text: str, heading_level: int = 1) -> Markup:
         """Convert `text`; a `# heading` in it becomes <h{heading_level}>."""
+        plain = plain_paragraphs(text)
+        if plain is not None:
+            return plain
         self._sanitizer.heading_offset = heading_level - 1
         html = self._md.reset().convert(text)
         return Markup(html)  # markdown escapes text itself and raw HTML is disabled above

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +29,16 @@ class Theme:
     templates: dict[str, str]
     assets: dict[str, bytes]
     origins: dict[str, str]
+
+    @property
+    def digest(self) -> str:
+        """Changes whenever any template or static file does."""
+        hasher = hashlib.blake2b(digest_size=16)
+        for name in sorted(self.templates):
+            hasher.update(f"{name}\0{self.templates[name]}\0".encode())
+        for name in sorted(self.assets):
+            hasher.update(name.encode() + b"\0" + self.assets[name] + b"\0")
+        return hasher.hexdigest()
 
     @classmethod
     def load(cls, site_root: Path) -> Theme:

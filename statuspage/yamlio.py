@@ -9,7 +9,6 @@ that `check` can list them all.
 from __future__ import annotations
 
 import difflib
-import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from enum import Enum
@@ -19,6 +18,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import SourceError
+from .timefmt import parse_time
 
 try:
     from yaml import CSafeLoader as _Loader
@@ -132,26 +132,6 @@ def unknown_message(what: str, word: str, choices: Sequence[str]) -> str:
 def is_null(node: Node) -> bool:
     """True for a YAML null (`~`, `null` or nothing at all)."""
     return isinstance(node, ScalarNode) and node.tag == _NULL
-
-
-def parse_time(raw: str, key: str) -> datetime | str:
-    """Parse an ISO 8601 time with a UTC offset; return a message instead when it is not one."""
-    text = raw.strip()
-    try:
-        value = datetime.fromisoformat(text.upper())
-    except ValueError:
-        return f"'{key}' must be a time such as 2026-11-20T14:10:00Z, not '{raw}'"
-    if value.tzinfo is None:
-        if _DATE_ONLY.fullmatch(text):
-            return (
-                f"'{key}' is a date without a time; write the time and its UTC offset, "
-                f"such as {text}T09:00:00Z"
-            )
-        return f"time '{raw}' has no UTC offset; add Z for UTC or an offset such as +01:00"
-    return value
-
-
-_DATE_ONLY = re.compile(r"\d{4}-\d\d-\d\d")
 
 
 class Mapping:

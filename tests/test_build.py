@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import os
+import shutil
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from statuspage import build as build_module
+from statuspage import parallel, publish
 from statuspage.build import build_site
 from statuspage.errors import OutputError, ThemeError, ValidationFailed
-from tests.conftest import NOW, RESOLVED, MakeSite, SiteDir
+from statuspage.publish import TreeWriter
+from tests.conftest import NOW, REPO, RESOLVED, MakeSite, SiteDir
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -61,42 +65,59 @@ def test_invalid_input_leaves_the_previous_output_byte_identical(site: SiteDir) 
     with pytest.raises(ValidationFailed):
         build_site(site.root, out, NOW + timedelta(hours=1))
     assert snapshot(out) == before
-    assert sorted(p.name for p in site.root.iterdir()) == ["incidents", "public", "statuspage.yaml"]
+    assert visible(site.root) == ["incidents", "public", "statuspage.yaml"]
 
 
+def visible(folder: Path) -> list[str]:
+    """The names in `folder` a user sees: the cache is hidden and git-ignored."""
+    return sorted(p.name for p in folder.iterdir() if p.name != ".statuspage-cache")
+
+
+@pytest.mark.parametrize("use_cache", [True, False])
 def test_a_failure_while_writing_leaves_the_previous_output_and_no_debris(
-    site: SiteDir, monkeypatch: pytest.MonkeyPatch
+    site: SiteDir, monkeypatch: pytest.MonkeyPatch, use_cache: bool
 ) -> None:
     out = site.root / "public"
-    build_site(site.root, out, NOW)
+    build_site(site.root, out, NOW, use_cache=use_cache)
     before = snapshot(out)
     written: list[str] = []
-    real_write = Path.write_bytes
+    real_write = TreeWriter.write
 
-    def failing_write(self: Path, data: bytes) -> int:
-        written.append(self.name)
+    def failing_write(self: TreeWriter, path: str, content: bytes) -> int:
+        written.append(path)
         if len(written) == 5:
             raise OSError(28, "No space left on device")
-        return real_write(self, data)
+        return real_write(self, path, content)
 
-    monkeypatch.setattr(Path, "write_bytes", failing_write)
+    monkeypatch.setattr(TreeWriter, "write", failing_write)
     with pytest.raises(OutputError, match="No space left on device"):
-        build_site(site.root, out, NOW + timedelta(hours=1))
+        build_site(site.root, out, NOW + timedelta(hours=1), use_cache=use_cache, workers=1)
     monkeypatch.undo()
     assert len(written) == 5
     assert snapshot(out) == before
-    assert sorted(p.name for p in site.root.iterdir()) == ["incidents", "public", "statuspage.yaml"]
+    assert visible(site.root) == ["incidents", "public", "statuspage.yaml"]
+    # The next build does not trust the half-written spare folder.
+    build_site(site.root, out, NOW + timedelta(hours=1), use_cache=use_cache)
+    assert snapshot(out) == cold(site, NOW + timedelta(hours=1))
+
+
+def cold(site: SiteDir, now: datetime) -> dict[str, bytes]:
+    """What a build without cache writes into a fresh folder."""
+    fresh = site.root.parent / f"cold-{now.timestamp():.0f}"
+    shutil.rmtree(fresh, ignore_errors=True)
+    build_site(site.root, fresh, now, use_cache=False)
+    return snapshot(fresh)
 
 
 def test_the_swap_works_without_renameat2(site: SiteDir, monkeypatch: pytest.MonkeyPatch) -> None:
     out = site.root / "public"
     build_site(site.root, out, NOW)
-    (out / "stale.html").write_text("from an older build")
-    monkeypatch.setattr(build_module, "_exchange", lambda a, b: False)
-    build_site(site.root, out, NOW)
-    assert not (out / "stale.html").exists()
-    assert (out / "index.html").is_file()
-    assert sorted(p.name for p in site.root.iterdir()) == ["incidents", "public", "statuspage.yaml"]
+    monkeypatch.setattr(publish, "exchange", lambda a, b: False)
+    site.incident("db", RESOLVED.replace("Fixed.", "Fixed for good."))
+    result = build_site(site.root, out, NOW)
+    assert result.rendered > 0
+    assert snapshot(out) == cold(site, NOW)
+    assert visible(site.root) == ["incidents", "public", "statuspage.yaml"]
 
 
 def test_renameat2_exchange_swaps_two_folders(tmp_path: Path) -> None:
@@ -105,7 +126,7 @@ def test_renameat2_exchange_swaps_two_folders(tmp_path: Path) -> None:
     b.mkdir()
     (a / "x").write_text("a")
     (b / "x").write_text("b")
-    if not build_module._exchange(a, b):
+    if not publish.exchange(a, b):
         pytest.skip("this kernel or C library has no renameat2")  # macOS and old kernels
     assert ((a / "x").read_text(), (b / "x").read_text()) == ("b", "a")
 
@@ -190,3 +211,93 @@ def test_an_error_in_a_default_template_names_the_default_theme(site: SiteDir) -
     assert str(error.value) == (
         "site-template (default theme)/_macros.html:4: 'int object' has no attribute 'value'"
     )
+
+
+OPEN = """\
+title: Webhooks delayed
+impact: minor
+components: [webhooks]
+updates:
+  - at: 2026-11-23T09:00:00Z
+    status: investigating
+    message: Deliveries are late.
+"""
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_incremental_builds_write_what_a_cold_build_writes(
+    site: SiteDir, workers: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 1)  # fork even for this small site
+    out = site.root / "public"
+    later = NOW + timedelta(hours=2)
+    steps: list[tuple[str, Callable[[], object], datetime, int | None]] = [
+        ("first build", lambda: None, NOW, 10),
+        ("nothing changed", lambda: None, NOW, 0),
+        # its page, the index (it is recent), the history page and its component's page
+        (
+            "edit a message",
+            lambda: site.incident("db", RESOLVED.replace("Fixed.", "Done.")),
+            NOW,
+            4,
+        ),
+        ("add an open incident", lambda: site.incident("hooks", OPEN), NOW, None),
+        ("touch a file, same bytes", lambda: os.utime(site.root / "incidents/db.yaml"), NOW, 0),
+        ("move a file to a subfolder", lambda: move(site, "db", "incidents/2026"), NOW, None),
+        ("delete an incident", lambda: (site.root / "incidents/hooks.yaml").unlink(), NOW, None),
+        ("rename a component", lambda: rename_component(site), NOW, None),
+        ("override a template", lambda: override_footer(site), NOW, 10),
+        ("a later clock", lambda: None, later, 10),
+        ("delete the cache", lambda: shutil.rmtree(site.root / ".statuspage-cache"), later, 10),
+        ("nothing changed again", lambda: None, later, 0),
+    ]
+    for name, change, now, rendered in steps:
+        change()
+        result = build_site(site.root, out, now, workers=workers)
+        assert snapshot(out) == cold(site, now), name
+        if rendered is not None:
+            assert result.rendered == rendered, name
+
+
+def move(site: SiteDir, incident_id: str, folder: str) -> None:
+    (site.root / folder).mkdir(parents=True, exist_ok=True)
+    (site.root / f"incidents/{incident_id}.yaml").rename(site.root / f"{folder}/{incident_id}.yaml")
+
+
+def rename_component(site: SiteDir) -> None:
+    config = (site.root / "statuspage.yaml").read_text()
+    (site.root / "statuspage.yaml").write_text(config.replace("name: Webhooks", "name: Hooks"))
+
+
+def override_footer(site: SiteDir) -> None:
+    base = (REPO / "site-template" / "base.html").read_text()
+    site.write("site-template/base.html", base.replace("Generated", "Built"))
+
+
+def test_rendering_in_several_processes_writes_the_same_files(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    incidents = {
+        f"i{n:02d}": RESOLVED.replace("2026-11-20", f"2026-{1 + n % 11:02d}-{1 + n % 27:02d}")
+        for n in range(60)
+    }
+    site = make_site(incidents=incidents)
+    monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 1)
+    serial = build_site(site.root, tmp_path / "serial", NOW, workers=1, use_cache=False)
+    forked = build_site(site.root, tmp_path / "forked", NOW, workers=3, use_cache=False)
+    assert (serial.rendered, forked.rendered) == (71, 71)  # 60 incidents, 11 other files
+    assert snapshot(tmp_path / "serial") == snapshot(tmp_path / "forked")
+
+
+def test_a_template_error_in_a_worker_is_reported(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    site = make_site(incidents={f"i{n}": RESOLVED for n in range(20)})
+    site.write(
+        "site-template/incident.html",
+        '{% extends "base.html" %}{% block main %}{{ view.nope }}{% endblock %}',
+    )
+    monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 1)
+    with pytest.raises(ThemeError, match=r"^site-template/incident.html:1: .* no attribute 'nope'"):
+        build_site(site.root, tmp_path / "out", NOW, workers=2)
+    assert not (tmp_path / "out").exists()

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from markupsafe import Markup
 
-from statuspage.richtext import MarkdownRenderer, is_safe_href
+from statuspage.richtext import MarkdownRenderer, is_safe_href, plain_paragraphs
 
 
 @pytest.fixture(scope="module")
@@ -68,3 +71,119 @@ def test_headings_are_shifted_below_the_page_heading(md: MarkdownRenderer) -> No
     )
     assert md.render("# Top", heading_level=6) == "<h6>Top</h6>"
     assert md.render("# Top") == "<h1>Top</h1>"
+
+
+ALPHABET = "ab Z09.,;:'\"()!?%/$@^#-=+~|{}*_[]<>&\\`\t\r\n1. \x03\x0c\u00a0\u2028"
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=ALPHABET, max_size=60))
+def test_the_plain_text_fast_path_gives_what_markdown_gives(text: str) -> None:
+    fast = plain_paragraphs(text)
+    if fast is not None:
+        assert fast == full_markdown(text)
+
+
+PIECES = st.sampled_from(
+    [
+        "word",
+        " ",
+        "  ",
+        "\n",
+        "\n\n",
+        ".",
+        "(",
+        ")",
+        "!",
+        ":",
+        "*",
+        "**",
+        "_",
+        "[",
+        "]",
+        "-",
+        "# ",
+        "1. ",
+        "**bold**",
+        "**two words**",
+        "** spaced**",
+        "[label](https://example.com/a?b=1)",
+        "[two words](http://x.example)",
+        "[l](https://e.com/(x))",
+        "[l](https://e.com/a b)",
+        "[l](ftp://e.com)",
+        "![i](https://e.com/i.png)",
+        "<https://e.com>",
+        "[l]: https://e.com",
+        "`c`",
+        "&amp;",
+        "\\",
+    ]
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(PIECES, max_size=14).map("".join))
+def test_the_fast_path_for_links_and_bold_gives_what_markdown_gives(text: str) -> None:
+    fast = plain_paragraphs(text)
+    if fast is not None:
+        assert fast == full_markdown(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We are investigating elevated error rates on the API.",
+        "See the [runbook](https://docs.example.com/runbooks/12) for the **workaround**.",
+        'First paragraph.\n\nSecond one, with (brackets), 100 % and "quotes".\n',
+        "Line one\nline two\n   \n\n\nAfter blank lines.",
+        "Issue #42 is fixed! Costs $5/month; ETA 14:30 UTC.",
+    ],
+)
+def test_plain_status_updates_take_the_fast_path(text: str) -> None:
+    fast = plain_paragraphs(text)
+    assert fast is not None
+    assert fast == full_markdown(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "*em*",
+        "**bold*",
+        "![image](https://e.com/i.png)",
+        "[relative](/path)",
+        "- a list",
+        "1. one",
+        "# heading",
+        "a <b>",
+        "x & y",
+        "code `x`",
+        "  indented",
+        "Title\n===",
+        "line  \nbreak",
+        "[link](x)",
+    ],
+)
+def test_markdown_syntax_takes_the_full_path(text: str) -> None:
+    assert plain_paragraphs(text) is None
+
+
+def full_markdown(text: str) -> str:
+    renderer = MarkdownRenderer()
+    renderer._sanitizer.heading_offset = 0
+    return str(Markup(renderer._md.reset().convert(text)))
+
+
+WORDS = ["word", " ", "\n", "\n\n", ".", ",", "(", ")", "!", ":", "-", "'", '"', "%", "/", "1."]
+INLINE = ["**bold**", "**two words**", "**(x)**", "[label](https://example.com/a?b=1)"]
+LINKS = ["[two words](http://x.example)", "[(x)](https://e.com/)", "[a.b](https://e.com/x.y)"]
+PROSE = st.sampled_from([*WORDS, *INLINE, *LINKS])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(PROSE, max_size=18).map("".join))
+def test_the_fast_path_on_prose_with_links_and_bold(text: str) -> None:
+    fast = plain_paragraphs(text)
+    if fast is not None:
+        assert fast == full_markdown(text)

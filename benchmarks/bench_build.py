@@ -1,0 +1,141 @@
+"""Measure `statuspage build` on a synthetic site; print one `name value` figure a line.
+
+    python benchmarks/bench_build.py --incidents 10000 [--repeat 3]
+
+Each build runs as its own process, as a user runs it, so start-up and imports count and
+peak memory is the process's own (its workers are processes of their own, and their peak
+is printed apart). Every time is the best of --repeat runs: this machine is a shared VM
+whose speed varies from run to run, and the best run is the one least disturbed. The
+package is byte-compiled first, as an installed package is.
+
+- cold_seconds, cold_peak_rss_mb, cold_largest_process_rss_mb: a first build, no cache, no
+  previous output;
+- unchanged_seconds: the same build again with nothing changed;
+- one_edit_seconds: after editing the message of one incident from the middle of history;
+- incremental_identical: whether the incremental output equals a cold build of that input;
+- files, output_mb, index_kb, index_gzip_kb, largest_page_kb, largest_page.
+"""
+
+from __future__ import annotations
+
+import argparse
+import compileall
+import filecmp
+import gzip
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from sitegen import NOW, write_site
+
+PACKAGE = Path(__file__).resolve().parent.parent / "statuspage"
+
+
+def run_build(root: Path, out: Path, extra: tuple[str, ...] = ()) -> tuple[float, float]:
+    """Build once in a child process; return wall seconds and the child's peak RSS in MB."""
+    command = [sys.executable, "-m", "statuspage", "build", "--root", str(root), "--out", str(out)]
+    command += ["--now", NOW.isoformat(), *extra]
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(child.pid, 0)
+        elapsed = time.perf_counter() - started
+        child.returncode = os.waitstatus_to_exitcode(status)
+        if child.returncode != 0:
+            errors.seek(0)
+            raise SystemExit(f"build failed:\n{errors.read().decode()}")
+    return elapsed, usage.ru_maxrss / 1024  # KiB on Linux
+
+
+def settle() -> None:
+    """Let the file system finish what earlier runs left (deletions, write-back)."""
+    os.sync()
+    time.sleep(2)
+
+
+def same_tree(a: Path, b: Path) -> bool:
+    """True when both folders hold the same files with the same bytes."""
+    files_a = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+    files_b = sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+    if files_a != files_b:
+        return False
+    return all(filecmp.cmp(a / f, b / f, shallow=False) for f in files_a)
+
+
+def edit_one_incident(root: Path, times: int) -> None:
+    """Change the message of an incident from the middle of the history."""
+    files = sorted((root / "incidents").rglob("*.yaml"))
+    target = files[len(files) // 2]
+    text = target.read_text(encoding="utf-8")
+    edit = f"    message: |\n      Edited for the benchmark ({times}).\n"
+    target.write_text(text.replace("    message: |\n", edit, 1), encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--incidents", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=3, help="runs to take the best of")
+    parser.add_argument("--keep", type=Path, help="build here and keep the site afterwards")
+    args = parser.parse_args()
+
+    compileall.compile_dir(PACKAGE, quiet=1)
+    scratch = args.keep or Path(tempfile.mkdtemp(prefix="statuspage-bench-"))
+    root = scratch / "site"
+    out = root / "public"
+    try:
+        shutil.rmtree(root, ignore_errors=True)
+        write_site(root, args.incidents)
+        figures: dict[str, object] = {"incidents": args.incidents}
+
+        cold: list[tuple[float, float]] = []
+        for _ in range(args.repeat):
+            shutil.rmtree(out, ignore_errors=True)
+            shutil.rmtree(root / ".statuspage-cache", ignore_errors=True)
+            settle()
+            cold.append(run_build(root, out))
+        figures["cold_seconds"] = f"{min(s for s, _ in cold):.3f}"
+        figures["cold_peak_rss_mb"] = f"{max(r for _, r in cold):.1f}"
+        workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        figures["cold_largest_process_rss_mb"] = f"{workers:.1f}"
+
+        pages = [p for p in out.rglob("*") if p.is_file()]
+        largest = max(pages, key=lambda p: p.stat().st_size)
+        index = (out / "index.html").read_bytes()
+        figures["files"] = len(pages)
+        figures["output_mb"] = f"{sum(p.stat().st_size for p in pages) / 1e6:.1f}"
+        figures["index_kb"] = f"{len(index) / 1024:.1f}"
+        figures["index_gzip_kb"] = f"{len(gzip.compress(index, 9)) / 1024:.1f}"
+        figures["largest_page_kb"] = f"{largest.stat().st_size / 1024:.1f}"
+        figures["largest_page"] = largest.relative_to(out).as_posix()
+
+        settle()
+        unchanged = [run_build(root, out)[0] for _ in range(args.repeat)]
+        figures["unchanged_seconds"] = f"{min(unchanged):.3f}"
+        edits = []
+        for times in range(args.repeat):
+            edit_one_incident(root, times)
+            edits.append(run_build(root, out)[0])
+        figures["one_edit_seconds"] = f"{min(edits):.3f}"
+
+        fresh = scratch / "cold-check"
+        shutil.rmtree(fresh, ignore_errors=True)
+        run_build(root, fresh, ("--no-cache",))
+        figures["incremental_identical"] = str(same_tree(out, fresh)).lower()
+        shutil.rmtree(fresh, ignore_errors=True)
+
+        for name, value in figures.items():
+            print(name, value, flush=True)
+    finally:
+        if args.keep is None:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

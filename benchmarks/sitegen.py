@@ -1,0 +1,201 @@
+"""A deterministic synthetic site: many incidents over five years, for the build benchmark."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
+YEARS = 5
+
+GROUPS = {
+    "Platform": ["api", "graphql", "auth", "dashboard", "billing"],
+    "Data": ["database", "search", "analytics", "exports", "backups"],
+    "Integrations": ["webhooks", "email", "sms", "slack", "zapier"],
+    "Edge": ["cdn", "dns", "websockets", "uploads", "docs"],
+}
+
+SUBJECTS = [
+    "API requests",
+    "Sign-in attempts",
+    "Webhook deliveries",
+    "Search queries",
+    "Dashboard pages",
+    "File uploads",
+    "Scheduled exports",
+    "Email notifications",
+    "Database writes",
+    "Report downloads",
+]
+SYMPTOMS = [
+    "are failing for some customers",
+    "are slower than usual",
+    "time out after 30 seconds",
+    "return 502 and 503 errors",
+    "are delayed by up to 20 minutes",
+    "fail intermittently in the EU region",
+]
+CAUSES = [
+    "a configuration change to the load balancers",
+    "an exhausted database connection pool",
+    "a failed disk on a primary database node",
+    "an expired TLS certificate on an internal service",
+    "a memory leak in the latest release of the API servers",
+    "a routing change at our network provider",
+    "a runaway background job that saturated the queue",
+    "a bug in the retry logic of the delivery workers",
+]
+ACTIONS = [
+    "rolled back the deploy",
+    "restarted the affected workers",
+    "failed over to the standby database",
+    "added capacity to the cluster",
+    "reverted the configuration change",
+    "replaced the certificate and restarted the proxies",
+]
+PREVENTIONS = [
+    "Alert on connection-pool saturation above 80 %",
+    "Canary every configuration change for 30 minutes",
+    "Add automatic renewal for internal certificates",
+    "Load-test releases with production-sized data",
+    "Cap the concurrency of background jobs per customer",
+    "Run a quarterly failover drill",
+    "Page the on-call engineer on queue age, not only on queue length",
+]
+OWNERS = ["platform-team", "sre", "data-team", "edge-team", "api-team", "security"]
+
+
+def components() -> list[tuple[str, str]]:
+    """(id, group) of the 20 components, in page order."""
+    return [(cid, group) for group, ids in GROUPS.items() for cid in ids]
+
+
+def write_site(root: Path, count: int, seed: int = 2026) -> None:
+    """Write statuspage.yaml and `count` incident files below `root`."""
+    rng = random.Random(seed)
+    root.mkdir(parents=True, exist_ok=True)
+    lines = [
+        "title: Benchmark Cloud Status",
+        "url: https://status.bench.example",
+        "timezone: Europe/Berlin",
+        "components:",
+    ]
+    for cid, group in components():
+        lines += [
+            f"  - id: {cid}",
+            f"    name: {cid.capitalize()} service",
+            f"    description: The {cid} service of Benchmark Cloud",
+            f"    group: {group}",
+        ]
+    (root / "statuspage.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    span = timedelta(days=365 * YEARS).total_seconds()
+    for n in range(count):
+        start = NOW - timedelta(seconds=rng.uniform(3600 * 6, span))
+        newest = n == count - 1
+        if newest:
+            start = NOW - timedelta(hours=2)
+        maintenance = not newest and rng.random() < 0.05
+        text = (
+            _maintenance(rng, start)
+            if maintenance
+            else _incident(rng, start, open_=newest, postmortem=rng.random() < 1 / 3)
+        )
+        folder = root / "incidents" / str(start.year)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"inc-{n:05d}.yaml").write_text(text, encoding="utf-8")
+
+
+def _message(rng: random.Random, sentences: int) -> str:
+    parts = [
+        f"{rng.choice(SUBJECTS)} {rng.choice(SYMPTOMS)}.",
+        f"We traced it to {rng.choice(CAUSES)}.",
+        f"Our engineers {rng.choice(ACTIONS)} and are watching the error rates closely.",
+        "No data was lost, and requests that failed can be retried safely.",
+        "We will post another update within 30 minutes.",
+        f"See the [runbook](https://docs.bench.example/runbooks/{rng.randint(1, 99)}) "
+        "for the **workaround**.",
+    ]
+    chosen = rng.sample(parts, sentences)
+    if rng.random() < 0.15:
+        chosen.append("\n\n- Affected: EU and US regions\n- Not affected: APAC")
+    return " ".join(chosen)
+
+
+def _block(text: str, indent: str) -> str:
+    return "|\n" + "\n".join(f"{indent}{line}" if line else "" for line in text.split("\n"))
+
+
+def _incident(rng: random.Random, start: datetime, open_: bool, postmortem: bool) -> str:
+    ids = [cid for cid, _ in components()]
+    affected = rng.sample(ids, rng.choice([1, 1, 1, 2, 2, 3]))
+    impact = rng.choice(["minor", "minor", "major", "major", "critical", "none"])
+    count = rng.randint(2, 8)
+    statuses = ["investigating", "identified", "monitoring"]
+    lines = [
+        f"title: {rng.choice(SUBJECTS)} {rng.choice(SYMPTOMS)}",
+        f"impact: {impact}",
+        f"components: [{', '.join(affected)}]",
+        "updates:",
+    ]
+    at = start
+    for i in range(count):
+        last = i == count - 1
+        if last and not open_:
+            status = "resolved"
+        else:
+            status = statuses[i] if i < 3 else statuses[rng.randint(1, 2)]
+        lines += [
+            f"  - at: {at.isoformat(timespec='seconds')}",
+            f"    status: {status}",
+            f"    message: {_block(_message(rng, rng.randint(1, 3)), '      ')}",
+        ]
+        if i == 0 and impact != "none":
+            lines.append(f"    components: {{{affected[0]}: partial_outage}}")
+        at += timedelta(minutes=rng.randint(5, 90))
+    if postmortem and not open_:
+        published = at + timedelta(days=rng.randint(1, 5))
+        lines += [
+            f"postmortem_at: {published.isoformat(timespec='seconds')}",
+            f"admission: {_block(_message(rng, 3) + ' We are sorry.', '  ')}",
+            f"cause: {_block(_message(rng, 3), '  ')}",
+            f"fix: {_block(_message(rng, 2), '  ')}",
+            "prevention:",
+        ]
+        for action in rng.sample(PREVENTIONS, rng.randint(2, 4)):
+            lines += [
+                f"  - action: {action}",
+                f"    owner: {rng.choice(OWNERS)}",
+                f"    status: {rng.choice(['planned', 'in_progress', 'done'])}",
+                f"    due: {(published + timedelta(days=rng.randint(7, 90))).date().isoformat()}",
+            ]
+    return "\n".join(lines) + "\n"
+
+
+def _maintenance(rng: random.Random, start: datetime) -> str:
+    ids = [cid for cid, _ in components()]
+    affected = rng.sample(ids, rng.randint(1, 3))
+    end = start + timedelta(hours=2)
+    done = start + timedelta(minutes=rng.randint(30, 110))
+    return (
+        "\n".join(
+            [
+                f"title: Planned upgrade of the {affected[0]} service",
+                "kind: maintenance",
+                f"components: [{', '.join(affected)}]",
+                f"scheduled_for: {start.isoformat(timespec='seconds')}",
+                f"scheduled_until: {end.isoformat(timespec='seconds')}",
+                "updates:",
+                f"  - at: {(start - timedelta(days=7)).isoformat(timespec='seconds')}",
+                "    status: scheduled",
+                f"    message: {_block(_message(rng, 2), '      ')}",
+                f"  - at: {start.isoformat(timespec='seconds')}",
+                "    status: in_progress",
+                "    message: The maintenance has started.",
+                f"  - at: {done.isoformat(timespec='seconds')}",
+                "    status: completed",
+                "    message: The maintenance is complete.",
+            ]
+        )
+        + "\n"
+    )

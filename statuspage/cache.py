@@ -1,0 +1,172 @@
+"""The build cache in .statuspage-cache/: what each input held and what each output tree holds.
+
+One SQLite file, so a build that is interrupted leaves the cache as it was before it. The
+cache only ever saves work: deleting the folder makes the next build a cold one, nothing else.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import SourceError
+from .models import SummaryRecord
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: builds of one site are not serialised
+    fcntl = None  # type: ignore[assignment]
+
+CACHE_DIR = ".statuspage-cache"
+_SCHEMA = f"statuspage {__version__} cache 3"
+
+
+@dataclass(frozen=True, slots=True)
+class FileRecord:
+    """What a build learnt from one incident file: its summary, or the problems in it."""
+
+    stamp: tuple[int, int, int]  # size, mtime_ns, inode when it was read
+    digest: str
+    summary: SummaryRecord | None
+    problems: tuple[SourceError, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TreeState:
+    """An output folder as the last build left it: its identity and each file's job key."""
+
+    device: int
+    inode: int
+    manifest: dict[str, str]
+
+
+class BuildCache:
+    """Read and write the cache of one site; `lock` serialises builds of the same site."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        ignore = folder / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# Made by statuspage: the build cache, safe to delete.\n*\n")
+        self._db = sqlite3.connect(folder / "cache.sqlite3", isolation_level=None)
+        self._db.executescript(
+            """
+            PRAGMA journal_mode = WAL;
+            PRAGMA synchronous = NORMAL;
+            CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);
+            CREATE TABLE IF NOT EXISTS trees (
+                name TEXT PRIMARY KEY, device INTEGER, inode INTEGER, manifest BLOB);
+            """
+        )
+        if self.get("schema") != _SCHEMA:  # another version wrote it: start afresh
+            self._db.executescript("DELETE FROM meta; DELETE FROM trees;")
+            self.put("schema", _SCHEMA)
+
+    def close(self) -> None:
+        """Close the database."""
+        self._db.close()
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """Hold the site's build lock: a second build of the same site waits for the first."""
+        if fcntl is None:  # pragma: no cover
+            yield
+            return
+        with (self.folder / "lock").open("w") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def get(self, key: str) -> Any:
+        """A value saved with `put`, or None."""
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else marshal.loads(row[0])
+
+    def put(self, key: str, value: Any) -> None:
+        """Save a plain value (str, int, tuples and dicts of those)."""
+        self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, marshal.dumps(value)))
+
+    def files(self, context: str) -> dict[str, FileRecord]:
+        """The records of incident files saved for the same `context` (the config's ids)."""
+        if self.get("files_context") != context:
+            return {}
+        records: dict[str, FileRecord] = {}
+        for (blob,) in self._db.execute("SELECT value FROM meta WHERE key LIKE 'files %'"):
+            for path, (stamp, digest, summary, problems) in marshal.loads(blob).items():
+                found = tuple(SourceError(*p) for p in problems) if problems else ()
+                records[path] = FileRecord(stamp, digest, summary, found)
+        return records
+
+    def save_files(
+        self, context: str, records: Mapping[str, FileRecord], changed: Iterable[str]
+    ) -> None:
+        """Save the records of every incident file; only shards holding `changed` are written.
+
+        `changed` names the files whose record is new, and the files that are gone.
+        """
+        if self.get("files_context") != context:
+            self._db.execute("DELETE FROM meta WHERE key LIKE 'files %'")
+            self.put("files_context", context)
+            dirty = set(range(_SHARDS))
+        else:
+            dirty = {_shard(path) for path in changed}
+        shards: dict[int, dict[str, tuple[Any, ...]]] = {shard: {} for shard in dirty}
+        for path, r in records.items():
+            shard = shards.get(_shard(path))
+            if shard is not None:
+                shard[path] = (r.stamp, r.digest, r.summary, tuple(_fields(p) for p in r.problems))
+        with self._transaction():
+            for number, shard in shards.items():
+                self.put(f"files {number}", shard)
+
+    def tree(self, name: str) -> TreeState | None:
+        """The saved state of an output tree, or None."""
+        row = self._db.execute(
+            "SELECT device, inode, manifest FROM trees WHERE name = ?", (name,)
+        ).fetchone()
+        if row is None:
+            return None
+        return TreeState(row[0], row[1], marshal.loads(row[2]))
+
+    def save_trees(self, states: dict[str, TreeState | None]) -> None:
+        """Save (or, for None, forget) the states of output trees, all at once."""
+        with self._transaction():
+            for name, state in states.items():
+                if state is None:
+                    self._db.execute("DELETE FROM trees WHERE name = ?", (name,))
+                else:
+                    self._db.execute(
+                        "INSERT OR REPLACE INTO trees VALUES (?, ?, ?, ?)",
+                        (name, state.device, state.inode, marshal.dumps(state.manifest)),
+                    )
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self._db.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        self._db.execute("COMMIT")
+
+
+_SHARDS = 16  # file records are saved in shards, so one edit rewrites a sixteenth of them
+
+
+def _shard(path: str) -> int:
+    return zlib.crc32(path.encode()) % _SHARDS
+
+
+def _fields(problem: SourceError) -> tuple[str, int, int, str]:
+    return (problem.path, problem.line, problem.column, problem.message)

@@ -1,0 +1,52 @@
+"""Output jobs: each file of the site, planned with a key that changes exactly when its bytes may.
+
+Planning is cheap: it needs only incident summaries. A build compares the keys with those of
+the files already written and renders just the jobs whose key is new, loading in full only
+the incidents those jobs `need`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from . import __version__
+
+JobArg = str | int
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One output file to render: which renderer makes it, from what, and its key."""
+
+    path: str  # relative to the output folder, with forward slashes
+    kind: str  # which render function makes it: 'incident', 'history', 'asset', ...
+    args: tuple[JobArg, ...]  # what that function is given besides the site
+    needs: tuple[str, ...]  # incidents whose whole text it shows
+    key: str  # changes whenever anything the output depends on does
+
+
+def digest(*parts: object) -> str:
+    """A short stable digest of `parts` (by their repr), for keys."""
+    text = "\0".join(map(repr, parts))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+class KeyMaker:
+    """Makes job keys: a base shared by every job, plus what each job itself depends on."""
+
+    def __init__(self, *base: object) -> None:
+        self.base = digest(__version__, *base)
+
+    def job(
+        self,
+        path: str,
+        kind: str,
+        args: tuple[JobArg, ...] = (),
+        needs: Iterable[str] = (),
+        depends: Iterable[object] = (),
+    ) -> Job:
+        """A Job whose key covers the base, its own path and arguments and `depends`."""
+        needed = tuple(needs)
+        return Job(path, kind, args, needed, digest(self.base, path, kind, args, *depends))

@@ -1,0 +1,211 @@
+"""Publish a build: bring a spare copy of the site up to date, then swap it in at once.
+
+The output folder has a spare twin that holds the build before the current one. A build
+writes only the files whose key differs from the spare's, links those the live site already
+has right, then exchanges the two folders in one rename: readers see the old site or the new
+one, never a mix, and a build that fails leaves the live site as it was. After the swap the
+old site becomes the spare for the next build. A folder whose contents are not known is never
+trusted: it is emptied and written in full.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .cache import TreeState
+from .jobs import Job
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What turning the spare folder into the new site takes."""
+
+    render: list[Job]  # new bytes: render and write
+    link: list[str]  # the live site has these right: link them
+    remove: list[str]  # the spare has these and the new site does not
+    unchanged: bool  # the live site already is the new site
+
+
+def identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of a folder, which a swap moves along with it; None when it is absent."""
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        return None
+    return (info.st_dev, info.st_ino)
+
+
+def _known(path: Path, state: TreeState | None) -> dict[str, str] | None:
+    """The manifest of `path` when the saved state is of that very folder, else None."""
+    if state is None or identity(path) != (state.device, state.inode):
+        return None
+    return state.manifest
+
+
+@dataclass
+class OutputTrees:
+    """The live output folder and its spare, with what each is known to hold."""
+
+    out: Path
+    spare: Path
+    live: dict[str, str] | None  # path -> job key of each file, None when unknown
+    spare_files: dict[str, str] | None
+    _twin: str | None = None  # a second folder every written file is linked into
+
+    @classmethod
+    def open(
+        cls, out: Path, spare: Path, live: TreeState | None, spare_state: TreeState | None
+    ) -> OutputTrees:
+        """The trees at `out` and `spare`, trusting saved states only for the same folders."""
+        return cls(out, spare, _known(out, live), _known(spare, spare_state))
+
+    @property
+    def twin(self) -> Path | None:
+        """Where the copy for the next build's spare is being made, if it is."""
+        return Path(self._twin) if self._twin else None
+
+    def changes(self, jobs: Iterable[Job]) -> Changes:
+        """Compare the planned jobs with what the two folders hold."""
+        target = {job.path: job.key for job in jobs}
+        live = self.live or {}
+        if self.live is not None and live == target:
+            return Changes([], [], [], unchanged=True)
+        spare = self.spare_files or {}
+        render = [
+            job for job in jobs if spare.get(job.path) != job.key and live.get(job.path) != job.key
+        ]
+        link = [
+            path for path, key in target.items() if spare.get(path) != key and live.get(path) == key
+        ]
+        remove = [path for path in spare if path not in target]
+        return Changes(render, link, remove, unchanged=False)
+
+    def prepare(self, twin: bool = False) -> TreeWriter:
+        """Make the spare folder ready to be written; one of unknown contents is emptied.
+
+        With `twin`, every file written is also linked into a second folder, which
+        `swap` makes the next build's spare: a first build prepares its successor's work.
+        """
+        if self.spare_files is None and self.spare.exists():
+            shutil.rmtree(self.spare)
+        fresh = not self.spare.exists() or not any(self.spare.iterdir())
+        self.spare.mkdir(parents=True, exist_ok=True)
+        self._twin = None
+        if twin:
+            folder = self.spare.with_name(f"{self.spare.name}.next")
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            self._twin = str(folder)
+        return TreeWriter(str(self.spare), fresh, self._twin)
+
+    def remove(self, paths: Iterable[str]) -> None:
+        """Delete `paths` from the spare folder, and the folders that this leaves empty."""
+        parents: set[Path] = set()
+        for path in paths:
+            target = self.spare / path
+            with contextlib.suppress(FileNotFoundError):
+                target.unlink()
+            parents.add(target.parent)
+        for folder in sorted(parents, key=lambda p: len(p.parts), reverse=True):
+            while folder != self.spare:
+                try:
+                    folder.rmdir()
+                except OSError:
+                    break  # not empty: kept
+                folder = folder.parent
+
+    def swap(self) -> None:
+        """Put the spare folder in the live one's place; the old live site becomes the spare.
+
+        Where there was no live site, the twin (if one was made) becomes the spare.
+        """
+        if not self.out.exists():
+            self.spare.rename(self.out)
+            if self._twin is not None:
+                Path(self._twin).rename(self.spare)
+            return
+        if exchange(self.spare, self.out):
+            return
+        # Without an atomic exchange (not Linux): three renames, a moment without a site.
+        parked = self.out.with_name(f".{self.out.name}.swap")
+        self.out.rename(parked)
+        self.spare.rename(self.out)
+        parked.rename(self.spare)
+
+
+@dataclass
+class TreeWriter:
+    """Writes files into a prepared spare folder; picklable, so workers write for themselves."""
+
+    spare: str
+    fresh: bool  # the spare was empty: no old file to remove first
+    twin: str | None  # a second folder every file is linked into, or None
+    _made: set[str] = field(default_factory=lambda: {""})  # folders made so far
+
+    def write(self, path: str, content: bytes) -> int:
+        """Put `content` at `path` in the spare folder; return its size."""
+        target = self._place(path)
+        # O_EXCL: never write through an old inode that the live site may share.
+        handle = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        try:
+            os.write(handle, content)
+        finally:
+            os.close(handle)
+        if self.twin is not None:
+            os.link(target, os.path.join(self.twin, path))
+        return len(content)
+
+    def link(self, live: Path, paths: Iterable[str]) -> None:
+        """Give the spare folder the live site's files at `paths`, as hard links."""
+        for path in paths:
+            os.link(os.path.join(live, path), self._place(path))
+
+    def _place(self, path: str) -> str:
+        """The spare's file at `path` as a string, its folder made and any old file removed."""
+        folder, _, _ = path.rpartition("/")
+        if folder not in self._made:
+            os.makedirs(os.path.join(self.spare, folder), exist_ok=True)
+            if self.twin is not None:
+                os.makedirs(os.path.join(self.twin, folder), exist_ok=True)
+            self._made.add(folder)
+        target = os.path.join(self.spare, path)
+        if not self.fresh:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(target)
+        return target
+
+
+def tree_state(path: Path, manifest: dict[str, str] | None) -> TreeState | None:
+    """The state to save for the folder at `path`, or None when it is absent or unknown."""
+    found = identity(path)
+    if found is None or manifest is None:
+        return None
+    return TreeState(found[0], found[1], manifest)
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step with Linux's renameat2; False where that is not available."""
+    import ctypes  # only builds that publish need it
+
+    with contextlib.suppress(OSError, AttributeError):
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+        renameat2.argtypes = [
+            ctypes.c_int,
+            ctypes.c_char_p,
+            ctypes.c_int,
+            ctypes.c_char_p,
+            ctypes.c_uint,
+        ]
+        result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+        return bool(result == 0)
+    return False

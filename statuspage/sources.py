@@ -1,0 +1,137 @@
+"""Find a site's input files and what their names alone say: ids, and the fingerprint of the lot."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import SourceError
+from .ids import id_problem
+from .theme import THEME_DIR, default_theme_dir
+
+CONFIG_FILE = "statuspage.yaml"
+
+INCIDENTS_DIR = "incidents"
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """One input file and the stat facts that tell whether it changed since a build."""
+
+    display: str  # relative to the site root, with forward slashes
+    path: str
+    size: int
+    mtime_ns: int
+    inode: int
+
+    @property
+    def stamp(self) -> tuple[int, int, int]:
+        """What changes when the file is written: size, modification time and inode."""
+        return (self.size, self.mtime_ns, self.inode)
+
+    @property
+    def incident_id(self) -> str:
+        """The id of the incident in this file: its name without .yaml."""
+        return self.display.rsplit("/", 1)[-1].removesuffix(".yaml")
+
+
+@dataclass(frozen=True, slots=True)
+class Sources:
+    """Every input of a build, found by name and stat, before any is read."""
+
+    root: Path
+    config: InputFile | None
+    incidents: tuple[InputFile, ...]  # sorted by path
+    theme: tuple[InputFile, ...]  # the default theme's files, then the site's own
+    problems: tuple[SourceError, ...]  # from names alone: bad and duplicate ids, .yml files
+
+    def fingerprint(self, *extra: str) -> str:
+        """A digest of every input's path and stamp, and of `extra` (the clock, options)."""
+        digest = hashlib.blake2b(digest_size=16)
+        for value in extra:
+            digest.update(value.encode())
+            digest.update(b"\0")
+        files = (*((self.config,) if self.config else ()), *self.incidents, *self.theme)
+        for entry in files:
+            digest.update(f"{entry.display}\0{entry.stamp}\n".encode())
+        return digest.hexdigest()
+
+    def newest_mtime_ns(self) -> int:
+        """The latest modification time among the inputs (0 when there are none)."""
+        files = (*((self.config,) if self.config else ()), *self.incidents, *self.theme)
+        return max((f.mtime_ns for f in files), default=0)
+
+
+def scan(root: Path) -> Sources:
+    """Find statuspage.yaml, every incident file and every theme file under `root`."""
+    problems: list[SourceError] = []
+    config = _stat(str(root / CONFIG_FILE), CONFIG_FILE)
+    incidents: list[InputFile] = []
+    for entry in _walk(str(root / INCIDENTS_DIR), INCIDENTS_DIR):
+        if entry.display.endswith(".yaml"):
+            incidents.append(entry)
+        elif entry.display.endswith(".yml"):
+            stem = entry.display.rsplit("/", 1)[-1].removesuffix(".yml")
+            message = f"incident files end in .yaml; rename it to {stem}.yaml"
+            problems.append(SourceError(entry.display, 1, 1, message))
+    incidents.sort(key=lambda f: f.display)
+    problems.extend(_id_problems(incidents))
+    theme = [
+        *_walk(str(default_theme_dir()), "(default theme)"),
+        *_walk(str(root / THEME_DIR), THEME_DIR),
+    ]
+    return Sources(root, config, tuple(incidents), tuple(theme), tuple(problems))
+
+
+def _walk(folder: str, shown: str) -> list[InputFile]:
+    """The files below `folder`, shown as paths starting with `shown`; hidden ones skipped."""
+    found: list[InputFile] = []
+    stack = [(folder, shown)]
+    while stack:
+        current, prefix = stack.pop()
+        try:
+            entries = list(os.scandir(current))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            display = f"{prefix}/{entry.name}"
+            if entry.is_dir():
+                stack.append((entry.path, display))
+            elif entry.is_file():
+                info = entry.stat()
+                found.append(
+                    InputFile(display, entry.path, info.st_size, info.st_mtime_ns, info.st_ino)
+                )
+    return found
+
+
+def _stat(path: str, display: str) -> InputFile | None:
+    try:
+        info = os.stat(path)  # noqa: PTH116 - str paths: thousands of files, no Path each
+    except OSError:
+        return None
+    return InputFile(display, path, info.st_size, info.st_mtime_ns, info.st_ino)
+
+
+def _id_problems(incidents: list[InputFile]) -> list[SourceError]:
+    problems: list[SourceError] = []
+    first: dict[str, str] = {}
+    for entry in incidents:
+        incident_id = entry.incident_id
+        problem = id_problem(incident_id, "incident id")
+        if problem:
+            message = f"{problem}; the id is the file name, so rename the file"
+            problems.append(SourceError(entry.display, 1, 1, message))
+        elif incident_id in first:
+            message = (
+                f"duplicate incident id '{incident_id}' (also {first[incident_id]}); "
+                f"ids are file names and must be unique across {INCIDENTS_DIR}/"
+            )
+            problems.append(SourceError(entry.display, 1, 1, message))
+        else:
+            first[incident_id] = entry.display
+    return problems

@@ -1,0 +1,39 @@
+"""The build benchmark runs end to end (a smoke test: its figures go to RESULTS.md, not here)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.conftest import REPO
+
+
+def test_the_benchmark_runs_and_incremental_output_equals_cold_output() -> None:
+    result = subprocess.run(
+        [sys.executable, "benchmarks/bench_build.py", "--incidents", "500", "--repeat", "1"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    figures = dict(line.split(" ", 1) for line in result.stdout.splitlines())
+    assert list(figures) == [
+        "incidents",
+        "cold_seconds",
+        "cold_peak_rss_mb",
+        "cold_largest_process_rss_mb",
+        "files",
+        "output_mb",
+        "index_kb",
+        "index_gzip_kb",
+        "largest_page_kb",
+        "largest_page",
+        "unchanged_seconds",
+        "one_edit_seconds",
+        "incremental_identical",
+    ]
+    assert figures["incidents"] == "500"
+    assert figures["incremental_identical"] == "true"
+    assert int(figures["files"]) > 500
+    for name in ("cold_seconds", "unchanged_seconds", "one_edit_seconds", "cold_peak_rss_mb"):
+        assert float(figures[name]) > 0
