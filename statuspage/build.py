@@ -8,10 +8,13 @@ the output is byte-for-byte what a cold build of the same files and clock would 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import shutil
+import sqlite3
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -47,11 +50,7 @@ class BuildResult:
     size: int  # bytes written by this build
     incidents: int
     seconds: float
-
-    @property
-    def unchanged(self) -> bool:
-        """True when the output already was what this build would write."""
-        return self.rendered == 0
+    unchanged: bool  # the output already was what this build would write: nothing was swapped
 
 
 def build_site(
@@ -128,9 +127,9 @@ class _Build:
         last = cache.get("last") if cache else None
         live_state = cache.tree(self.live_name) if cache else None
         if last is not None and last[0] == fingerprint and live_state is not None:
-            settled = sources.newest_mtime_ns() < last[1] - _racy_ns(sources)
-            if settled and identity(self.out) == (live_state.device, live_state.inode):
-                return self._result(started, len(live_state.manifest), 0, 0, last[2])
+            settled = sources.newest_change_ns() < last[1] - _racy_ns(sources)
+            if settled and identity(self.out) == live_state.identity:
+                return self._result(started, len(live_state.manifest), None, 0, last[2])
 
         from .loader import load_config
         from .outputs import SiteRenderer
@@ -154,8 +153,10 @@ class _Build:
         )
         workers: Workers | None = None
         try:
-            site, workers = self._load(sources, config, state, last[1] if last else 0)
-            renderer = state.make_renderer(site)
+            site, workers = load_incidents(
+                sources, config, state, cache, scanned_at, self.max_workers
+            )
+            renderer = SiteRenderer(site, self.now, theme, templates)
             state.site, state.renderer = site, renderer
             jobs = renderer.plan()
             if cache is not None:
@@ -163,7 +164,7 @@ class _Build:
             changes = trees.changes(jobs)
             if changes.unchanged:
                 self._remember(fingerprint, scanned_at, len(site.incidents))
-                return self._result(started, len(jobs), 0, 0, len(site.incidents))
+                return self._result(started, len(jobs), None, 0, len(site.incidents))
             if cache is not None:
                 cache.save_trees({self.spare_name: None})  # about to change: unknown until saved
             if workers is None:
@@ -176,10 +177,7 @@ class _Build:
         return self._result(started, len(jobs), len(changes.render), size, len(site.incidents))
 
     def _workers(self, state: WorkerState, items: int) -> Workers:
-        """Workers for `items` pieces of work: more than this process only for a lot of it."""
-        from .parallel import Workers, default_workers, worker_count
-
-        return Workers(state, worker_count(items, self.max_workers or default_workers()))
+        return start_workers(state, items, self.max_workers)
 
     def _template_cache(self, theme_digest: str) -> TemplateCache:
         """Compiled templates and what each reads, kept in the cache for the same theme."""
@@ -194,56 +192,6 @@ class _Build:
         saved = self.cache.get("templates")
         variables = dict(saved[1]) if saved and saved[0] == theme_digest else {}
         return TemplateCache(FileSystemBytecodeCache(str(folder)), variables)
-
-    def _load(
-        self, sources: Sources, config: LoadedConfig, state: WorkerState, last_scan_ns: int
-    ) -> tuple[Site, Workers | None]:
-        """The Site with every summary; the files that changed are parsed, by workers if many.
-
-        Returns the workers when it started some: they hold what they parsed, for rendering.
-        """
-        from .loader import assemble
-
-        context = digest(sorted(config.known) if config.known is not None else None)
-        records = self.cache.files(context) if self.cache else {}
-        racy_before = last_scan_ns - _racy_ns(sources)
-        present = {entry.display for entry in sources.incidents}
-        changed = [path for path in records if path not in present]  # files that are gone
-        current: dict[str, FileRecord] = {}
-        to_parse: list[InputFile] = []
-        for entry in sources.incidents:
-            record = records.get(entry.display)
-            if record is not None and _still_valid(entry, record, racy_before):
-                if record.stamp != entry.stamp:  # same bytes, new stat: remember the new one
-                    record = dataclasses.replace(record, stamp=entry.stamp)
-                    changed.append(entry.display)
-                current[entry.display] = record
-            else:
-                to_parse.append(entry)
-        workers = self._workers(state, len(to_parse)) if len(to_parse) > 1 else None
-        parsed = workers.parse(to_parse) if workers else state.parse(to_parse)
-        for entry, result in zip(to_parse, parsed, strict=True):
-            current[entry.display] = FileRecord(
-                entry.stamp, result.digest, result.summary, result.problems
-            )
-            changed.append(entry.display)
-        summaries: list[IncidentSummary] = []
-        problems: list[SourceError] = []
-        for entry in sources.incidents:
-            record = current[entry.display]
-            problems.extend(record.problems)
-            if record.summary is None:
-                continue
-            held = state.details.get(entry.incident_id)
-            if held is not None and held.digest == record.digest:
-                summaries.append(held)
-            else:
-                summaries.append(IncidentSummary.from_record(record.summary))
-        if self.cache is not None and changed:
-            self.cache.save_files(context, current, changed)
-        if workers is not None and (problems or sources.problems or config.problems):
-            workers.close()
-        return assemble(sources, config, summaries, problems, state.details), workers
 
     def _publish(
         self,
@@ -283,11 +231,121 @@ class _Build:
             self.cache.put("last", (fingerprint, scanned_at, incidents))
 
     def _result(
-        self, started: float, files: int, rendered: int, size: int, incidents: int
+        self, started: float, files: int, rendered: int | None, size: int, incidents: int
     ) -> BuildResult:
+        """The result; `rendered` None when nothing was published."""
+        seconds = time.perf_counter() - started
         return BuildResult(
-            self.out, files, rendered, size, incidents, time.perf_counter() - started
+            self.out, files, rendered or 0, size, incidents, seconds, unchanged=rendered is None
         )
+
+
+def check_site(root: Path, *, workers: int | None = None) -> Site:
+    """Validate the site at `root` as a build does, using and updating the build cache.
+
+    Raises ValidationFailed with every problem; returns the Site (summaries only) otherwise.
+    """
+    from .loader import load_config
+    from .parallel import WorkerState
+
+    root = root.resolve()
+    scanned_at = time.time_ns()
+    sources = scan(root)
+    config = load_config(sources)
+    files = {entry.incident_id: entry for entry in sources.incidents}
+    state = WorkerState(config=config.config, known=config.known, files=files)
+    with _open_cache(root) as cache:
+        site, pool = load_incidents(sources, config, state, cache, scanned_at, workers)
+    if pool is not None:
+        pool.close()
+    return site
+
+
+@contextlib.contextmanager
+def _open_cache(root: Path) -> Iterator[BuildCache | None]:
+    """The site's build cache, locked; None where it cannot be made (a read-only checkout)."""
+    try:
+        cache = BuildCache(root / CACHE_DIR)
+    except (OSError, sqlite3.Error):
+        yield None
+        return
+    try:
+        with cache.lock():
+            yield cache
+    finally:
+        cache.close()
+
+
+def start_workers(state: WorkerState, items: int, limit: int | None) -> Workers:
+    """Workers for `items` pieces of work: more than this process only for a lot of it."""
+    from .parallel import Workers, default_workers, worker_count
+
+    return Workers(state, worker_count(items, limit or default_workers()))
+
+
+def load_incidents(
+    sources: Sources,
+    config: LoadedConfig,
+    state: WorkerState,
+    cache: BuildCache | None,
+    scanned_at: int,
+    max_workers: int | None,
+) -> tuple[Site, Workers | None]:
+    """The Site with every summary; the files that changed are parsed, by workers if many.
+
+    Returns the workers when it started some: they hold what they parsed, for rendering.
+    Raises ValidationFailed (having stopped any workers) when any file has a problem.
+    """
+    from .loader import assemble
+
+    context = digest(sorted(config.known) if config.known is not None else None)
+    records = cache.files(context) if cache else {}
+    # Records were all checked against their files at the last load: trust a record whose
+    # file's stat is unchanged and old enough not to hide a change made in the same tick.
+    checked_at = cache.get("files_checked_at") if cache else None
+    racy_before = (checked_at or 0) - _racy_ns(sources)
+    present = {entry.display for entry in sources.incidents}
+    changed = [path for path in records if path not in present]  # files that are gone
+    current: dict[str, FileRecord] = {}
+    to_parse: list[InputFile] = []
+    for entry in sources.incidents:
+        record = records.get(entry.display)
+        if record is not None and _still_valid(entry, record, racy_before):
+            if record.stamp != entry.stamp:  # same bytes, new stat: remember the new one
+                record = dataclasses.replace(record, stamp=entry.stamp)
+                changed.append(entry.display)
+            current[entry.display] = record
+        else:
+            to_parse.append(entry)
+    workers = start_workers(state, len(to_parse), max_workers) if len(to_parse) > 1 else None
+    parsed = workers.parse(to_parse) if workers else state.parse(to_parse)
+    for entry, result in zip(to_parse, parsed, strict=True):
+        current[entry.display] = FileRecord(
+            entry.stamp, result.digest, result.summary, result.problems
+        )
+        changed.append(entry.display)
+    summaries: list[IncidentSummary] = []
+    problems: list[SourceError] = []
+    for entry in sources.incidents:
+        record = current[entry.display]
+        problems.extend(record.problems)
+        if record.summary is None:
+            continue
+        held = state.details.get(entry.incident_id)
+        if held is not None and held.digest == record.digest:
+            summaries.append(held)
+        else:
+            summaries.append(IncidentSummary.from_record(record.summary))
+    if cache is not None:
+        if changed:
+            cache.save_files(context, current, changed)
+        cache.put("files_checked_at", scanned_at)
+    try:
+        return assemble(sources, config, summaries, problems, state.details), workers
+    except BaseException:
+        if workers is not None:
+            workers.close()
+        raise
 
 
 def _racy_ns(sources: Sources) -> int:
@@ -300,7 +358,7 @@ def _racy_ns(sources: Sources) -> int:
 
 def _still_valid(entry: InputFile, record: FileRecord, racy_before: int) -> bool:
     """Whether a cached record still describes the file: same stat, or else same bytes."""
-    if record.stamp == entry.stamp and entry.mtime_ns < racy_before:
+    if record.stamp == entry.stamp and max(entry.mtime_ns, entry.ctime_ns) < racy_before:
         return True
     if record.stamp[0] != entry.size:
         return False

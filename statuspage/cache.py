@@ -25,14 +25,14 @@ except ImportError:  # pragma: no cover - Windows: builds of one site are not se
     fcntl = None  # type: ignore[assignment]
 
 CACHE_DIR = ".statuspage-cache"
-_SCHEMA = f"statuspage {__version__} cache 3"
+_SCHEMA = f"statuspage {__version__} cache 5"
 
 
 @dataclass(frozen=True, slots=True)
 class FileRecord:
     """What a build learnt from one incident file: its summary, or the problems in it."""
 
-    stamp: tuple[int, int, int]  # size, mtime_ns, inode when it was read
+    stamp: tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode when it was read
     digest: str
     summary: SummaryRecord | None
     problems: tuple[SourceError, ...]
@@ -42,8 +42,7 @@ class FileRecord:
 class TreeState:
     """An output folder as the last build left it: its identity and each file's job key."""
 
-    device: int
-    inode: int
+    identity: tuple[int, ...]  # see publish.identity
     manifest: dict[str, str]
 
 
@@ -63,7 +62,7 @@ class BuildCache:
             PRAGMA synchronous = NORMAL;
             CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);
             CREATE TABLE IF NOT EXISTS trees (
-                name TEXT PRIMARY KEY, device INTEGER, inode INTEGER, manifest BLOB);
+                name TEXT PRIMARY KEY, identity BLOB, manifest BLOB);
             """
         )
         if self.get("schema") != _SCHEMA:  # another version wrote it: start afresh
@@ -132,11 +131,11 @@ class BuildCache:
     def tree(self, name: str) -> TreeState | None:
         """The saved state of an output tree, or None."""
         row = self._db.execute(
-            "SELECT device, inode, manifest FROM trees WHERE name = ?", (name,)
+            "SELECT identity, manifest FROM trees WHERE name = ?", (name,)
         ).fetchone()
         if row is None:
             return None
-        return TreeState(row[0], row[1], marshal.loads(row[2]))
+        return TreeState(marshal.loads(row[0]), marshal.loads(row[1]))
 
     def save_trees(self, states: dict[str, TreeState | None]) -> None:
         """Save (or, for None, forget) the states of output trees, all at once."""
@@ -146,8 +145,8 @@ class BuildCache:
                     self._db.execute("DELETE FROM trees WHERE name = ?", (name,))
                 else:
                     self._db.execute(
-                        "INSERT OR REPLACE INTO trees VALUES (?, ?, ?, ?)",
-                        (name, state.device, state.inode, marshal.dumps(state.manifest)),
+                        "INSERT OR REPLACE INTO trees VALUES (?, ?, ?)",
+                        (name, marshal.dumps(state.identity), marshal.dumps(state.manifest)),
                     )
 
     @contextlib.contextmanager

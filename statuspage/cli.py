@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import DEFAULT_OUT, build_site
+from .build import DEFAULT_OUT, build_site, check_site
 from .errors import StatuspageError, ValidationFailed
 from .timefmt import parse_time
 
@@ -52,10 +52,9 @@ def main() -> None:
 @ROOT_OPTION
 def check(root: Path) -> None:
     """Validate statuspage.yaml and every incident; list every problem found."""
-    from .loader import load_site  # the YAML reader loads only for commands that read
-
+    _collect_less()
     try:
-        site = load_site(root)
+        site = check_site(root)
     except ValidationFailed as failure:
         for problem in failure.problems:
             click.echo(str(problem))
@@ -101,8 +100,7 @@ def build(
 ) -> None:
     """Validate the site, then write it to the output folder in one atomic swap."""
     target = out if out is not None else root / DEFAULT_OUT
-    # A build makes many objects and few reference cycles: collect cycles far less often.
-    gc.set_threshold(50_000, 20, 100)
+    _collect_less()
     try:
         result = build_site(
             root, target, now or datetime.now(UTC), use_cache=not no_cache, workers=jobs
@@ -134,7 +132,12 @@ def build(
 @ROOT_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
-@click.option("--now", type=Timestamp(), default=None, help="Build as if it were this time.")
+@click.option(
+    "--now",
+    type=Timestamp(),
+    default=None,
+    help="Build as if it were this time.  [default: when the preview starts]",
+)
 def serve(root: Path, host: str, port: int, now: datetime | None) -> None:
     """Preview the site: build, serve it, and rebuild whenever a file changes."""
     from .serve import PreviewServer  # watchdog and http.server only load for this command
@@ -154,6 +157,11 @@ def serve(root: Path, host: str, port: int, now: datetime | None) -> None:
         click.echo("Stopped.")
     finally:
         preview.stop()
+
+
+def _collect_less() -> None:
+    """A build makes many objects and few reference cycles: look for cycles far less often."""
+    gc.set_threshold(50_000, 20, 100)
 
 
 def _count(number: int, singular: str, plural: str | None = None) -> str:

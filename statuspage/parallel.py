@@ -49,7 +49,7 @@ class WorkerState:
     config: Config | None
     known: frozenset[str] | None  # component ids, for parsing
     files: dict[str, InputFile]  # every incident file, by id
-    make_renderer: Callable[[Site], SiteRenderer]
+    make_renderer: Callable[[Site], SiteRenderer] | None = None  # None: parsing only
     details: dict[str, Incident] = field(default_factory=dict)
     renderer: SiteRenderer | None = None
     site: Site | None = None
@@ -71,7 +71,7 @@ class WorkerState:
 
     def use_site(self, summaries: tuple[IncidentSummary, ...]) -> None:
         """Render from now on for the site of `summaries`, with this worker's incidents."""
-        assert self.config is not None
+        assert self.config is not None and self.make_renderer is not None
         self.site = Site(self.config, summaries, self.details)
         self.renderer = self.make_renderer(self.site)
 
@@ -172,6 +172,7 @@ class Workers:
             connection.send(("render", None if self._with_site[index] else records, share, writer))
             self._with_site[index] = True
         if self.state.site is not site:
+            assert self.state.make_renderer is not None
             self.state.site = site
             self.state.renderer = self.state.make_renderer(site)
         written = self.state.render(shares[0], writer)

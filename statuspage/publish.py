@@ -31,18 +31,24 @@ class Changes:
     unchanged: bool  # the live site already is the new site
 
 
-def identity(path: Path) -> tuple[int, int] | None:
-    """(device, inode) of a folder, which a swap moves along with it; None when it is absent."""
+def identity(path: Path) -> tuple[int, ...] | None:
+    """What tells a folder from another, or from itself once changed; None when it is absent.
+
+    Device and inode move with the folder when it is swapped; its times change when an
+    entry is added to or removed from it, so a folder emptied by hand, or made anew with a
+    reused inode, is not taken for the one a build left. (Changes deeper down go unseen:
+    the output folder is the build's own.)
+    """
     try:
         info = path.stat()
     except FileNotFoundError:
         return None
-    return (info.st_dev, info.st_ino)
+    return (info.st_dev, info.st_ino, info.st_mtime_ns, info.st_ctime_ns)
 
 
 def _known(path: Path, state: TreeState | None) -> dict[str, str] | None:
     """The manifest of `path` when the saved state is of that very folder, else None."""
-    if state is None or identity(path) != (state.device, state.inode):
+    if state is None or identity(path) != state.identity:
         return None
     return state.manifest
 
@@ -185,7 +191,7 @@ def tree_state(path: Path, manifest: dict[str, str] | None) -> TreeState | None:
     found = identity(path)
     if found is None or manifest is None:
         return None
-    return TreeState(found[0], found[1], manifest)
+    return TreeState(found, manifest)
 
 
 _AT_FDCWD = -100

@@ -36,7 +36,9 @@ class PreviewServer:
         report: Callable[[str], None] = print,
     ) -> None:
         self.root = root.resolve()
-        self.now = now
+        # One clock for the whole preview, so a rebuild after an edit renders only what the
+        # edit touched (every page shows the time it was generated).
+        self.now = now or datetime.now(UTC).replace(second=0, microsecond=0)
         self.report = report
         self._scratch = Path(tempfile.mkdtemp(prefix="statuspage-serve-"))
         self.out = self._scratch / "site"
@@ -57,7 +59,7 @@ class PreviewServer:
         """Build once; on a problem keep the last good site and show the problem instead."""
         with self._lock:
             try:
-                result = build_site(self.root, self.out, self.now or datetime.now(UTC))
+                result = build_site(self.root, self.out, self.now)
             except ValidationFailed as failure:
                 lines = [str(p) for p in failure.problems]
                 self.problem = "\n".join([*lines, f"Found {failure.summary}."])
@@ -68,7 +70,9 @@ class PreviewServer:
                 self.report(self.problem)
                 return None
             self.problem = None
-            self.report(f"Built {result.files} files in {result.seconds:.2f} s.")
+            self.report(
+                f"Built {result.rendered} of {result.files} files in {result.seconds:.2f} s."
+            )
             return result
 
     def start(self) -> None:

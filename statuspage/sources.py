@@ -24,12 +24,17 @@ class InputFile:
     path: str
     size: int
     mtime_ns: int
+    ctime_ns: int
     inode: int
 
     @property
-    def stamp(self) -> tuple[int, int, int]:
-        """What changes when the file is written: size, modification time and inode."""
-        return (self.size, self.mtime_ns, self.inode)
+    def stamp(self) -> tuple[int, int, int, int]:
+        """What changes when the file is written: size, times and inode.
+
+        The change time is in it because, unlike the modification time, no program can
+        set it back: a file rewritten with its old size and mtime still shows as changed.
+        """
+        return (self.size, self.mtime_ns, self.ctime_ns, self.inode)
 
     @property
     def incident_id(self) -> str:
@@ -58,10 +63,10 @@ class Sources:
             digest.update(f"{entry.display}\0{entry.stamp}\n".encode())
         return digest.hexdigest()
 
-    def newest_mtime_ns(self) -> int:
-        """The latest modification time among the inputs (0 when there are none)."""
+    def newest_change_ns(self) -> int:
+        """The latest modification or change time among the inputs (0 when there are none)."""
         files = (*((self.config,) if self.config else ()), *self.incidents, *self.theme)
-        return max((f.mtime_ns for f in files), default=0)
+        return max((max(f.mtime_ns, f.ctime_ns) for f in files), default=0)
 
 
 def scan(root: Path) -> Sources:
@@ -104,7 +109,14 @@ def _walk(folder: str, shown: str) -> list[InputFile]:
             elif entry.is_file():
                 info = entry.stat()
                 found.append(
-                    InputFile(display, entry.path, info.st_size, info.st_mtime_ns, info.st_ino)
+                    InputFile(
+                        display,
+                        entry.path,
+                        info.st_size,
+                        info.st_mtime_ns,
+                        info.st_ctime_ns,
+                        info.st_ino,
+                    )
                 )
     return found
 
@@ -114,7 +126,7 @@ def _stat(path: str, display: str) -> InputFile | None:
         info = os.stat(path)  # noqa: PTH116 - str paths: thousands of files, no Path each
     except OSError:
         return None
-    return InputFile(display, path, info.st_size, info.st_mtime_ns, info.st_ino)
+    return InputFile(display, path, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
 
 
 def _id_problems(incidents: list[InputFile]) -> list[SourceError]:

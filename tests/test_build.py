@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from statuspage import parallel, publish
-from statuspage.build import build_site
+from statuspage.build import build_site, check_site
 from statuspage.errors import OutputError, ThemeError, ValidationFailed
 from statuspage.publish import TreeWriter
 from tests.conftest import NOW, REPO, RESOLVED, MakeSite, SiteDir
@@ -231,9 +231,10 @@ def test_incremental_builds_write_what_a_cold_build_writes(
     monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 1)  # fork even for this small site
     out = site.root / "public"
     later = NOW + timedelta(hours=2)
+    # (what happens, when, files the build renders; None: nothing to publish at all)
     steps: list[tuple[str, Callable[[], object], datetime, int | None]] = [
         ("first build", lambda: None, NOW, 10),
-        ("nothing changed", lambda: None, NOW, 0),
+        ("nothing changed", lambda: None, NOW, None),
         # its page, the index (it is recent), the history page and its component's page
         (
             "edit a message",
@@ -241,22 +242,24 @@ def test_incremental_builds_write_what_a_cold_build_writes(
             NOW,
             4,
         ),
-        ("add an open incident", lambda: site.incident("hooks", OPEN), NOW, None),
-        ("touch a file, same bytes", lambda: os.utime(site.root / "incidents/db.yaml"), NOW, 0),
+        # its page, the index, the history page and the page of the component it degrades
+        ("add an open incident", lambda: site.incident("hooks", OPEN), NOW, 4),
+        ("touch a file, same bytes", lambda: os.utime(site.root / "incidents/db.yaml"), NOW, None),
+        # a file's place is not shown anywhere
         ("move a file to a subfolder", lambda: move(site, "db", "incidents/2026"), NOW, None),
-        ("delete an incident", lambda: (site.root / "incidents/hooks.yaml").unlink(), NOW, None),
-        ("rename a component", lambda: rename_component(site), NOW, None),
+        # the spare holds the site from before it was added: nothing to render
+        ("delete an incident", lambda: (site.root / "incidents/hooks.yaml").unlink(), NOW, 0),
+        ("rename a component", lambda: rename_component(site), NOW, 10),
         ("override a template", lambda: override_footer(site), NOW, 10),
         ("a later clock", lambda: None, later, 10),
         ("delete the cache", lambda: shutil.rmtree(site.root / ".statuspage-cache"), later, 10),
-        ("nothing changed again", lambda: None, later, 0),
+        ("nothing changed again", lambda: None, later, None),
     ]
     for name, change, now, rendered in steps:
         change()
         result = build_site(site.root, out, now, workers=workers)
         assert snapshot(out) == cold(site, now), name
-        if rendered is not None:
-            assert result.rendered == rendered, name
+        assert (result.rendered if not result.unchanged else None) == rendered, name
 
 
 def move(site: SiteDir, incident_id: str, folder: str) -> None:
@@ -301,3 +304,87 @@ def test_a_template_error_in_a_worker_is_reported(
     with pytest.raises(ThemeError, match=r"^site-template/incident.html:1: .* no attribute 'nope'"):
         build_site(site.root, tmp_path / "out", NOW, workers=2)
     assert not (tmp_path / "out").exists()
+
+
+def spare_of(site: SiteDir) -> Path:
+    (spare,) = (site.root / ".statuspage-cache" / "trees").iterdir()
+    return spare
+
+
+def test_the_old_site_survives_intact_as_the_spare(site: SiteDir) -> None:
+    out = site.root / "public"
+    build_site(site.root, out, NOW)
+    first = snapshot(out)
+    site.incident("db", RESOLVED.replace("Fixed.", "Done."))
+    build_site(site.root, out, NOW)
+    assert snapshot(spare_of(site)) == first  # nothing was written through a shared file
+    site.incident("db", RESOLVED.replace("Fixed.", "Done again."))
+    build_site(site.root, out, NOW)
+    assert snapshot(out) == cold(site, NOW)
+
+
+def test_a_change_that_keeps_size_and_mtime_is_still_seen(site: SiteDir) -> None:
+    out = site.root / "public"
+    build_site(site.root, out, NOW)
+    path = site.root / "incidents/db.yaml"
+    info = path.stat()
+    text = path.read_text()
+    path.write_text(text.replace("Elevated error rates", "Elevated ERROR rates"))
+    os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert path.stat().st_size == info.st_size
+    result = build_site(site.root, out, NOW)
+    assert result.rendered > 0
+    assert "Elevated ERROR rates" in (out / "incidents/db/index.html").read_text()
+
+
+def test_an_output_folder_emptied_by_hand_is_written_again(site: SiteDir) -> None:
+    out = site.root / "public"
+    build_site(site.root, out, NOW)
+    for child in out.iterdir():
+        shutil.rmtree(child) if child.is_dir() else child.unlink()
+    result = build_site(site.root, out, NOW)
+    assert not result.unchanged  # the spare, which is whole, took the emptied folder's place
+    assert snapshot(out) == cold(site, NOW)
+
+
+def test_check_reads_only_the_files_that_changed(
+    site: SiteDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from statuspage import loader
+
+    site.incident("other", RESOLVED)
+    parsed: list[str] = []
+    real = loader.parse_incident
+    monkeypatch.setattr(
+        loader,
+        "parse_incident",
+        lambda entry, known: (parsed.append(entry.display), real(entry, known))[1],
+    )
+    assert sorted(i.id for i in check_site(site.root).incidents) == ["db", "other"]
+    assert sorted(parsed) == ["incidents/db.yaml", "incidents/other.yaml"]
+    parsed.clear()
+    site.incident("other", RESOLVED.replace("Fixed.", "Done."))
+    assert len(check_site(site.root).incidents) == 2
+    assert parsed == ["incidents/other.yaml"]
+    site.incident("other", RESOLVED.replace("impact: major", "impact: huge"))
+    with pytest.raises(ValidationFailed):
+        check_site(site.root)
+    with pytest.raises(ValidationFailed):  # problems are remembered, not forgotten
+        check_site(site.root)
+
+
+def test_pages_whose_templates_show_the_state_follow_it(site: SiteDir) -> None:
+    base = (REPO / "site-template" / "base.html").read_text()
+    site.write(
+        "site-template/base.html",
+        base.replace(
+            '<main id="main"', '<p class="now">{{ banners[overall] }}</p>\n<main id="main"'
+        ),
+    )
+    out = site.root / "public"
+    build_site(site.root, out, NOW)
+    site.incident("hooks", OPEN)  # webhooks now degraded: every page shows it
+    result = build_site(site.root, out, NOW)
+    assert result.rendered == 9  # all but the stylesheet and the icon, plus the new incident
+    assert "Degraded performance" in (out / "incidents/db/index.html").read_text()
+    assert snapshot(out) == cold(site, NOW)

@@ -1,0 +1,98 @@
+"""The build cache: what it keeps, when it forgets, and how builds take turns."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+from statuspage.cache import _SHARDS, BuildCache, FileRecord, TreeState, _shard
+from statuspage.errors import SourceError
+
+PROBLEM = SourceError("incidents/b.yaml", 3, 9, "unknown impact 'huge'")
+
+
+def records(count: int) -> dict[str, FileRecord]:
+    return {
+        f"incidents/i{n}.yaml": FileRecord((n, n, n, n), f"digest{n}", ("summary", n), ())
+        for n in range(count)
+    }
+
+
+def test_file_records_round_trip_for_the_same_context(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path / "cache")
+    saved = records(40) | {"incidents/b.yaml": FileRecord((1, 2, 3, 4), "d", None, (PROBLEM,))}
+    cache.save_files("ids-1", saved, saved)
+    cache.close()
+    reopened = BuildCache(tmp_path / "cache")
+    assert reopened.files("ids-1") == saved
+    assert reopened.files("ids-2") == {}  # other component ids: the records no longer hold
+
+
+def test_saving_one_change_rewrites_only_its_shard(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path)
+    saved = records(200)
+    cache.save_files("ids", saved, saved)
+    before = {n: cache.get(f"files {n}") for n in range(_SHARDS)}
+    changed = "incidents/i7.yaml"
+    saved[changed] = FileRecord((9, 9, 9, 9), "new", ("summary", 7), ())
+    writes: list[str] = []
+    real_put = cache.put
+    cache.put = lambda key, value: (writes.append(key), real_put(key, value))  # type: ignore[method-assign]
+    cache.save_files("ids", saved, [changed])
+    assert writes == [f"files {_shard(changed)}"]
+    assert cache.files("ids") == saved
+    after = {n: cache.get(f"files {n}") for n in range(_SHARDS)}
+    assert [n for n in range(_SHARDS) if before[n] != after[n]] == [_shard(changed)]
+
+
+def test_forgotten_files_disappear(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path)
+    saved = records(5)
+    cache.save_files("ids", saved, saved)
+    gone = "incidents/i3.yaml"
+    del saved[gone]
+    cache.save_files("ids", saved, [gone])
+    assert gone not in cache.files("ids")
+
+
+def test_tree_states(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path)
+    state = TreeState((1, 2, 3, 4), {"index.html": "k1"})
+    cache.save_trees({"live x": state, "spare x": None})
+    assert (cache.tree("live x"), cache.tree("spare x")) == (state, None)
+    cache.save_trees({"live x": None})
+    assert cache.tree("live x") is None
+
+
+def test_a_cache_of_another_version_is_started_afresh(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path)
+    cache.put("last", ("x", 1, 2))
+    cache.put("schema", "statuspage 0.0.1 cache 0")
+    cache.close()
+    assert BuildCache(tmp_path).get("last") is None
+
+
+def test_the_cache_folder_ignores_itself_for_git(tmp_path: Path) -> None:
+    BuildCache(tmp_path / "c")
+    assert (tmp_path / "c" / ".gitignore").read_text().splitlines()[-1] == "*"
+
+
+def test_the_lock_makes_a_second_build_wait(tmp_path: Path) -> None:
+    first, second = BuildCache(tmp_path), BuildCache(tmp_path)
+    order: list[str] = []
+    holding = threading.Event()
+
+    def hold() -> None:
+        with first.lock():
+            holding.set()
+            time.sleep(0.3)
+            order.append("first done")
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    holding.wait()
+    with second.lock():
+        order.append("second in")
+    thread.join()
+    assert order == ["first done", "second in"]

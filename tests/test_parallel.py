@@ -1,0 +1,131 @@
+"""Workers: parsing and rendering spread over forked processes, in order, errors surfaced."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from statuspage import parallel
+from statuspage.errors import StatuspageError, ThemeError
+from statuspage.jobs import Job
+from statuspage.loader import load_config
+from statuspage.parallel import Workers, WorkerState, worker_count
+from statuspage.publish import TreeWriter
+from statuspage.sources import scan
+from tests.conftest import RESOLVED, MakeSite
+
+pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="workers fork: Linux only")
+
+
+class FakeRenderer:
+    """Renders a job as its path and the worker process that rendered it; may fail on 'b'."""
+
+    def __init__(self, failure: str | None = None) -> None:
+        self.failure = failure
+
+    def render(self, job: Job) -> bytes:
+        import os
+
+        if job.path == "b" and self.failure == "theme":
+            raise ThemeError("site-template/x.html:1: broken")
+        if job.path == "b" and self.failure == "crash":
+            raise ZeroDivisionError("boom")
+        return f"{job.path} by {os.getpid()}".encode()
+
+
+def state_for(make_site: MakeSite, count: int, failure: str | None = None) -> WorkerState:
+    site = make_site(
+        incidents={f"i{n:02d}": RESOLVED.replace("Fixed.", f"Fixed {n}.") for n in range(count)}
+    )
+    sources = scan(site.root)
+    config = load_config(sources)
+    return WorkerState(
+        config=config.config,
+        known=config.known,
+        files={e.incident_id: e for e in sources.incidents},
+        make_renderer=lambda _site: FakeRenderer(failure),  # type: ignore[arg-type,return-value]
+    )
+
+
+def test_parsing_in_three_processes_keeps_the_order(make_site: MakeSite) -> None:
+    state = state_for(make_site, 10)
+    entries = list(state.files.values())
+    workers = Workers(state, 3)
+    try:
+        results = workers.parse(entries)
+    finally:
+        workers.close()
+    assert [r.display for r in results] == [e.display for e in entries]
+    assert [r.summary[0] if r.summary else None for r in results] == [
+        f"i{n:02d}" for n in range(10)
+    ]
+    assert sorted(workers.owner.values()) == [0] * 4 + [1] * 3 + [2] * 3
+    assert sorted(state.details) == ["i00", "i03", "i06", "i09"]  # this process's share
+
+
+def test_rendering_goes_where_the_incident_was_parsed(make_site: MakeSite, tmp_path: Path) -> None:
+    from statuspage.loader import assemble
+
+    state = state_for(make_site, 6)
+    entries = list(state.files.values())
+    workers = Workers(state, 2)
+    try:
+        parsed = workers.parse(entries)
+        sources = scan(next(iter(state.files.values())).path and Path(entries[0].path).parents[1])
+        summaries = [
+            state.details.get(r.summary[0])
+            or __import__("statuspage.models").models.IncidentSummary.from_record(r.summary)
+            for r in parsed
+            if r.summary
+        ]
+        site = assemble(sources, load_config(sources), summaries, [], state.details)
+        jobs = [
+            Job(f"incidents/{i}/index.html", "incident", (i,), (i,), "k")
+            for i in sorted(state.files)
+        ]
+        writer = TreeWriter(str(tmp_path / "out"), True, None)
+        (tmp_path / "out").mkdir()
+        written = workers.render(site, jobs, writer)
+    finally:
+        workers.close()
+    texts = {p.parent.name: p.read_text() for p in (tmp_path / "out").rglob("index.html")}
+    assert written == sum(len(t) for t in texts.values())
+    by_worker: dict[str, set[str]] = {}
+    for incident_id, text in texts.items():
+        by_worker.setdefault(text.split(" by ")[1], set()).add(incident_id)
+    assert sorted(map(sorted, by_worker.values())) == [["i00", "i02", "i04"], ["i01", "i03", "i05"]]
+
+
+@pytest.mark.parametrize(
+    ("failure", "error", "message"),
+    [
+        ("theme", ThemeError, "site-template/x.html:1: broken"),
+        ("crash", StatuspageError, "a build worker failed:\nTraceback"),
+    ],
+)
+def test_errors_in_a_worker_reach_the_build(
+    make_site: MakeSite, tmp_path: Path, failure: str, error: type[Exception], message: str
+) -> None:
+    from statuspage.models import Site
+
+    state = state_for(make_site, 1, failure)
+    assert state.config is not None
+    site = Site(state.config, (), {})
+    state.site = site
+    state.renderer = FakeRenderer(failure)  # type: ignore[assignment]
+    workers = Workers(state, 2)
+    jobs = [Job(path, "x", (), (), "k") for path in ("a", "b")]  # 'b' goes to the forked worker
+    (tmp_path / "out").mkdir()
+    try:
+        with pytest.raises(error) as raised:
+            workers.render(site, jobs, TreeWriter(str(tmp_path / "out"), True, None))
+    finally:
+        workers.close()
+    assert str(raised.value).startswith(message)
+
+
+def test_worker_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 100)
+    assert [worker_count(n, 4) for n in (0, 99, 100, 250, 10_000)] == [1, 1, 1, 2, 4]

@@ -1,0 +1,123 @@
+"""The output folder and its spare: what a build must write, and the swap."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from statuspage import publish
+from statuspage.cache import TreeState
+from statuspage.jobs import Job
+from statuspage.publish import OutputTrees, identity, tree_state
+
+
+def job(path: str, key: str) -> Job:
+    return Job(path, "page", (), (), key)
+
+
+def tree(folder: Path, files: dict[str, str]) -> None:
+    for path, text in files.items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_text(text)
+
+
+def contents(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): p.read_text() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def test_changes_compare_the_plan_with_both_folders(tmp_path: Path) -> None:
+    trees = OutputTrees(
+        tmp_path / "out", tmp_path / "spare", {"a": "1", "b": "2"}, {"a": "0", "c": "3"}
+    )
+    changes = trees.changes([job("a", "1"), job("b", "9"), job("d", "4")])
+    assert [j.path for j in changes.render] == ["b", "d"]  # new keys
+    assert changes.link == ["a"]  # the live site has it right; the spare does not
+    assert changes.remove == ["c"]
+    assert not changes.unchanged
+    assert trees.changes([job("a", "1"), job("b", "2")]).unchanged
+
+
+def test_writing_into_the_spare_never_touches_a_file_the_live_site_shares(tmp_path: Path) -> None:
+    out, spare = tmp_path / "out", tmp_path / "spare"
+    tree(out, {"incidents/x/index.html": "live"})
+    (spare / "incidents/x").mkdir(parents=True)
+    os.link(out / "incidents/x/index.html", spare / "incidents/x/index.html")  # one inode
+    trees = OutputTrees(
+        out, spare, {"incidents/x/index.html": "k"}, {"incidents/x/index.html": "k"}
+    )
+    trees.prepare().write("incidents/x/index.html", b"new")
+    assert contents(out) == {"incidents/x/index.html": "live"}
+    assert contents(spare) == {"incidents/x/index.html": "new"}
+
+
+def test_the_swap_exchanges_the_folders(tmp_path: Path) -> None:
+    out, spare = tmp_path / "out", tmp_path / "spare"
+    tree(out, {"index.html": "old"})
+    trees = OutputTrees(out, spare, {"index.html": "k1"}, None)
+    trees.prepare().write("index.html", b"new")
+    trees.swap()
+    assert (contents(out), contents(spare)) == ({"index.html": "new"}, {"index.html": "old"})
+
+
+def test_the_swap_without_renameat2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(publish, "exchange", lambda a, b: False)
+    out, spare = tmp_path / "out", tmp_path / "spare"
+    tree(out, {"index.html": "old"})
+    trees = OutputTrees(out, spare, {"index.html": "k1"}, None)
+    trees.prepare().write("index.html", b"new")
+    trees.swap()
+    assert (contents(out), contents(spare)) == ({"index.html": "new"}, {"index.html": "old"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "spare"]
+
+
+def test_a_spare_of_unknown_contents_is_emptied(tmp_path: Path) -> None:
+    spare = tmp_path / "spare"
+    tree(spare, {"stale.html": "?", "index.html": "?"})
+    trees = OutputTrees(tmp_path / "out", spare, None, None)
+    trees.prepare().write("index.html", b"fresh")
+    assert contents(spare) == {"index.html": "fresh"}
+
+
+def test_a_first_build_makes_a_twin_that_becomes_the_spare(tmp_path: Path) -> None:
+    out, spare = tmp_path / "out", tmp_path / "spare"
+    trees = OutputTrees(out, spare, None, None)
+    writer = trees.prepare(twin=True)
+    writer.write("index.html", b"site")
+    writer.write("incidents/x/index.html", b"page")
+    trees.swap()
+    assert (
+        contents(out) == contents(spare) == {"index.html": "site", "incidents/x/index.html": "page"}
+    )
+    assert (out / "index.html").stat().st_ino == (spare / "index.html").stat().st_ino
+
+
+def test_removing_prunes_folders_left_empty(tmp_path: Path) -> None:
+    spare = tmp_path / "spare"
+    tree(spare, {"incidents/x/index.html": "x", "incidents/y/index.html": "y"})
+    trees = OutputTrees(tmp_path / "out", spare, None, {"incidents/x/index.html": "k"})
+    trees.remove(["incidents/x/index.html"])
+    assert sorted(p.name for p in (spare / "incidents").iterdir()) == ["y"]
+
+
+def test_saved_states_are_trusted_only_for_the_same_folder(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    state = tree_state(out, {"index.html": "k"})
+    assert state is not None and state.identity == identity(out)
+    assert OutputTrees.open(out, tmp_path / "spare", state, None).live == {"index.html": "k"}
+    (out / "index.html").write_text("a file added by hand")
+    assert OutputTrees.open(out, tmp_path / "spare", state, None).live is None
+    state = tree_state(out, {"index.html": "k"})
+    (out / "index.html").unlink()  # emptied by hand: the inode is the same
+    assert OutputTrees.open(out, tmp_path / "spare", state, None).live is None
+    state = tree_state(out, {})
+    out.rmdir()
+    out.mkdir()  # made anew, perhaps with the same inode number
+    assert OutputTrees.open(out, tmp_path / "spare", state, None).live is None
+    assert tree_state(tmp_path / "missing", {}) is None
+    assert tree_state(out, None) is None
+    assert isinstance(state, TreeState)
