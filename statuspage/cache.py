@@ -55,19 +55,41 @@ class BuildCache:
         ignore = folder / ".gitignore"
         if not ignore.exists():
             ignore.write_text("# Made by statuspage: the build cache, safe to delete.\n*\n")
-        self._db = sqlite3.connect(folder / "cache.sqlite3", isolation_level=None)
-        self._db.executescript(
-            """
-            PRAGMA journal_mode = WAL;
-            PRAGMA synchronous = NORMAL;
-            CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);
-            CREATE TABLE IF NOT EXISTS trees (
-                name TEXT PRIMARY KEY, identity BLOB, manifest BLOB);
-            """
-        )
-        if self.get("schema") != _SCHEMA:  # another version wrote it: start afresh
-            self._db.executescript("DELETE FROM meta; DELETE FROM trees;")
-            self.put("schema", _SCHEMA)
+        database = folder / "cache.sqlite3"
+        try:
+            self._db = self._open(database)
+        except sqlite3.Error:  # damaged, or not a database at all: it only ever saved work
+            for leftover in folder.glob("cache.sqlite3*"):
+                leftover.unlink()
+            self._db = self._open(database)
+
+    @staticmethod
+    def _open(database: Path) -> sqlite3.Connection:
+        db = sqlite3.connect(database, isolation_level=None)
+        try:
+            db.executescript(
+                """
+                PRAGMA journal_mode = WAL;
+                PRAGMA synchronous = NORMAL;
+                CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB);
+                """
+            )
+            row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+            if row is None or marshal.loads(row[0]) != _SCHEMA:  # another version's: afresh
+                db.executescript(
+                    """
+                    DELETE FROM meta;
+                    DROP TABLE IF EXISTS trees;
+                    DROP TABLE IF EXISTS files;
+                    CREATE TABLE trees (name TEXT PRIMARY KEY, identity BLOB, manifest BLOB);
+                    """
+                )
+                db.execute("INSERT INTO meta VALUES ('schema', ?)", (marshal.dumps(_SCHEMA),))
+            db.execute("SELECT name, identity, manifest FROM trees LIMIT 0")
+        except BaseException:
+            db.close()
+            raise
+        return db
 
     def close(self) -> None:
         """Close the database."""

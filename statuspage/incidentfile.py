@@ -20,7 +20,15 @@ from .models import (
     Status,
     Update,
 )
-from .yamlio import Mapping, SourceFile, describe, is_null, parse, unknown_message
+from .yamlio import (
+    Mapping,
+    SourceFile,
+    describe,
+    is_null,
+    parse,
+    report_duplicate,
+    unknown_message,
+)
 
 INCIDENT_KEYS = (
     "title",
@@ -241,10 +249,14 @@ class _IncidentReader:
         if node is None:
             return None if entry.get("components") is not None else {}
         changes: dict[str, ComponentState] = {}
+        first_line: dict[str, int] = {}
         ok = True
         for key, value in node.value:
             if not isinstance(key, ScalarNode):
                 self.file.report(key, f"a component id must be a plain word, not {describe(key)}")
+                ok = False
+                continue
+            if report_duplicate(self.file, key, first_line):
                 ok = False
                 continue
             cid = self._check_component(key)

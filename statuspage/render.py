@@ -146,6 +146,10 @@ def make_environment(
     def date_element(moment: datetime) -> Markup:
         return day_element(moment.astimezone(zone).date())
 
+    def state_badge(state: ComponentState) -> Markup:
+        return Markup(f'<span class="state state-{state.value}">{state.label}</span>')
+
+    env.filters["state_badge"] = state_badge
     env.filters["time"] = time_element
     env.filters["date"] = date_element
     env.filters["day"] = day_element
@@ -221,6 +225,7 @@ class PageRenderer:
             "banners": BANNERS,
         }
         self._keys = KeyMaker("pages", theme.digest, repr(self.config), now.isoformat())
+        self._parsed: dict[str, tuple[set[str], list[str | None]]] = {}
 
     # -- planning ------------------------------------------------------------
 
@@ -294,10 +299,11 @@ class PageRenderer:
         known = self.templates.variables
         if template not in known:
             try:
-                known[template] = sorted(template_variables(self.env, template))
+                found = template_variables(self.env, template, self._parsed)
             except jinja2.TemplateError as error:
                 raise theme_error(error, template, self.theme) from error
-        uses = not {"states", "overall"}.isdisjoint(known[template])
+            known[template] = sorted(found)
+        uses = not {"states", "overall", UNKNOWN_TEMPLATE}.isdisjoint(known[template])
         return [self._globals["states"]] if uses else []
 
     # -- rendering -----------------------------------------------------------
@@ -526,8 +532,20 @@ class IndexIncidents:
     days: list[Day]
 
 
-def template_variables(env: jinja2.Environment, name: str) -> set[str]:
-    """The variables a template and the templates it extends, imports or includes refer to."""
+UNKNOWN_TEMPLATE = "*"  # stands for the variables of a template named only at render time
+
+
+def template_variables(
+    env: jinja2.Environment,
+    name: str,
+    parsed: dict[str, tuple[set[str], list[str | None]]] | None = None,
+) -> set[str]:
+    """The variables a template and the templates it extends, imports or includes refer to.
+
+    A template whose name is computed at render time could refer to anything: the result
+    then holds UNKNOWN_TEMPLATE. `parsed` keeps each template's own facts between calls.
+    """
+    parsed = {} if parsed is None else parsed
     seen: set[str] = set()
     names: set[str] = set()
     pending = [name]
@@ -536,11 +554,19 @@ def template_variables(env: jinja2.Environment, name: str) -> set[str]:
         if current in seen:
             continue
         seen.add(current)
-        assert env.loader is not None
-        source, filename, _ = env.loader.get_source(env, current)
-        tree = env.parse(source, current, filename)
-        names |= meta.find_undeclared_variables(tree)
-        pending.extend(t for t in meta.find_referenced_templates(tree) if t)
+        if current not in parsed:
+            assert env.loader is not None
+            source, filename, _ = env.loader.get_source(env, current)
+            tree = env.parse(source, current, filename)
+            references = list(meta.find_referenced_templates(tree))
+            parsed[current] = (meta.find_undeclared_variables(tree), references)
+        own, references = parsed[current]
+        names |= own
+        for reference in references:
+            if reference is None:
+                names.add(UNKNOWN_TEMPLATE)
+            else:
+                pending.append(reference)
     return names
 
 

@@ -22,24 +22,38 @@ class InputFile:
 
     display: str  # relative to the site root, with forward slashes
     path: str
-    size: int
-    mtime_ns: int
-    ctime_ns: int
-    inode: int
+    # What changes when the file is written: size, modification and change times, inode.
+    # The change time is in it because no program can set it back: a file rewritten with
+    # its old size and mtime still shows as changed.
+    stamp: tuple[int, int, int, int]
+    incident_id: str  # for an incident file, its name without .yaml
 
     @property
-    def stamp(self) -> tuple[int, int, int, int]:
-        """What changes when the file is written: size, times and inode.
-
-        The change time is in it because, unlike the modification time, no program can
-        set it back: a file rewritten with its old size and mtime still shows as changed.
-        """
-        return (self.size, self.mtime_ns, self.ctime_ns, self.inode)
+    def size(self) -> int:
+        """The size in bytes, when stat'ed."""
+        return self.stamp[0]
 
     @property
-    def incident_id(self) -> str:
-        """The id of the incident in this file: its name without .yaml."""
-        return self.display.rsplit("/", 1)[-1].removesuffix(".yaml")
+    def mtime_ns(self) -> int:
+        """The modification time, when stat'ed."""
+        return self.stamp[1]
+
+    @property
+    def ctime_ns(self) -> int:
+        """The change time, when stat'ed."""
+        return self.stamp[2]
+
+    @property
+    def inode(self) -> int:
+        """The inode number, when stat'ed."""
+        return self.stamp[3]
+
+    @classmethod
+    def of(cls, display: str, path: str, info: os.stat_result) -> InputFile:
+        """The InputFile for a file found at `path` with stat `info`."""
+        stamp = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+        name = display.rsplit("/", 1)[-1]
+        return cls(display, path, stamp, name.removesuffix(".yaml"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,17 +121,7 @@ def _walk(folder: str, shown: str) -> list[InputFile]:
             if entry.is_dir():
                 stack.append((entry.path, display))
             elif entry.is_file():
-                info = entry.stat()
-                found.append(
-                    InputFile(
-                        display,
-                        entry.path,
-                        info.st_size,
-                        info.st_mtime_ns,
-                        info.st_ctime_ns,
-                        info.st_ino,
-                    )
-                )
+                found.append(InputFile.of(display, entry.path, entry.stat()))
     return found
 
 
@@ -126,7 +130,7 @@ def _stat(path: str, display: str) -> InputFile | None:
         info = os.stat(path)  # noqa: PTH116 - str paths: thousands of files, no Path each
     except OSError:
         return None
-    return InputFile(display, path, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+    return InputFile.of(display, path, info)
 
 
 def _id_problems(incidents: list[InputFile]) -> list[SourceError]:

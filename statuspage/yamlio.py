@@ -12,7 +12,7 @@ import difflib
 from collections.abc import Sequence
 from datetime import date, datetime
 from enum import Enum
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -21,17 +21,50 @@ from .errors import SourceError
 from .timefmt import parse_time
 
 try:
-    from yaml import CSafeLoader as _Loader
+    from yaml import CSafeLoader as _BaseLoader
 except ImportError:  # pragma: no cover - libyaml is in every wheel we depend on
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 E = TypeVar("E", bound=Enum)
 
+_STR = "tag:yaml.org,2002:str"
+_SEQ = "tag:yaml.org,2002:seq"
+_MAP = "tag:yaml.org,2002:map"
 _NULL = "tag:yaml.org,2002:null"
 _BOOL = "tag:yaml.org,2002:bool"
 _INT = "tag:yaml.org,2002:int"
 _FLOAT = "tag:yaml.org,2002:float"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+class _Loader(_BaseLoader):
+    """Composes nodes without resolving plain scalars' tags, which most readers never need.
+
+    Resolving runs Python regular expressions for every scalar; `tag_of` does it on demand.
+    """
+
+    def resolve(self, kind: type[Node], value: Any, implicit: Any) -> str:
+        if kind is ScalarNode:
+            return _STR
+        return _SEQ if kind is SequenceNode else _MAP
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        pass
+
+    def ascend_resolver(self) -> None:
+        pass
+
+
+_RESOLVER = yaml.resolver.Resolver()
+_NULL_WORDS = frozenset({"", "~", "null", "Null", "NULL"})
+
+
+def tag_of(node: Node) -> str:
+    """The tag YAML gives a node: plain scalars such as 3, yes or ~ resolve to int, bool, null."""
+    if isinstance(node, ScalarNode) and node.tag == _STR and not node.style:  # plain: '' or None
+        resolved = _RESOLVER.resolve(ScalarNode, node.value, (True, False))  # type: ignore[no-untyped-call]
+        return str(resolved)
+    return str(node.tag)
 
 
 class SourceFile:
@@ -53,7 +86,10 @@ class SourceFile:
 
 
 def parse(text: str, file: SourceFile) -> Node | None:
-    """Parse one YAML document into nodes; report syntax errors and duplicate keys."""
+    """Parse one YAML document into nodes; report syntax errors.
+
+    Duplicate keys are reported by the readers of each mapping (`Mapping`).
+    """
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -67,34 +103,19 @@ def parse(text: str, file: SourceFile) -> Node | None:
     except yaml.YAMLError as exc:
         file.problems.append(SourceError(file.path, 1, 1, f"invalid YAML: {exc}"))
         return None
-    if root is not None:
-        _report_duplicate_keys(root, file)
     return root
 
 
-def _report_duplicate_keys(root: Node, file: SourceFile) -> None:
-    stack = [root]
-    seen_ids: set[int] = set()
-    while stack:
-        node = stack.pop()
-        if id(node) in seen_ids:  # aliases share nodes
-            continue
-        seen_ids.add(id(node))
-        if isinstance(node, MappingNode):
-            first_line: dict[str, int] = {}
-            for key, value in node.value:
-                if isinstance(key, ScalarNode):
-                    if key.value in first_line:
-                        file.report(
-                            key,
-                            f"duplicate key '{key.value}' (first at line "
-                            f"{first_line[key.value]}); keep only one",
-                        )
-                    else:
-                        first_line[key.value] = key.start_mark.line + 1
-                stack.append(value)
-        elif isinstance(node, SequenceNode):
-            stack.extend(node.value)
+def report_duplicate(file: SourceFile, key: ScalarNode, first_line: dict[str, int]) -> bool:
+    """Report `key` if the mapping had it before (lines by key in `first_line`); True if so."""
+    if key.value in first_line:
+        file.report(
+            key,
+            f"duplicate key '{key.value}' (first at line {first_line[key.value]}); keep only one",
+        )
+        return True
+    first_line[key.value] = key.start_mark.line + 1
+    return False
 
 
 def describe(node: Node) -> str:
@@ -103,7 +124,7 @@ def describe(node: Node) -> str:
         return "a mapping"
     if isinstance(node, SequenceNode):
         return "a list"
-    tag = node.tag
+    tag = tag_of(node)
     if tag == _NULL:
         return "empty"
     if tag == _BOOL:
@@ -131,7 +152,11 @@ def unknown_message(what: str, word: str, choices: Sequence[str]) -> str:
 
 def is_null(node: Node) -> bool:
     """True for a YAML null (`~`, `null` or nothing at all)."""
-    return isinstance(node, ScalarNode) and node.tag == _NULL
+    if not isinstance(node, ScalarNode):
+        return False
+    if not node.style and node.tag == _STR:  # plain ('' from libyaml, None from PyYAML)
+        return node.value in _NULL_WORDS
+    return bool(node.tag == _NULL)
 
 
 class Mapping:
@@ -155,13 +180,14 @@ class Mapping:
         self.node = node
         self.values: dict[str, Node] = {}
         self.keys: dict[str, Node] = {}
+        first_line: dict[str, int] = {}
         for key, value in node.value:
             if not isinstance(key, ScalarNode):
                 file.report(key, f"a key must be a plain word, not {describe(key)}")
                 continue
             name = key.value
-            if name in self.values:
-                continue  # reported by parse() as a duplicate
+            if report_duplicate(file, key, first_line):
+                continue
             if name not in allowed:
                 file.report(key, unknown_message("key", name, allowed))
                 continue
@@ -260,7 +286,7 @@ class Mapping:
         node = self.get(key)
         if node is None:
             return None
-        if not isinstance(node, ScalarNode) or node.tag != _INT:
+        if not isinstance(node, ScalarNode) or tag_of(node) != _INT:
             self._wrong(key, node, "a whole number")
             return None
         value = int(node.value.replace("_", ""), 0)

@@ -204,12 +204,12 @@ def test_an_error_in_a_default_template_names_the_default_theme(site: SiteDir) -
     site.write(
         "site-template/404.html",
         '{% extends "base.html" %}{% import "_macros.html" as m %}'
-        "{% block main %}{{ m.state_badge(3) }}{% endblock %}",
+        "{% block main %}{{ m.incident_list([3], page, now) }}{% endblock %}",
     )
     with pytest.raises(ThemeError) as error:
         build_site(site.root, site.root / "public", NOW)
     assert str(error.value) == (
-        "site-template (default theme)/_macros.html:4: 'int object' has no attribute 'value'"
+        "site-template (default theme)/_macros.html:13: 'int object' has no attribute 'impact'"
     )
 
 

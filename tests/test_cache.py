@@ -69,8 +69,15 @@ def test_a_cache_of_another_version_is_started_afresh(tmp_path: Path) -> None:
     cache = BuildCache(tmp_path)
     cache.put("last", ("x", 1, 2))
     cache.put("schema", "statuspage 0.0.1 cache 0")
+    cache._db.executescript(  # tables of another shape, as an older version made them
+        "DROP TABLE trees; CREATE TABLE trees (name TEXT, device INTEGER, inode INTEGER);"
+    )
     cache.close()
-    assert BuildCache(tmp_path).get("last") is None
+    fresh = BuildCache(tmp_path)
+    assert fresh.get("last") is None
+    state = TreeState((1, 2), {"index.html": "k"})
+    fresh.save_trees({"live x": state})
+    assert fresh.tree("live x") == state
 
 
 def test_the_cache_folder_ignores_itself_for_git(tmp_path: Path) -> None:
@@ -96,3 +103,10 @@ def test_the_lock_makes_a_second_build_wait(tmp_path: Path) -> None:
         order.append("second in")
     thread.join()
     assert order == ["first done", "second in"]
+
+
+def test_a_damaged_cache_is_replaced(tmp_path: Path) -> None:
+    (tmp_path / "cache.sqlite3").write_bytes(b"this is not a database" * 100)
+    cache = BuildCache(tmp_path)
+    cache.put("last", ("x", 1, 2))
+    assert cache.get("last") == ("x", 1, 2)

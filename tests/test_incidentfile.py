@@ -444,3 +444,34 @@ def test_every_problem_of_a_file_is_reported_at_once(make_site: MakeSite) -> Non
         "incidents/db.yaml:6:13: unknown status 'fixed'; "
         "expected one of investigating, identified, monitoring, resolved",
     ]
+
+
+def test_duplicate_component_in_an_update(make_site: MakeSite) -> None:
+    text = RESOLVED.replace(
+        "    message: We are seeing errors.",
+        "    message: We are seeing errors.\n    components: {api: major_outage, api: operational}",
+    )
+    assert problems_of(make_site, text) == [
+        "incidents/db.yaml:8:37: duplicate key 'api' (first at line 8); keep only one"
+    ]
+
+
+def test_a_repeated_unknown_key_is_reported_as_unknown_then_duplicate(make_site: MakeSite) -> None:
+    text = RESOLVED + "sevrity: 1\nsevrity: 2\n"
+    assert problems_of(make_site, text) == [
+        "incidents/db.yaml:11:1: unknown key 'sevrity'; expected one of title, kind, impact, "
+        "components, scheduled_for, scheduled_until, updates, postmortem_at, admission, cause, "
+        "fix, prevention",
+        "incidents/db.yaml:12:1: duplicate key 'sevrity' (first at line 11); keep only one",
+    ]
+
+
+@pytest.mark.parametrize("empty", ["", "~", "null", "Null", "NULL"])
+def test_every_spelling_of_nothing_is_a_missing_value(make_site: MakeSite, empty: str) -> None:
+    text = RESOLVED.replace("title: Elevated error rates", f"title: {empty}")
+    assert problems_of(make_site, text) == ["incidents/db.yaml:1:1: missing required key 'title'"]
+
+
+def test_a_quoted_null_is_text(make_site: MakeSite) -> None:
+    text = RESOLVED.replace("title: Elevated error rates", 'title: "null"')
+    assert make_site(incidents={"db": text}).load().incidents[0].title == "null"

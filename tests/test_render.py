@@ -394,3 +394,21 @@ def test_pages_make_no_third_party_requests(site_out: Path) -> None:
             if element.get("rel") == "canonical":
                 continue
             assert url.startswith(("./", "../", "/")) or "://" not in url, (path, url)
+
+
+def test_template_variables_follow_every_template_a_page_uses() -> None:
+    from zoneinfo import ZoneInfo
+
+    from statuspage.render import UNKNOWN_TEMPLATE, make_environment, template_variables
+    from statuspage.theme import Theme
+
+    templates = {
+        "page.html": '{% extends "base.html" %}{% block main %}{{ view }}{% endblock %}',
+        "base.html": '{% import "parts.html" as p %}{{ p.x() }}{% block main %}{% endblock %}',
+        "parts.html": "{% macro x() %}{{ overall }}{% endmacro %}",
+        "dynamic.html": "{% include which %}",
+    }
+    theme = Theme(templates=templates, assets={}, origins={name: name for name in templates})
+    env = make_environment(theme, ZoneInfo("UTC"))
+    assert template_variables(env, "page.html") == {"view", "overall"}
+    assert template_variables(env, "dynamic.html") == {"which", UNKNOWN_TEMPLATE}
