@@ -319,10 +319,8 @@ def load_incidents(
             to_parse.append(entry)
     workers = start_workers(state, len(to_parse), max_workers) if len(to_parse) > 1 else None
     parsed = workers.parse(to_parse) if workers else state.parse(to_parse)
-    for entry, result in zip(to_parse, parsed, strict=True):
-        current[entry.display] = FileRecord(
-            entry.stamp, result.digest, result.summary, result.problems
-        )
+    for entry, record in zip(to_parse, parsed, strict=True):
+        current[entry.display] = record
         changed.append(entry.display)
     summaries: list[IncidentSummary] = []
     problems: list[SourceError] = []

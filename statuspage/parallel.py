@@ -17,9 +17,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .errors import SourceError, StatuspageError, ThemeError
+from .cache import FileRecord
+from .errors import StatuspageError, ThemeError
 from .jobs import Job
-from .models import Config, Incident, IncidentSummary, Site, SummaryRecord
+from .models import Config, Incident, IncidentSummary, Site
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -30,16 +31,6 @@ if TYPE_CHECKING:
     from .sources import InputFile
 
 MIN_ITEMS_PER_WORKER = 150  # below this a fork costs more than it saves
-
-
-@dataclass(frozen=True, slots=True)
-class ParsedRecord:
-    """One incident file, parsed by some worker: what the build needs of it besides its text."""
-
-    display: str
-    digest: str
-    summary: SummaryRecord | None
-    problems: tuple[SourceError, ...]
 
 
 @dataclass
@@ -55,8 +46,8 @@ class WorkerState:
     site: Site | None = None
     _digests: dict[str, str] = field(default_factory=dict)
 
-    def parse(self, entries: Sequence[InputFile]) -> list[ParsedRecord]:
-        """Parse files, keep their incidents, return what the build needs of each."""
+    def parse(self, entries: Sequence[InputFile]) -> list[FileRecord]:
+        """Parse files, keep their incidents, return what the build caches of each."""
         from .loader import parse_incident
 
         results = []
@@ -66,7 +57,7 @@ class WorkerState:
             if incident is not None:
                 self.details[incident.id] = incident
             summary = incident.to_record() if incident is not None else None
-            results.append(ParsedRecord(entry.display, parsed.digest, summary, parsed.problems))
+            results.append(FileRecord(entry.stamp, parsed.digest, summary, parsed.problems))
         return results
 
     def use_site(self, summaries: tuple[IncidentSummary, ...]) -> None:
@@ -138,7 +129,7 @@ class Workers:
         """How many processes work, this one included."""
         return 1 + len(self._children)
 
-    def parse(self, entries: Sequence[InputFile]) -> list[ParsedRecord]:
+    def parse(self, entries: Sequence[InputFile]) -> list[FileRecord]:
         """Parse `entries`, spread over the workers; results in the order of `entries`."""
         shards = [list(entries[i :: self.count]) for i in range(self.count)]
         for (_, connection), shard in zip(self._children, shards[1:], strict=True):
@@ -149,7 +140,7 @@ class Workers:
             for record in part:
                 if record.summary is not None:
                     self.owner[str(record.summary[0])] = worker
-        ordered: list[ParsedRecord] = []
+        ordered: list[FileRecord] = []
         for i in range(len(entries)):
             ordered.append(parts[i % self.count][i // self.count])
         return ordered

@@ -57,7 +57,7 @@ def test_parsing_in_three_processes_keeps_the_order(make_site: MakeSite) -> None
         results = workers.parse(entries)
     finally:
         workers.close()
-    assert [r.display for r in results] == [e.display for e in entries]
+    assert [r.stamp for r in results] == [e.stamp for e in entries]
     assert [r.summary[0] if r.summary else None for r in results] == [
         f"i{n:02d}" for n in range(10)
     ]
