@@ -25,7 +25,7 @@ except ImportError:  # pragma: no cover - Windows: builds of one site are not se
     fcntl = None  # type: ignore[assignment]
 
 CACHE_DIR = ".statuspage-cache"
-_SCHEMA = f"statuspage {__version__} cache 5"
+_SCHEMA = f"statuspage {__version__} cache 6"
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,9 @@ from .yamlio import Mapping, SourceFile, parse, suggest
 
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 
-CONFIG_KEYS = ("title", "url", "description", "timezone", "language", "components")
+CONFIG_KEYS = ("title", "url", "description", "timezone", "language", "components", "feeds")
+FEEDS_KEYS = ("limit",)
+DEFAULT_FEED_LIMIT = 50
 COMPONENT_KEYS = ("id", "name", "description", "group")
 
 
@@ -33,9 +35,10 @@ def read_config(text: str, file: SourceFile) -> Config | None:
     language = _read_language(top)
     description = top.text("description")
     components = _read_components(top)
+    feed_limit = _read_feeds(top)
     if title is None or url is None or components is None:
         return None
-    if timezone is None or language is None:
+    if timezone is None or language is None or feed_limit is None:
         return None
     return Config(
         title=title.strip(),
@@ -44,6 +47,7 @@ def read_config(text: str, file: SourceFile) -> Config | None:
         language=language,
         description=description.strip() if description else None,
         components=components,
+        feed_limit=feed_limit,
     )
 
 
@@ -91,6 +95,17 @@ def _read_language(top: Mapping) -> str | None:
         )
         return None
     return language
+
+
+def _read_feeds(top: Mapping) -> int | None:
+    if "feeds" not in top:
+        return DEFAULT_FEED_LIMIT
+    feeds = Mapping.read(top.file, top.get("feeds"), "'feeds'", FEEDS_KEYS)
+    if feeds is None:
+        return None
+    if "limit" not in feeds:
+        return DEFAULT_FEED_LIMIT
+    return feeds.integer("limit", minimum=1)
 
 
 def _read_components(top: Mapping) -> tuple[Component, ...] | None:

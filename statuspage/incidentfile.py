@@ -44,7 +44,7 @@ INCIDENT_KEYS = (
     "fix",
     "prevention",
 )
-UPDATE_KEYS = ("at", "status", "message", "components")
+UPDATE_KEYS = ("at", "edited_at", "status", "message", "components")
 ACTION_KEYS = ("action", "owner", "status", "due")
 SECTIONS = ("admission", "cause", "fix", "prevention")
 
@@ -204,6 +204,14 @@ class _IncidentReader:
                 )
             if at is not None:
                 previous = (at, line)
+            edited_at = entry.time("edited_at")
+            if edited_at is not None and at is not None and edited_at < at:
+                self.file.report(
+                    entry.get("edited_at"),
+                    f"edited_at ({edited_at.isoformat()}) is before the update's own time "
+                    f"({at.isoformat()})",
+                )
+                edited_at = None
             status = self._read_status(entry, kind)
             message = entry.text("message")
             changes = self._read_states(entry, status)
@@ -221,7 +229,9 @@ class _IncidentReader:
                 )
                 for cid in affected
             )
-            updates.append(Update(number, at, status, message, states, tuple(changes), line))
+            updates.append(
+                Update(number, at, status, message, states, tuple(changes), line, edited_at)
+            )
         return updates if len(updates) == len(seq.value) else []
 
     def _read_status(self, entry: Mapping, kind: Kind) -> Status | None:

@@ -118,6 +118,7 @@ class Config:
     language: str
     description: str | None
     components: tuple[Component, ...]
+    feed_limit: int  # entries in the site-wide and per-component feeds
 
     @property
     def zone(self) -> ZoneInfo:
@@ -141,6 +142,7 @@ class Update:
     states: tuple[tuple[str, ComponentState], ...]
     changes: tuple[str, ...]
     line: int
+    edited_at: datetime | None = None  # when its text was last corrected, if it was
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +182,7 @@ class IncidentSummary:
     postmortem_at: datetime | None
     states: tuple[tuple[str, ComponentState], ...]  # of the affected components, now
     has_postmortem: bool  # any of the four sections is written
+    update_times: tuple[datetime, ...]  # when each update was posted, oldest first
 
     @property
     def is_maintenance(self) -> bool:
@@ -232,13 +235,15 @@ class IncidentSummary:
             _iso(self.postmortem_at),
             tuple((cid, state.value) for cid, state in self.states),
             self.has_postmortem,
+            tuple(moment.isoformat() for moment in self.update_times),
         )
 
     @classmethod
     def from_record(cls, record: SummaryRecord) -> IncidentSummary:
         """Rebuild a summary from `to_record`'s plain values."""
         (iid, path, digest, kind, title, impact, components, status, created, started) = record[:10]
-        resolved, scheduled_for, scheduled_until, postmortem, states, has_postmortem = record[10:]
+        resolved, scheduled_for, scheduled_until, postmortem, states, has_postmortem = record[10:16]
+        update_times = record[16]
         return cls(
             id=iid,
             path=path,
@@ -256,6 +261,7 @@ class IncidentSummary:
             postmortem_at=_datetime(postmortem),
             states=tuple((cid, _STATES[state]) for cid, state in states),
             has_postmortem=has_postmortem,
+            update_times=tuple(map(datetime.fromisoformat, update_times)),
         )
 
 
@@ -329,6 +335,7 @@ class Incident(IncidentSummary):
             postmortem_at=postmortem_at,
             states=last.states,
             has_postmortem=bool(admission or cause or fix or prevention_text or action_items),
+            update_times=tuple(u.at for u in updates),
             updates=updates,
             admission=admission,
             cause=cause,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from .feeds import FeedRenderer
 from .jobs import Job
 from .models import Site
 from .render import PageRenderer, TemplateCache
@@ -26,13 +27,16 @@ class SiteRenderer:
         self, site: Site, now: datetime, theme: Theme, templates: TemplateCache | None = None
     ) -> None:
         self.pages = PageRenderer(site, now, theme, templates)
+        self.feeds = FeedRenderer(site, self.pages)
 
     def plan(self) -> list[Job]:
         """Every output file as a Job, in a stable order."""
-        return self.pages.plan()
+        return [*self.pages.plan(), *self.feeds.plan()]
 
     def render(self, job: Job) -> bytes:
         """The bytes of one planned output."""
+        if job.kind in FeedRenderer.KINDS:
+            return self.feeds.render(job)
         return self.pages.render(job)
 
 

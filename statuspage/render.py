@@ -14,6 +14,7 @@ from jinja2 import meta
 from markupsafe import Markup
 
 from .errors import ThemeError
+from .feeds import FeedLink, feed_links
 from .jobs import Job, KeyMaker
 from .models import Component, ComponentState, Incident, IncidentSummary, Site, Status, worst
 from .richtext import MarkdownRenderer
@@ -45,6 +46,16 @@ class Page:
     title: str
     description: str
     canonical: str
+    feeds: tuple[FeedGroup, ...]  # the feeds a reader of this page may follow
+
+
+@dataclass(frozen=True, slots=True)
+class FeedGroup:
+    """One feed in its three formats, with what it follows ('this incident', say)."""
+
+    label: str  # for the Subscribe links
+    title: str  # for <link rel="alternate" title=...>
+    links: tuple[FeedLink, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -365,7 +376,26 @@ class PageRenderer:
             title=title,
             description=description,
             canonical=f"{self.config.url}/{public}",
+            feeds=self.feeds_for(path),
         )
+
+    def feeds_for(self, path: str) -> tuple[FeedGroup, ...]:
+        """The feeds a page offers: its incident's or component's, then the whole site's."""
+        site = self.config.title
+        everything = FeedGroup("Every incident", site, tuple(feed_links("site")))
+        scope, _, rest = path.partition("/")
+        item = rest.split("/", 1)[0]
+        if scope == "incidents":
+            title = self.site.incident(item).title
+            own = FeedGroup(
+                "This incident", f"{title} · {site}", tuple(feed_links("incident", item))
+            )
+            return (own, everything)
+        if scope == "components":
+            name = self.components[item].name
+            own = FeedGroup(name, f"{name} · {site}", tuple(feed_links("component", item)))
+            return (own, everything)
+        return (everything,)
 
     def write(self, template: str, page: Page, **context: Any) -> bytes:
         """Render `template` for `page` with `context` on top of the site-wide values."""
@@ -518,6 +548,7 @@ class PageRenderer:
             title="Page not found",
             description=f"This page does not exist on {self.config.title}.",
             canonical=f"{self.config.url}/404.html",
+            feeds=self.feeds_for("404.html"),
         )
         return self.write("404.html", page)
 

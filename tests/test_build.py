@@ -31,19 +31,24 @@ def site(make_site: MakeSite) -> SiteDir:
 
 def test_build_writes_every_page(site: SiteDir) -> None:
     result = build_site(site.root, site.root / "public", NOW)
-    assert sorted(snapshot(result.out)) == [
-        "404.html",
-        "components/api/index.html",
-        "components/dashboard/index.html",
-        "components/docs/index.html",
-        "components/webhooks/index.html",
-        "favicon.svg",
-        "history/index.html",
-        "incidents/db/index.html",
-        "index.html",
-        "style.css",
-    ]
-    assert result.files == 10
+    feeds = ["feed.atom", "feed.json", "feed.rss"]
+    assert sorted(snapshot(result.out)) == sorted(
+        [
+            "404.html",
+            *(
+                f"components/{c}/{name}"
+                for c in ("api", "dashboard", "docs", "webhooks")
+                for name in ["index.html", *feeds]
+            ),
+            "favicon.svg",
+            *feeds,
+            "history/index.html",
+            *(f"incidents/db/{name}" for name in ["index.html", *feeds]),
+            "index.html",
+            "style.css",
+        ]
+    )
+    assert result.files == 28
     assert result.size == sum(len(b) for b in snapshot(result.out).values())
 
 
@@ -233,26 +238,29 @@ def test_incremental_builds_write_what_a_cold_build_writes(
     later = NOW + timedelta(hours=2)
     # (what happens, when, files the build renders; None: nothing to publish at all)
     steps: list[tuple[str, Callable[[], object], datetime, int | None]] = [
-        ("first build", lambda: None, NOW, 10),
+        ("first build", lambda: None, NOW, 28),
         ("nothing changed", lambda: None, NOW, None),
-        # its page, the index (it is recent), the history page and its component's page
+        # its page, the index (it is recent), the history page and its component's page,
+        # and the three feeds of the incident, its component and the site
         (
             "edit a message",
             lambda: site.incident("db", RESOLVED.replace("Fixed.", "Done.")),
             NOW,
-            4,
+            4 + 9,
         ),
-        # its page, the index, the history page and the page of the component it degrades
-        ("add an open incident", lambda: site.incident("hooks", OPEN), NOW, 4),
+        # its page, the index, the history page, the page of the component it degrades,
+        # and the three feeds of the incident, its component and the site
+        ("add an open incident", lambda: site.incident("hooks", OPEN), NOW, 4 + 9),
         ("touch a file, same bytes", lambda: os.utime(site.root / "incidents/db.yaml"), NOW, None),
         # a file's place is not shown anywhere
         ("move a file to a subfolder", lambda: move(site, "db", "incidents/2026"), NOW, None),
         # the spare holds the site from before it was added: nothing to render
         ("delete an incident", lambda: (site.root / "incidents/hooks.yaml").unlink(), NOW, 0),
-        ("rename a component", lambda: rename_component(site), NOW, 10),
+        ("rename a component", lambda: rename_component(site), NOW, 28),
+        # feeds depend on neither the theme nor the clock
         ("override a template", lambda: override_footer(site), NOW, 10),
         ("a later clock", lambda: None, later, 10),
-        ("delete the cache", lambda: shutil.rmtree(site.root / ".statuspage-cache"), later, 10),
+        ("delete the cache", lambda: shutil.rmtree(site.root / ".statuspage-cache"), later, 28),
         ("nothing changed again", lambda: None, later, None),
     ]
     for name, change, now, rendered in steps:
@@ -288,7 +296,8 @@ def test_rendering_in_several_processes_writes_the_same_files(
     monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 1)
     serial = build_site(site.root, tmp_path / "serial", NOW, workers=1, use_cache=False)
     forked = build_site(site.root, tmp_path / "forked", NOW, workers=3, use_cache=False)
-    assert (serial.rendered, forked.rendered) == (71, 71)  # 60 incidents, 11 other files
+    # 60 incidents, 11 other files; 3 feeds for each incident, component and the site
+    assert (serial.rendered, forked.rendered) == (71 + 3 * 65, 71 + 3 * 65)
     assert snapshot(tmp_path / "serial") == snapshot(tmp_path / "forked")
 
 
@@ -385,6 +394,8 @@ def test_pages_whose_templates_show_the_state_follow_it(site: SiteDir) -> None:
     build_site(site.root, out, NOW)
     site.incident("hooks", OPEN)  # webhooks now degraded: every page shows it
     result = build_site(site.root, out, NOW)
-    assert result.rendered == 9  # all but the stylesheet and the icon, plus the new incident
+    # all pages but the stylesheet and the icon, the new incident's; feeds of the
+    # new incident, its component and the site
+    assert result.rendered == 9 + 9
     assert "Degraded performance" in (out / "incidents/db/index.html").read_text()
     assert snapshot(out) == cold(site, NOW)

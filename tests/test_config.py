@@ -72,7 +72,7 @@ def test_missing_config_file(make_site: MakeSite) -> None:
             "timezone: UTC",
             "timezone: UTC\ntheme: dark",
             "4:1: unknown key 'theme'; expected one of title, url, description, timezone, "
-            "language, components",
+            "language, components, feeds",
         ),
         ("title: Test Cloud Status\n", "", "1:1: missing required key 'title'"),
         (
@@ -130,3 +130,27 @@ def test_a_broken_config_does_not_flood_incidents_with_unknown_components(
         "statuspage.yaml:2:6: 'url' must be an absolute address such as "
         "https://status.example.com, not 'status.test.example'"
     ]
+
+
+@pytest.mark.parametrize(
+    ("feeds", "expected"),
+    [
+        ("feeds:\n  limit: 0\n", "statuspage.yaml:17:10: 'limit' must be at least 1, not 0"),
+        (
+            "feeds:\n  limit: many\n",
+            "statuspage.yaml:17:10: 'limit' must be a whole number, not text",
+        ),
+        ("feeds:\n  limt: 5\n", "statuspage.yaml:17:3: unknown key 'limt'; did you mean 'limit'?"),
+        (
+            "feeds: 5\n",
+            "statuspage.yaml:16:8: 'feeds' must be a mapping of keys to values, not a number",
+        ),
+    ],
+)
+def test_feed_settings_problems(make_site: MakeSite, feeds: str, expected: str) -> None:
+    assert config_problems(make_site, CONFIG + feeds) == [expected]
+
+
+def test_the_feed_limit(make_site: MakeSite) -> None:
+    assert make_site().load().config.feed_limit == 50
+    assert make_site(config=CONFIG + "feeds:\n  limit: 20\n").load().config.feed_limit == 20

@@ -40,12 +40,13 @@ def test_the_example_site_builds(tmp_path: Path) -> None:
     result = build_site(REPO, tmp_path / "public", NOW, use_cache=False)
     site = load_site(REPO)
     written = {p.relative_to(result.out).as_posix() for p in result.out.rglob("*") if p.is_file()}
+    pages = ["index.html", "feed.rss", "feed.atom", "feed.json"]
     assert written == {
-        "index.html",
+        *pages,
         "404.html",
         "history/index.html",
         "style.css",
         "favicon.svg",
-        *(f"incidents/{i.id}/index.html" for i in site.incidents),
-        *(f"components/{c.id}/index.html" for c in site.components),
+        *(f"incidents/{i.id}/{name}" for i in site.incidents for name in pages),
+        *(f"components/{c.id}/{name}" for c in site.components for name in pages),
     }

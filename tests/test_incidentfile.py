@@ -475,3 +475,13 @@ def test_every_spelling_of_nothing_is_a_missing_value(make_site: MakeSite, empty
 def test_a_quoted_null_is_text(make_site: MakeSite) -> None:
     text = RESOLVED.replace("title: Elevated error rates", 'title: "null"')
     assert make_site(incidents={"db": text}).load().incidents[0].title == "null"
+
+
+def test_an_edit_before_the_update_itself(make_site: MakeSite) -> None:
+    text = RESOLVED.replace(
+        "    message: Fixed.", "    message: Fixed.\n    edited_at: 2026-11-20T15:00:00Z"
+    )
+    assert problems_of(make_site, text) == [
+        "incidents/db.yaml:11:16: edited_at (2026-11-20T15:00:00+00:00) is before the update's own "
+        "time (2026-11-20T15:52:00+00:00)"
+    ]

@@ -129,6 +129,7 @@ def test_index_shows_overall_state_components_and_what_is_happening(site_out: Pa
         "Components",
         "Upcoming maintenance",
         "Past incidents",
+        "Subscribe",
     ]
     active = index.cssselect("section[aria-labelledby=active-heading] article")
     assert [text(a.cssselect("h3")[0]) for a in active] == ["Delayed webhooks"]
@@ -412,3 +413,31 @@ def test_template_variables_follow_every_template_a_page_uses() -> None:
     env = make_environment(theme, ZoneInfo("UTC"))
     assert template_variables(env, "page.html") == {"view", "overall"}
     assert template_variables(env, "dynamic.html") == {"which", UNKNOWN_TEMPLATE}
+
+
+def test_pages_announce_and_link_their_feeds(site_out: Path) -> None:
+    def feeds(path: str) -> tuple[list[tuple[str, str]], list[str]]:
+        root = page(site_out, path)
+        announced = [
+            (link.get("type"), link.get("href")) for link in root.cssselect("link[rel=alternate]")
+        ]
+        visible = texts(root, ".subscribe li")
+        return announced, visible
+
+    site_feeds = [
+        ("application/rss+xml", "feed.rss"),
+        ("application/atom+xml", "feed.atom"),
+        ("application/feed+json", "feed.json"),
+    ]
+    every = "Every incident: RSS · Atom · JSON Feed"
+    assert feeds("index.html") == ([(t, f"./{h}") for t, h in site_feeds], [every])
+    announced, visible = feeds("incidents/api-errors/index.html")
+    assert announced[:3] == [(t, f"../../incidents/api-errors/{h}") for t, h in site_feeds]
+    assert announced[3:] == [(t, f"../../{h}") for t, h in site_feeds]
+    assert visible == ["This incident: RSS · Atom · JSON Feed", every]
+    announced, visible = feeds("components/api/index.html")
+    assert announced[:3] == [(t, f"../../components/api/{h}") for t, h in site_feeds]
+    assert visible == ["Public API: RSS · Atom · JSON Feed", every]
+    assert feeds("history/index.html")[0] == [(t, f"../{h}") for t, h in site_feeds]
+    for path in ("feed.rss", "incidents/api-errors/feed.atom", "components/api/feed.json"):
+        assert (site_out / path).is_file()

@@ -1,0 +1,409 @@
+"""Feeds for followers: RSS 2.0, Atom and JSON Feed 1.1, one entry per update.
+
+Three scopes, each in the three formats: the whole site (`feed.rss` at the root), one
+component (`components/<id>/feed.rss`) and one incident (`incidents/<id>/feed.rss`). The
+site and component feeds hold the newest `feeds.limit` entries; an incident's feed holds all
+of its own. An entry's id is the link to its update (`.../incidents/<id>/#update-3`), so it
+stays the same when its text is edited or other incidents are added.
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import format_datetime
+from typing import TYPE_CHECKING
+from xml.sax.saxutils import escape as xml_escape
+from xml.sax.saxutils import quoteattr
+
+from markupsafe import Markup, escape
+
+from . import __version__
+from .jobs import Job, KeyMaker, digest
+from .models import Incident, IncidentSummary, Site
+
+if TYPE_CHECKING:
+    from .render import PageRenderer
+
+FORMATS = {
+    "rss": "application/rss+xml",
+    "atom": "application/atom+xml",
+    "json": "application/feed+json",
+}
+FORMAT_NAMES = {"rss": "RSS", "atom": "Atom", "json": "JSON Feed"}
+EMPTY_FEED_TIME = datetime(1970, 1, 1, tzinfo=UTC)  # the updated time of a feed with no entry
+POSTMORTEM = 0  # the entry number that stands for an incident's postmortem
+
+
+def feed_path(scope: str, scope_id: str, fmt: str) -> str:
+    """Where a feed is written: feed.rss, components/<id>/feed.rss, incidents/<id>/feed.rss."""
+    if scope == "site":
+        return f"feed.{fmt}"
+    return f"{scope}s/{scope_id}/feed.{fmt}"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedLink:
+    """A feed as pages link it: for <link rel="alternate"> and the visible Subscribe links."""
+
+    name: str  # RSS, Atom, JSON Feed
+    type: str  # its media type
+    path: str  # relative to the site root
+
+
+def feed_links(scope: str, scope_id: str = "") -> list[FeedLink]:
+    """The three formats of one feed."""
+    return [
+        FeedLink(FORMAT_NAMES[fmt], media, feed_path(scope, scope_id, fmt))
+        for fmt, media in FORMATS.items()
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One entry of a feed: an update, or the publication of a postmortem."""
+
+    id: str
+    url: str
+    title: str
+    published: datetime
+    updated: datetime
+    html: Markup
+    categories: tuple[str, ...]
+
+
+class FeedRenderer:
+    """Plans and renders the feeds of one site; shares rendered Markdown with the pages."""
+
+    KINDS = frozenset({"feed"})
+
+    def __init__(self, site: Site, pages: PageRenderer) -> None:
+        self.site = site
+        self.config = site.config
+        self.pages = pages
+        self.zone = site.config.zone
+        self.limit = site.config.feed_limit
+        self.components = {c.id: c for c in site.components}
+        self._keys = KeyMaker("feeds", repr(self.config))
+        self._entries: dict[str, list[Entry]] = {}
+
+    # -- planning ------------------------------------------------------------
+
+    def plan(self) -> list[Job]:
+        """The three formats of the site's feed, and of each component's and incident's."""
+        # Incidents by their newest entry: the newest entries of a feed come from the first
+        # few, so choosing them need not look at every entry of every incident.
+        by_latest = sorted(self.site.incidents, key=_latest, reverse=True)
+        digests = {incident.id: incident.digest for incident in self.site.incidents}
+        jobs = self._plan_scope("site", "", newest(by_latest, self.limit), digests)
+        for component in self.site.components:
+            touched = (i for i in by_latest if component.id in i.components)
+            chosen = newest(touched, self.limit)
+            jobs += self._plan_scope("component", component.id, chosen, digests)
+        for incident in self.site.incidents:
+            jobs += self._plan_scope("incident", incident.id, [], digests)
+        return jobs
+
+    def _plan_scope(
+        self,
+        scope: str,
+        scope_id: str,
+        chosen: list[tuple[datetime, str, int]],
+        digests: dict[str, str],
+    ) -> list[Job]:
+        """Jobs for a scope's three files; an incident's feed holds all of its entries."""
+        needs = (scope_id,) if scope == "incident" else tuple(sorted({e[1] for e in chosen}))
+        # One key for the three formats: each file is known by its path in the manifests.
+        key = digest(self._keys.base, scope, scope_id, chosen, [digests[i] for i in needs])
+        return [
+            Job(feed_path(scope, scope_id, fmt), "feed", (scope, scope_id, fmt), needs, key)
+            for fmt in FORMATS
+        ]
+
+    # -- rendering -----------------------------------------------------------
+
+    def render(self, job: Job) -> bytes:
+        """The bytes of one feed file."""
+        scope, scope_id, fmt = (str(arg) for arg in job.args)
+        entries = self.entries(scope, scope_id, job.needs)
+        title, home, description = self._describe(scope, scope_id)
+        url = f"{self.config.url}/{feed_path(scope, scope_id, fmt)}"
+        head = FeedHead(title, home, url, description, self.config.title, self.config.language)
+        return WRITERS[fmt](head, entries)
+
+    def entries(self, scope: str, scope_id: str, needs: Iterable[str]) -> list[Entry]:
+        """A scope's entries, newest first."""
+        key = f"{scope} {scope_id}"
+        if key not in self._entries:
+            if len(self._entries) >= 64:  # a scope's jobs come together: keep only recent ones
+                del self._entries[next(iter(self._entries))]
+            if scope == "incident":
+                chosen = all_entries(self.site.incident(scope_id))
+            else:
+                candidates = sorted((self.site.incident(i) for i in needs), key=_latest)
+                chosen = newest(reversed(candidates), self.limit)
+            self._entries[key] = [self._entry(self.site.incident(i), n) for _, i, n in chosen]
+        return self._entries[key]
+
+    def _describe(self, scope: str, scope_id: str) -> tuple[str, str, str]:
+        site = self.config.title
+        if scope == "site":
+            return site, f"{self.config.url}/", f"Every update of every incident on {site}."
+        if scope == "component":
+            component = self.components[scope_id]
+            return (
+                f"{component.name} · {site}",
+                f"{self.config.url}/components/{scope_id}/",
+                f"Every update of the incidents that affect {component.name} on {site}.",
+            )
+        incident = self.site.incident(scope_id)
+        return (
+            f"{incident.title} · {site}",
+            f"{self.config.url}/incidents/{scope_id}/",
+            f"Every update of this {'maintenance' if incident.is_maintenance else 'incident'}.",
+        )
+
+    def _entry(self, incident: Incident, number: int) -> Entry:
+        page = f"{self.config.url}/incidents/{incident.id}/"
+        view = self.pages.view(incident)
+        names = tuple(self.components[cid].name for cid in incident.components)
+        categories = ("maintenance" if incident.is_maintenance else incident.impact.value, *names)
+        if number == POSTMORTEM:
+            assert incident.postmortem_at is not None
+            at = incident.postmortem_at.astimezone(self.zone)
+            return Entry(
+                id=f"{page}#admission",
+                url=f"{page}#admission",
+                title=f"Postmortem: {incident.title}",
+                published=at,
+                updated=at,
+                html=postmortem_html(
+                    incident, view.admission, view.cause, view.fix, view.prevention
+                ),
+                categories=categories,
+            )
+        update = incident.updates[number - 1]
+        html = view.updates[number - 1].html
+        if update.states:
+            # f-strings with escape(): Markup.format is slow, and this runs for every update.
+            states = "".join(
+                f"<li>{escape(self.components[cid].name)}: {state.label}</li>"
+                for cid, state in update.states
+            )
+            html = Markup(f"{html}\n<p>Components:</p>\n<ul>{states}</ul>")
+        published = update.at.astimezone(self.zone)
+        return Entry(
+            id=f"{page}#update-{number}",
+            url=f"{page}#update-{number}",
+            title=f"{update.status.label}: {incident.title}",
+            published=published,
+            updated=(update.edited_at or update.at).astimezone(self.zone),
+            html=html,
+            categories=categories,
+        )
+
+
+def entry_times(incident: IncidentSummary) -> Iterator[tuple[datetime, str, int]]:
+    """(time, incident id, entry number) of each entry of an incident; 0 is the postmortem."""
+    for number, at in enumerate(incident.update_times, start=1):
+        yield (at, incident.id, number)
+    if incident.postmortem_at is not None:
+        yield (incident.postmortem_at, incident.id, POSTMORTEM)
+
+
+def all_entries(incident: IncidentSummary) -> list[tuple[datetime, str, int]]:
+    """Every entry of one incident, newest first."""
+    return sorted(entry_times(incident), key=_order, reverse=True)
+
+
+EntryKey = tuple[datetime, str, int]
+
+
+def newest(by_latest: Iterable[IncidentSummary], limit: int) -> list[tuple[datetime, str, int]]:
+    """The `limit` newest entries, newest first, of incidents given by their newest entry.
+
+    It stops at the first incident whose newest entry is older than all those chosen.
+    """
+    heap: list[tuple[EntryKey, tuple[datetime, str, int]]] = []
+    for incident in by_latest:
+        if len(heap) == limit and _latest(incident) < heap[0][0]:
+            break
+        for entry in entry_times(incident):
+            key = _order(entry)
+            if len(heap) < limit:
+                heapq.heappush(heap, (key, entry))
+            elif key > heap[0][0]:
+                heapq.heapreplace(heap, (key, entry))
+    return [entry for _, entry in sorted(heap, reverse=True)]
+
+
+def _order(entry: tuple[datetime, str, int]) -> EntryKey:
+    """Newer first; for the same time, a postmortem after the updates, then by id."""
+    at, incident_id, number = entry
+    return (at, incident_id, number if number != POSTMORTEM else 1 << 30)
+
+
+def _latest(incident: IncidentSummary) -> EntryKey:
+    """The order key of an incident's newest entry."""
+    return max(_order(entry) for entry in entry_times(incident))
+
+
+def postmortem_html(
+    incident: Incident,
+    admission: Markup | None,
+    cause: Markup | None,
+    fix: Markup | None,
+    prevention: Markup | None,
+) -> Markup:
+    """The four transparency sections as one piece of HTML."""
+    parts = []
+    for heading, html in (("Admission", admission), ("Cause", cause), ("Fix", fix)):
+        parts.append(Markup("<h2>{}</h2>\n{}").format(heading, html or ""))
+    if prevention is None and incident.action_items:
+        items = Markup("").join(
+            Markup("<li>{} (owner: {}; {}{})</li>").format(
+                item.action,
+                item.owner,
+                item.state.label.lower(),
+                f"; due {item.due.isoformat()}" if item.due else "",
+            )
+            for item in incident.action_items
+        )
+        prevention = Markup("<ul>{}</ul>").format(items)
+    parts.append(Markup("<h2>Prevention</h2>\n{}").format(prevention or ""))
+    return Markup("\n").join(parts)
+
+
+def _updated(entries: list[Entry]) -> datetime:
+    """The newest entry's time: an unchanged site gives unchanged feeds."""
+    return max((e.updated for e in entries), default=EMPTY_FEED_TIME)
+
+
+# Characters XML 1.0 forbids; YAML's escapes can put them in a message.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _text(value: str) -> str:
+    """`value` as XML character data."""
+    return xml_escape(_NOT_XML.sub("", value))
+
+
+def _attribute(value: str) -> str:
+    """`value` as an XML attribute value, quotes included."""
+    return quoteattr(_NOT_XML.sub("", value))
+
+
+@dataclass(frozen=True, slots=True)
+class FeedHead:
+    """What a feed says of itself, whatever its format."""
+
+    title: str
+    home: str  # the page the feed follows
+    url: str  # where the feed itself is served
+    description: str
+    author: str
+    language: str
+
+
+def rss_document(head: FeedHead, entries: list[Entry]) -> bytes:
+    """An RSS 2.0 document, with the Atom self link validators ask for.
+
+    RSS wants an email address in <author>, so the author is given as dc:creator.
+    """
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/">',
+        "  <channel>",
+        f"    <title>{_text(head.title)}</title>",
+        f"    <link>{_text(head.home)}</link>",
+        f"    <description>{_text(head.description)}</description>",
+        f'    <atom:link href={_attribute(head.url)} rel="self" type="{FORMATS["rss"]}"/>',
+        f"    <language>{_text(head.language)}</language>",
+        f"    <lastBuildDate>{format_datetime(_updated(entries))}</lastBuildDate>",
+        f"    <generator>statuspage {__version__}</generator>",
+        "    <docs>https://www.rssboard.org/rss-specification</docs>",
+    ]
+    creator = f"      <dc:creator>{_text(head.author)}</dc:creator>"
+    for entry in entries:
+        lines += [
+            "    <item>",
+            f"      <title>{_text(entry.title)}</title>",
+            f"      <link>{_text(entry.url)}</link>",
+            f"      <description>{_text(str(entry.html))}</description>",
+            f'      <guid isPermaLink="true">{_text(entry.id)}</guid>',
+            f"      <pubDate>{format_datetime(entry.published)}</pubDate>",
+            creator,
+            *(f"      <category>{_text(c)}</category>" for c in entry.categories),
+            "    </item>",
+        ]
+    lines += ["  </channel>", "</rss>", ""]
+    return "\n".join(lines).encode()
+
+
+def atom_document(head: FeedHead, entries: list[Entry]) -> bytes:
+    """An Atom 1.0 document."""
+    author = f"    <author><name>{_text(head.author)}</name></author>"
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={_attribute(head.language)}>',
+        f"  <id>{_text(head.url)}</id>",
+        f"  <title>{_text(head.title)}</title>",
+        f"  <subtitle>{_text(head.description)}</subtitle>",
+        f"  <updated>{_updated(entries).isoformat()}</updated>",
+        f"  <author><name>{_text(head.author)}</name></author>",
+        f'  <link href={_attribute(head.url)} rel="self" type="{FORMATS["atom"]}"/>',
+        f'  <link href={_attribute(head.home)} rel="alternate" type="text/html"/>',
+        f'  <generator version="{__version__}">statuspage</generator>',
+    ]
+    for entry in entries:
+        lines += [
+            "  <entry>",
+            f"    <id>{_text(entry.id)}</id>",
+            f"    <title>{_text(entry.title)}</title>",
+            f'    <link href={_attribute(entry.url)} rel="alternate" type="text/html"/>',
+            f"    <published>{entry.published.isoformat()}</published>",
+            f"    <updated>{entry.updated.isoformat()}</updated>",
+            author,
+            f'    <content type="html">{_text(str(entry.html))}</content>',
+            *(f"    <category term={_attribute(c)}/>" for c in entry.categories),
+            "  </entry>",
+        ]
+    lines += ["</feed>", ""]
+    return "\n".join(lines).encode()
+
+
+def json_document(head: FeedHead, entries: list[Entry]) -> bytes:
+    """A JSON Feed 1.1 document."""
+    authors = [{"name": head.author}]
+    document = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": head.title,
+        "home_page_url": head.home,
+        "feed_url": head.url,
+        "description": head.description,
+        "language": head.language,
+        "authors": authors,
+        "items": [
+            {
+                "id": entry.id,
+                "url": entry.url,
+                "title": entry.title,
+                "content_html": str(entry.html),
+                "date_published": entry.published.isoformat(),
+                "date_modified": entry.updated.isoformat(),
+                "authors": authors,
+                "tags": list(entry.categories),
+            }
+            for entry in entries
+        ],
+    }
+    # Compact: with an indent, the json module falls back from its C encoder to Python.
+    return (json.dumps(document, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
+
+
+WRITERS = {"rss": rss_document, "atom": atom_document, "json": json_document}
