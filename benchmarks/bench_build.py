@@ -54,10 +54,34 @@ def run_build(root: Path, out: Path, extra: tuple[str, ...] = ()) -> tuple[float
     return elapsed, usage.ru_maxrss / 1024  # KiB on Linux
 
 
-def settle() -> None:
-    """Let the file system finish what earlier runs left (deletions, write-back)."""
+def settle(quiet_seconds: float = 2.0, limit: float = 60.0) -> None:
+    """Let the disk finish what earlier runs left (deletions, discards, write-back).
+
+    Waits until no block device has had a request in flight or completed one for
+    `quiet_seconds` (Linux), else just sleeps that long: deleting a large output tree keeps
+    this VM's disk busy for many seconds, and a build timed meanwhile runs slower.
+    """
     os.sync()
-    time.sleep(2)
+    deadline = time.monotonic() + limit
+    quiet_since = time.monotonic()
+    last = _disk_activity()
+    while time.monotonic() < deadline:
+        time.sleep(0.2)
+        now = _disk_activity()
+        if now != last:
+            quiet_since, last = time.monotonic(), now
+        elif time.monotonic() - quiet_since >= quiet_seconds:
+            return
+
+
+def _disk_activity() -> tuple[str, ...]:
+    """The I/O counters of every block device (empty where /sys/block is missing)."""
+    devices = Path("/sys/block")
+    if not devices.is_dir():
+        return ()
+    return tuple(
+        (d / "stat").read_text() for d in sorted(devices.iterdir()) if (d / "stat").exists()
+    )
 
 
 def same_tree(a: Path, b: Path) -> bool:

@@ -18,12 +18,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .cache import CACHE_DIR, BuildCache, FileRecord
+from .cache import CACHE_DIR, BuildCache, FileRecord, TreeState
 from .errors import OutputError, SourceError
-from .jobs import Job, digest
+from .jobs import digest
 from .models import IncidentSummary
 from .publish import Changes, OutputTrees, identity, tree_state
 from .sources import INCIDENTS_DIR, InputFile, Sources, scan
@@ -32,6 +32,7 @@ from .theme import THEME_DIR
 if TYPE_CHECKING:  # loaded only once a build has work to do, to keep no-op builds fast
     from .loader import LoadedConfig
     from .models import Site
+    from .outputs import SiteRenderer
     from .parallel import Workers, WorkerState
     from .render import TemplateCache
 
@@ -158,23 +159,31 @@ class _Build:
             )
             renderer = SiteRenderer(site, self.now, theme, templates)
             state.site, state.renderer = site, renderer
-            jobs = renderer.plan()
+            skip, carried = _carry_over(renderer, site, trees.live, live_state)
+            jobs = renderer.plan(skip)
             if cache is not None:
                 cache.put("templates", (theme.digest, templates.variables))
-            changes = trees.changes(jobs)
+            changes = trees.changes(jobs, carried)
+            files = len(jobs) + len(carried)
             if changes.unchanged:
                 self._remember(fingerprint, scanned_at, len(site.incidents))
-                return self._result(started, len(jobs), None, 0, len(site.incidents))
+                return self._result(started, files, None, 0, len(site.incidents))
             if cache is not None:
                 cache.save_trees({self.spare_name: None})  # about to change: unknown until saved
             if workers is None:
                 workers = self._workers(state, len(changes.render))
-            size = self._publish(trees, changes, jobs, site, workers)
+            manifest = {job.path: job.key for job in jobs} | carried
+            memo = (
+                renderer.incident_bases(),
+                {i.id: i.digest for i in site.incidents},
+                [job.path for job in jobs if not job.unit],
+            )
+            size = self._publish(trees, changes, manifest, memo, site, workers)
         finally:
             if workers is not None:
                 workers.close()
         self._remember(fingerprint, scanned_at, len(site.incidents))
-        return self._result(started, len(jobs), len(changes.render), size, len(site.incidents))
+        return self._result(started, files, len(changes.render), size, len(site.incidents))
 
     def _workers(self, state: WorkerState, items: int) -> Workers:
         return start_workers(state, items, self.max_workers)
@@ -197,7 +206,8 @@ class _Build:
         self,
         trees: OutputTrees,
         changes: Changes,
-        jobs: list[Job],
+        manifest: dict[str, str],
+        memo: tuple[Any, ...],
         site: Site,
         workers: Workers,
     ) -> int:
@@ -213,17 +223,18 @@ class _Build:
             if self.cache is None:  # a staging folder nothing will reuse
                 shutil.rmtree(trees.spare, ignore_errors=True)
             raise
-        manifest = {job.path: job.key for job in jobs}
         if self.cache is None:
             shutil.rmtree(trees.spare, ignore_errors=True)  # the old site: nothing keeps it
             return size
-        spare_manifest = manifest if first else trees.live  # a first build made a twin
-        self.cache.save_trees(
-            {
-                self.live_name: tree_state(self.out, manifest),
-                self.spare_name: tree_state(trees.spare, spare_manifest),
-            }
-        )
+        live = tree_state(self.out, manifest, memo)
+        if first:  # the twin made alongside is a copy of the new site
+            self.cache.save_trees(
+                {self.live_name: live, self.spare_name: tree_state(trees.spare, manifest)}
+            )
+        elif trees.live is None:  # the old site, now the spare, was not known
+            self.cache.save_trees({self.live_name: live, self.spare_name: None})
+        else:  # the old site is the spare now: its saved state moves along
+            self.cache.rotate_trees(self.live_name, self.spare_name, live, identity(trees.spare))
         return size
 
     def _remember(self, fingerprint: str, scanned_at: int, incidents: int) -> None:
@@ -238,6 +249,34 @@ class _Build:
         return BuildResult(
             self.out, files, rendered or 0, size, incidents, seconds, unchanged=rendered is None
         )
+
+
+def _carry_over(
+    renderer: SiteRenderer,
+    site: Site,
+    live: dict[str, str] | None,
+    live_state: TreeState | None,
+) -> tuple[set[str], dict[str, str]]:
+    """Incidents whose own files need no planning, and those files' keys, from the last build.
+
+    When the renderers' bases are what they were, the files made for one incident alone
+    change only with that incident: for every incident with the same digest, the keys the
+    live site has are still right. Planning then costs what changed, not the whole site.
+    """
+    if live is None or live_state is None or live_state.memo is None:
+        return set(), {}
+    bases, digests, site_paths = live_state.memo
+    if tuple(bases) != renderer.incident_bases():
+        return set(), {}
+    present = {incident.id: incident.digest for incident in site.incidents}
+    skip = {iid for iid, value in present.items() if digests.get(iid) == value}
+    # The live files, but for the site's own (all planned again) and those of incidents
+    # that changed or are gone: set operations, not a loop over every file.
+    dropped = set(site_paths)
+    for incident_id in digests.keys() - skip:
+        dropped.update(renderer.incident_paths(incident_id))
+    carried = {path: key for path, key in live.items() if path not in dropped}
+    return skip, carried
 
 
 def check_site(root: Path, *, workers: int | None = None) -> Site:

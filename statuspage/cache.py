@@ -25,7 +25,7 @@ except ImportError:  # pragma: no cover - Windows: builds of one site are not se
     fcntl = None  # type: ignore[assignment]
 
 CACHE_DIR = ".statuspage-cache"
-_SCHEMA = f"statuspage {__version__} cache 6"
+_SCHEMA = f"statuspage {__version__} cache 7"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +44,9 @@ class TreeState:
 
     identity: tuple[int, ...]  # see publish.identity
     manifest: dict[str, str]
+    # What the files made for one incident alone were planned from: the renderers' bases
+    # and each incident's digest. A build that finds the same skips planning them again.
+    memo: tuple[Any, ...] | None = None
 
 
 class BuildCache:
@@ -81,11 +84,12 @@ class BuildCache:
                     DELETE FROM meta;
                     DROP TABLE IF EXISTS trees;
                     DROP TABLE IF EXISTS files;
-                    CREATE TABLE trees (name TEXT PRIMARY KEY, identity BLOB, manifest BLOB);
+                    CREATE TABLE trees (
+                        name TEXT PRIMARY KEY, identity BLOB, manifest BLOB, memo BLOB);
                     """
                 )
                 db.execute("INSERT INTO meta VALUES ('schema', ?)", (marshal.dumps(_SCHEMA),))
-            db.execute("SELECT name, identity, manifest FROM trees LIMIT 0")
+            db.execute("SELECT name, identity, manifest, memo FROM trees LIMIT 0")
         except BaseException:
             db.close()
             raise
@@ -153,11 +157,12 @@ class BuildCache:
     def tree(self, name: str) -> TreeState | None:
         """The saved state of an output tree, or None."""
         row = self._db.execute(
-            "SELECT identity, manifest FROM trees WHERE name = ?", (name,)
+            "SELECT identity, manifest, memo FROM trees WHERE name = ?", (name,)
         ).fetchone()
         if row is None:
             return None
-        return TreeState(marshal.loads(row[0]), marshal.loads(row[1]))
+        memo = marshal.loads(row[2]) if row[2] is not None else None
+        return TreeState(marshal.loads(row[0]), marshal.loads(row[1]), memo)
 
     def save_trees(self, states: dict[str, TreeState | None]) -> None:
         """Save (or, for None, forget) the states of output trees, all at once."""
@@ -166,10 +171,37 @@ class BuildCache:
                 if state is None:
                     self._db.execute("DELETE FROM trees WHERE name = ?", (name,))
                 else:
-                    self._db.execute(
-                        "INSERT OR REPLACE INTO trees VALUES (?, ?, ?)",
-                        (name, marshal.dumps(state.identity), marshal.dumps(state.manifest)),
-                    )
+                    self._write_tree(name, state)
+
+    def rotate_trees(
+        self, live: str, spare: str, new_live: TreeState | None, spare_identity: Any
+    ) -> None:
+        """After a swap: the live tree's saved state becomes the spare's, `new_live` the live's.
+
+        The old manifest is not read or written again, only renamed: on a large site it is
+        the biggest thing a small build would otherwise save.
+        """
+        with self._transaction():
+            self._db.execute("DELETE FROM trees WHERE name = ?", (spare,))
+            if spare_identity is not None:
+                self._db.execute(
+                    "UPDATE trees SET name = ?, identity = ?, memo = NULL WHERE name = ?",
+                    (spare, marshal.dumps(spare_identity), live),
+                )
+            self._db.execute("DELETE FROM trees WHERE name = ?", (live,))
+            if new_live is not None:
+                self._write_tree(live, new_live)
+
+    def _write_tree(self, name: str, state: TreeState) -> None:
+        self._db.execute(
+            "INSERT OR REPLACE INTO trees VALUES (?, ?, ?, ?)",
+            (
+                name,
+                marshal.dumps(state.identity),
+                marshal.dumps(state.manifest),
+                None if state.memo is None else marshal.dumps(state.memo),
+            ),
+        )
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:

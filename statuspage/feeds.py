@@ -12,7 +12,7 @@ from __future__ import annotations
 import heapq
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -93,8 +93,20 @@ class FeedRenderer:
 
     # -- planning ------------------------------------------------------------
 
-    def plan(self) -> list[Job]:
-        """The three formats of the site's feed, and of each component's and incident's."""
+    def incident_base(self) -> str:
+        """What every incident's feed depends on besides the incident itself."""
+        return self._keys.base
+
+    @staticmethod
+    def incident_paths(incident_id: str) -> list[str]:
+        """The files made for one incident alone."""
+        return [feed_path("incident", incident_id, fmt) for fmt in FORMATS]
+
+    def plan(self, skip: Container[str] = ()) -> list[Job]:
+        """The three formats of the site's feed, and of each component's and incident's.
+
+        The feeds of the incidents in `skip` are left out: the caller knows their keys.
+        """
         # Incidents by their newest entry: the newest entries of a feed come from the first
         # few, so choosing them need not look at every entry of every incident.
         by_latest = sorted(self.site.incidents, key=_latest, reverse=True)
@@ -105,7 +117,8 @@ class FeedRenderer:
             chosen = newest(touched, self.limit)
             jobs += self._plan_scope("component", component.id, chosen, digests)
         for incident in self.site.incidents:
-            jobs += self._plan_scope("incident", incident.id, [], digests)
+            if incident.id not in skip:
+                jobs += self._plan_scope("incident", incident.id, [], digests)
         return jobs
 
     def _plan_scope(
@@ -119,8 +132,9 @@ class FeedRenderer:
         needs = (scope_id,) if scope == "incident" else tuple(sorted({e[1] for e in chosen}))
         # One key for the three formats: each file is known by its path in the manifests.
         key = digest(self._keys.base, scope, scope_id, chosen, [digests[i] for i in needs])
+        unit = scope_id if scope == "incident" else ""
         return [
-            Job(feed_path(scope, scope_id, fmt), "feed", (scope, scope_id, fmt), needs, key)
+            Job(feed_path(scope, scope_id, fmt), "feed", (scope, scope_id, fmt), needs, key, unit)
             for fmt in FORMATS
         ]
 
@@ -248,8 +262,12 @@ def _order(entry: tuple[datetime, str, int]) -> EntryKey:
 
 
 def _latest(incident: IncidentSummary) -> EntryKey:
-    """The order key of an incident's newest entry."""
-    return max(_order(entry) for entry in entry_times(incident))
+    """The order key of an incident's newest entry (updates are oldest first)."""
+    times = incident.update_times
+    newest = _order((times[-1], incident.id, len(times)))
+    if incident.postmortem_at is None:
+        return newest
+    return max(newest, _order((incident.postmortem_at, incident.id, POSTMORTEM)))
 
 
 def postmortem_html(

@@ -25,6 +25,7 @@ class Job:
     args: tuple[JobArg, ...]  # what that function is given besides the site
     needs: tuple[str, ...]  # incidents whose whole text it shows
     key: str  # changes whenever anything the output depends on does
+    unit: str = ""  # the incident it is made for alone (its page, its feeds), if any
 
 
 def digest(*parts: object) -> str:
@@ -46,7 +47,8 @@ class KeyMaker:
         args: tuple[JobArg, ...] = (),
         needs: Iterable[str] = (),
         depends: Iterable[object] = (),
+        unit: str = "",
     ) -> Job:
         """A Job whose key covers the base, its own path and arguments and `depends`."""
         needed = tuple(needs)
-        return Job(path, kind, args, needed, digest(self.base, path, kind, args, *depends))
+        return Job(path, kind, args, needed, digest(self.base, path, kind, args, *depends), unit)

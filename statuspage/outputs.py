@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -29,9 +30,21 @@ class SiteRenderer:
         self.pages = PageRenderer(site, now, theme, templates)
         self.feeds = FeedRenderer(site, self.pages)
 
-    def plan(self) -> list[Job]:
-        """Every output file as a Job, in a stable order."""
-        return [*self.pages.plan(), *self.feeds.plan()]
+    def plan(self, skip: Container[str] = ()) -> list[Job]:
+        """Every output file as a Job, in a stable order.
+
+        Leaves out the files made for the incidents in `skip` alone (see `incident_paths`),
+        whose keys a build knows from the last one when `incident_bases` are the same.
+        """
+        return [*self.pages.plan(skip), *self.feeds.plan(skip)]
+
+    def incident_bases(self) -> tuple[str, ...]:
+        """What the files made for one incident depend on besides that incident."""
+        return (self.pages.incident_base(), self.feeds.incident_base())
+
+    def incident_paths(self, incident_id: str) -> list[str]:
+        """The files made for one incident alone."""
+        return [*self.pages.incident_paths(incident_id), *self.feeds.incident_paths(incident_id)]
 
     def render(self, job: Job) -> bytes:
         """The bytes of one planned output."""

@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from .sources import InputFile
 
 MIN_ITEMS_PER_WORKER = 150  # below this a fork costs more than it saves
+# Rough relative cost of a job by kind (times the incidents it shows), for sharing out work.
+_COST = {"incident": 1.0, "feed": 0.3, "history": 3.0, "component": 3.0, "index": 5.0}
 
 
 @dataclass
@@ -147,13 +149,7 @@ class Workers:
 
     def render(self, site: Site, jobs: Sequence[Job], writer: TreeWriter) -> int:
         """Render and write `jobs`, each where the incidents it shows are held."""
-        shares: list[list[Job]] = [[] for _ in range(self.count)]
-        spread = 0
-        for job in jobs:
-            worker = self.owner.get(job.needs[0]) if len(job.needs) == 1 else None
-            if worker is None:
-                worker, spread = spread % self.count, spread + 1
-            shares[worker].append(job)
+        shares = self._share(jobs)
         records = None
         for index, ((_, connection), share) in enumerate(
             zip(self._children, shares[1:], strict=True)
@@ -170,6 +166,35 @@ class Workers:
         for process, connection in self._children:
             written += int(_answer(process, connection))
         return written
+
+    def _share(self, jobs: Sequence[Job]) -> list[list[Job]]:
+        """Give each job to the worker holding most of what it shows, else the least loaded.
+
+        Jobs for one incident go where it was parsed; a feed of many incidents goes where
+        most of them are (the others it parses); the rest evens out the estimated work.
+        """
+        shares: list[list[Job]] = [[] for _ in range(self.count)]
+        load = [0.0] * self.count
+        placed: dict[tuple[str, ...], int] = {}  # a scope's formats stay together
+        for job in sorted(jobs, key=lambda j: -_COST.get(j.kind, 1.0) * len(j.needs or "x")):
+            if job.needs in placed:
+                worker = placed[job.needs]
+            elif job.needs:
+                held = [0] * self.count
+                for need in job.needs:
+                    owner = self.owner.get(need)
+                    if owner is not None:
+                        held[owner] += 1
+                best = max(held)
+                worker = min(
+                    (w for w in range(self.count) if held[w] == best), key=lambda w: load[w]
+                )
+                placed[job.needs] = worker
+            else:
+                worker = min(range(self.count), key=lambda w: load[w])
+            shares[worker].append(job)
+            load[worker] += _COST.get(job.kind, 1.0) * max(1, len(job.needs))
+        return shares
 
     def close(self) -> None:
         """Stop the workers."""

@@ -16,6 +16,7 @@ import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .cache import TreeState
 from .jobs import Job
@@ -75,20 +76,23 @@ class OutputTrees:
         """Where the copy for the next build's spare is being made, if it is."""
         return Path(self._twin) if self._twin else None
 
-    def changes(self, jobs: Iterable[Job]) -> Changes:
-        """Compare the planned jobs with what the two folders hold."""
-        target = {job.path: job.key for job in jobs}
+    def changes(self, jobs: Iterable[Job], carried: dict[str, str] | None = None) -> Changes:
+        """Compare the planned jobs, and `carried` files known unchanged, with both folders."""
+        jobs = list(jobs)
+        target = dict(carried) if carried else {}
+        target.update((job.path, job.key) for job in jobs)
         live = self.live or {}
         if self.live is not None and live == target:
             return Changes([], [], [], unchanged=True)
         spare = self.spare_files or {}
+        # Set operations on the manifests' items run in C: most of a large site is the same
+        # in the spare, the live folder and the plan, and only the differences are visited.
+        missing = target.items() - spare.items()  # what the spare lacks or has wrong
         render = [
-            job for job in jobs if spare.get(job.path) != job.key and live.get(job.path) != job.key
+            job for job in jobs if (job.path, job.key) in missing and live.get(job.path) != job.key
         ]
-        link = [
-            path for path, key in target.items() if spare.get(path) != key and live.get(path) == key
-        ]
-        remove = [path for path in spare if path not in target]
+        link = sorted(path for path, key in missing if live.get(path) == key)
+        remove = sorted(spare.keys() - target.keys())
         return Changes(render, link, remove, unchanged=False)
 
     def prepare(self, twin: bool = False) -> TreeWriter:
@@ -186,12 +190,14 @@ class TreeWriter:
         return target
 
 
-def tree_state(path: Path, manifest: dict[str, str] | None) -> TreeState | None:
+def tree_state(
+    path: Path, manifest: dict[str, str] | None, memo: tuple[Any, ...] | None = None
+) -> TreeState | None:
     """The state to save for the folder at `path`, or None when it is absent or unknown."""
     found = identity(path)
     if found is None or manifest is None:
         return None
-    return TreeState(found, manifest)
+    return TreeState(found, manifest, memo)
 
 
 _AT_FDCWD = -100

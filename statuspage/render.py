@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, TypeVar
@@ -15,7 +15,7 @@ from markupsafe import Markup
 
 from .errors import ThemeError
 from .feeds import FeedLink, feed_links
-from .jobs import Job, KeyMaker
+from .jobs import Job, KeyMaker, digest
 from .models import Component, ComponentState, Incident, IncidentSummary, Site, Status, worst
 from .richtext import MarkdownRenderer
 from .theme import Theme
@@ -240,8 +240,20 @@ class PageRenderer:
 
     # -- planning ------------------------------------------------------------
 
-    def plan(self) -> list[Job]:
-        """Every page and static file, each with the key of what it depends on."""
+    def incident_base(self) -> str:
+        """What every incident's page depends on besides the incident itself."""
+        return digest(self._keys.base, *self._states_for("incident.html"))
+
+    @staticmethod
+    def incident_paths(incident_id: str) -> list[str]:
+        """The files made for one incident alone."""
+        return [f"incidents/{incident_id}/index.html"]
+
+    def plan(self, skip: Container[str] = ()) -> list[Job]:
+        """Every page and static file, each with the key of what it depends on.
+
+        The pages of the incidents in `skip` are left out: the caller knows their keys.
+        """
         keys = self._keys
         jobs = [keys.job(name, "asset", (name,)) for name in sorted(self.theme.assets)]
         index = self.index_incidents()
@@ -257,6 +269,8 @@ class PageRenderer:
         )
         jobs.append(keys.job("404.html", "404", depends=self._states_for("404.html")))
         for incident in self.site.incidents:
+            if incident.id in skip:
+                continue
             jobs.append(
                 keys.job(
                     f"incidents/{incident.id}/index.html",
@@ -264,6 +278,7 @@ class PageRenderer:
                     (incident.id,),
                     needs=(incident.id,),
                     depends=[*self._states_for("incident.html"), incident.digest],
+                    unit=incident.id,
                 )
             )
         jobs.extend(self._plan_list("history", "history", self.site.incidents, "history.html"))

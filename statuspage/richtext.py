@@ -5,12 +5,12 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as ET
+from typing import TYPE_CHECKING, Any
 
-import markdown
-from markdown.extensions.fenced_code import FencedCodeExtension
-from markdown.extensions.sane_lists import SaneListExtension
-from markdown.treeprocessors import Treeprocessor
 from markupsafe import Markup
+
+if TYPE_CHECKING:
+    import markdown
 
 _SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 _CONTROL = re.compile(r"[\x00-\x20\x7f]+")
@@ -26,27 +26,6 @@ def is_safe_href(href: str) -> bool:
     if ":" not in head:
         return True  # relative: a path, a query or a fragment
     return head.split(":", 1)[0].lower() in _SAFE_SCHEMES
-
-
-class _SanitizeTree(Treeprocessor):
-    """Drops unsafe link targets, turns images into links and shifts headings down."""
-
-    heading_offset = 0
-
-    def run(self, root: ET.Element) -> None:
-        for parent in root.iter():
-            for index, child in enumerate(parent):
-                if child.tag == "img":
-                    parent[index] = _image_as_link(child)
-        for element in root.iter():
-            if element.tag == "a":
-                href = element.get("href", "")
-                if not is_safe_href(href):
-                    del element.attrib["href"]
-                    element.attrib.pop("title", None)
-            elif element.tag in _HEADINGS and self.heading_offset:
-                level = min(int(element.tag[1]) + self.heading_offset, 6)
-                element.tag = f"h{level}"
 
 
 def _image_as_link(image: ET.Element) -> ET.Element:
@@ -105,24 +84,65 @@ def plain_paragraphs(text: str) -> Markup | None:
 
 
 class MarkdownRenderer:
-    """One reusable Markdown converter; `render` is safe to call for every message of a build."""
+    """One reusable Markdown converter; `render` is safe to call for every message of a build.
+
+    Python-Markdown loads on the first text that needs it: plain text does not.
+    """
 
     def __init__(self) -> None:
-        # Extension objects, not names: names are looked up through package metadata (slow).
-        self._md = markdown.Markdown(
-            extensions=[FencedCodeExtension(), SaneListExtension()], output_format="html"
-        )
-        # Without these two, raw HTML in a message is escaped and shown as text.
-        self._md.preprocessors.deregister("html_block")
-        self._md.inlinePatterns.deregister("html")
-        self._sanitizer = _SanitizeTree(self._md)
-        self._md.treeprocessors.register(self._sanitizer, "statuspage-sanitize", 0)
+        self._md: markdown.Markdown | None = None
+        self._sanitizer: Any = None
+
+    def _converter(self) -> markdown.Markdown:
+        if self._md is None:
+            self._md, self._sanitizer = _make_converter()
+        return self._md
 
     def render(self, text: str, heading_level: int = 1) -> Markup:
         """Convert `text`; a `# heading` in it becomes <h{heading_level}>."""
         plain = plain_paragraphs(text)
         if plain is not None:
             return plain
+        converter = self._converter()
         self._sanitizer.heading_offset = heading_level - 1
-        html = self._md.reset().convert(text)
+        html = converter.reset().convert(text)
         return Markup(html)  # markdown escapes text itself and raw HTML is disabled above
+
+
+def _make_converter() -> tuple[markdown.Markdown, Any]:
+    """A Markdown converter that escapes raw HTML, drops unsafe links and shifts headings."""
+    import markdown
+    from markdown.extensions.fenced_code import FencedCodeExtension
+    from markdown.extensions.sane_lists import SaneListExtension
+    from markdown.treeprocessors import Treeprocessor
+
+    class _SanitizeTree(Treeprocessor):
+        """Drops unsafe link targets, turns images into links and shifts headings down."""
+
+        heading_offset = 0
+
+        def run(self, root: ET.Element) -> None:
+            for parent in root.iter():
+                for index, child in enumerate(parent):
+                    if child.tag == "img":
+                        parent[index] = _image_as_link(child)
+            for element in root.iter():
+                if element.tag == "a":
+                    href = element.get("href", "")
+                    if not is_safe_href(href):
+                        del element.attrib["href"]
+                        element.attrib.pop("title", None)
+                elif element.tag in _HEADINGS and self.heading_offset:
+                    level = min(int(element.tag[1]) + self.heading_offset, 6)
+                    element.tag = f"h{level}"
+
+    # Extension objects, not names: names are looked up through package metadata (slow).
+    md = markdown.Markdown(
+        extensions=[FencedCodeExtension(), SaneListExtension()], output_format="html"
+    )
+    # Without these two, raw HTML in a message is escaped and shown as text.
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    sanitizer = _SanitizeTree(md)
+    md.treeprocessors.register(sanitizer, "statuspage-sanitize", 0)
+    return md, sanitizer

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -13,6 +13,7 @@ import pytest
 from statuspage import parallel, publish
 from statuspage.build import build_site, check_site
 from statuspage.errors import OutputError, ThemeError, ValidationFailed
+from statuspage.jobs import Job
 from statuspage.publish import TreeWriter
 from tests.conftest import NOW, REPO, RESOLVED, MakeSite, SiteDir
 
@@ -399,3 +400,26 @@ def test_pages_whose_templates_show_the_state_follow_it(site: SiteDir) -> None:
     assert result.rendered == 9 + 9
     assert "Degraded performance" in (out / "incidents/db/index.html").read_text()
     assert snapshot(out) == cold(site, NOW)
+
+
+def test_files_of_unchanged_incidents_are_not_planned_again(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from statuspage.outputs import SiteRenderer
+
+    site = make_site(incidents={f"i{n}": RESOLVED for n in range(5)})
+    skipped: list[set[str]] = []
+    real_plan = SiteRenderer.plan
+
+    def spy(self: SiteRenderer, skip: Container[str] = ()) -> list[Job]:
+        skipped.append(set(skip))
+        return real_plan(self, skip)
+
+    monkeypatch.setattr(SiteRenderer, "plan", spy)
+    out = site.root / "public"
+    build_site(site.root, out, NOW)
+    site.incident("i2", RESOLVED.replace("Fixed.", "Done."))
+    build_site(site.root, out, NOW)
+    build_site(site.root, out, NOW + timedelta(hours=1))  # a new clock: every page changes
+    assert skipped == [set(), {"i0", "i1", "i3", "i4"}, set()]
+    assert snapshot(out) == cold(site, NOW + timedelta(hours=1))

@@ -110,3 +110,13 @@ def test_a_damaged_cache_is_replaced(tmp_path: Path) -> None:
     cache = BuildCache(tmp_path)
     cache.put("last", ("x", 1, 2))
     assert cache.get("last") == ("x", 1, 2)
+
+
+def test_rotating_trees_makes_the_live_state_the_spare_s(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path)
+    old = TreeState((1, 1), {"index.html": "old"}, memo=("bases",))
+    cache.save_trees({"live x": old, "spare x": TreeState((2, 2), {"index.html": "older"})})
+    new = TreeState((2, 3), {"index.html": "new"}, memo=("bases 2",))
+    cache.rotate_trees("live x", "spare x", new, (1, 4))
+    assert cache.tree("live x") == new
+    assert cache.tree("spare x") == TreeState((1, 4), {"index.html": "old"}, memo=None)

@@ -129,3 +129,24 @@ def test_errors_in_a_worker_reach_the_build(
 def test_worker_count(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 100)
     assert [worker_count(n, 4) for n in (0, 99, 100, 250, 10_000)] == [1, 1, 1, 2, 4]
+
+
+def test_work_is_shared_by_what_each_worker_holds_then_by_load(make_site: MakeSite) -> None:
+    state = state_for(make_site, 1)
+    workers = Workers(state, 1)  # no fork: only the sharing is tested
+    workers._children = [None, None]  # type: ignore[list-item]  # pretend to three workers
+    workers.owner = {"a": 0, "b": 1, "c": 1, "d": 2}
+    jobs = [
+        Job("incidents/a/index.html", "incident", ("a",), ("a",), "k"),
+        Job("incidents/d/index.html", "incident", ("d",), ("d",), "k"),
+        Job("feed.rss", "feed", (), ("a", "b", "c"), "k"),
+        Job("feed.atom", "feed", (), ("a", "b", "c"), "k"),
+        *(Job(f"history/page/{n}/index.html", "history", (n,), (), "k") for n in range(1, 4)),
+    ]
+    shares = workers._share(jobs)
+    assert [sorted(j.path for j in share) for share in shares] == [
+        ["history/page/1/index.html", "incidents/a/index.html"],
+        ["feed.atom", "feed.rss", "history/page/2/index.html"],  # b and c are there
+        ["history/page/3/index.html", "incidents/d/index.html"],
+    ]
+    workers._children = []
