@@ -240,28 +240,31 @@ class IncidentSummary:
 
     @classmethod
     def from_record(cls, record: SummaryRecord) -> IncidentSummary:
-        """Rebuild a summary from `to_record`'s plain values."""
+        """Rebuild a summary from `to_record`'s plain values.
+
+        Positional and without helpers: a build rebuilds every incident's summary this way.
+        """
         (iid, path, digest, kind, title, impact, components, status, created, started) = record[:10]
         resolved, scheduled_for, scheduled_until, postmortem, states, has_postmortem = record[10:16]
-        update_times = record[16]
+        iso = datetime.fromisoformat
         return cls(
-            id=iid,
-            path=path,
-            digest=digest,
-            kind=_KINDS[kind],
-            title=title,
-            impact=_IMPACTS[impact],
-            components=tuple(components),
-            status=_STATUSES[status],
-            created_at=datetime.fromisoformat(created),
-            started_at=datetime.fromisoformat(started),
-            resolved_at=_datetime(resolved),
-            scheduled_for=_datetime(scheduled_for),
-            scheduled_until=_datetime(scheduled_until),
-            postmortem_at=_datetime(postmortem),
-            states=tuple((cid, _STATES[state]) for cid, state in states),
-            has_postmortem=has_postmortem,
-            update_times=tuple(map(datetime.fromisoformat, update_times)),
+            iid,
+            path,
+            digest,
+            _KINDS[kind],
+            title,
+            _IMPACTS[impact],
+            components,
+            _STATUSES[status],
+            iso(created),
+            iso(started),
+            resolved and iso(resolved),
+            scheduled_for and iso(scheduled_for),
+            scheduled_until and iso(scheduled_until),
+            postmortem and iso(postmortem),
+            tuple([(cid, _STATES[state]) for cid, state in states]),
+            has_postmortem,
+            tuple(map(iso, record[16])),
         )
 
 
@@ -274,10 +277,6 @@ _STATES = {s.value: s for s in ComponentState}
 
 def _iso(moment: datetime | None) -> str | None:
     return None if moment is None else moment.isoformat()
-
-
-def _datetime(text: str | None) -> datetime | None:
-    return None if text is None else datetime.fromisoformat(text)
 
 
 @dataclass(frozen=True, slots=True)
