@@ -12,7 +12,16 @@ from .yamlio import Mapping, SourceFile, parse, suggest
 
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 
-CONFIG_KEYS = ("title", "url", "description", "timezone", "language", "components", "feeds")
+CONFIG_KEYS = (
+    "title",
+    "url",
+    "description",
+    "timezone",
+    "language",
+    "components",
+    "feeds",
+    "page_id",
+)
 FEEDS_KEYS = ("limit",)
 DEFAULT_FEED_LIMIT = 50
 COMPONENT_KEYS = ("id", "name", "description", "group")
@@ -34,6 +43,7 @@ def read_config(text: str, file: SourceFile) -> Config | None:
     timezone = _read_timezone(top)
     language = _read_language(top)
     description = top.text("description")
+    page_id = top.text("page_id")
     components = _read_components(top)
     feed_limit = _read_feeds(top)
     if title is None or url is None or components is None:
@@ -48,6 +58,7 @@ def read_config(text: str, file: SourceFile) -> Config | None:
         description=description.strip() if description else None,
         components=components,
         feed_limit=feed_limit,
+        page_id=page_id.strip() if page_id else None,
     )
 
 

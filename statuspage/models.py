@@ -119,6 +119,7 @@ class Config:
     description: str | None
     components: tuple[Component, ...]
     feed_limit: int  # entries in the site-wide and per-component feeds
+    page_id: str | None = None  # the API's page id; None: the site's host name
 
     @property
     def zone(self) -> ZoneInfo:

@@ -6,6 +6,7 @@ from collections.abc import Container
 from dataclasses import dataclass
 from datetime import datetime
 
+from .api import ApiRenderer
 from .feeds import FeedRenderer
 from .jobs import Job
 from .models import Site
@@ -29,6 +30,7 @@ class SiteRenderer:
     ) -> None:
         self.pages = PageRenderer(site, now, theme, templates)
         self.feeds = FeedRenderer(site, self.pages)
+        self.api = ApiRenderer(site)
 
     def plan(self, skip: Container[str] = ()) -> list[Job]:
         """Every output file as a Job, in a stable order.
@@ -36,7 +38,7 @@ class SiteRenderer:
         Leaves out the files made for the incidents in `skip` alone (see `incident_paths`),
         whose keys a build knows from the last one when `incident_bases` are the same.
         """
-        return [*self.pages.plan(skip), *self.feeds.plan(skip)]
+        return [*self.pages.plan(skip), *self.feeds.plan(skip), *self.api.plan()]
 
     def incident_bases(self) -> tuple[str, ...]:
         """What the files made for one incident depend on besides that incident."""
@@ -50,6 +52,8 @@ class SiteRenderer:
         """The bytes of one planned output."""
         if job.kind in FeedRenderer.KINDS:
             return self.feeds.render(job)
+        if job.kind in ApiRenderer.KINDS:
+            return self.api.render(job)
         return self.pages.render(job)
 
 

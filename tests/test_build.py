@@ -17,6 +17,20 @@ from statuspage.jobs import Job
 from statuspage.publish import TreeWriter
 from tests.conftest import NOW, REPO, RESOLVED, MakeSite, SiteDir
 
+API_FILES = [
+    f"api/v2/{name}"
+    for name in (
+        "summary.json",
+        "status.json",
+        "components.json",
+        "incidents.json",
+        "incidents/unresolved.json",
+        "scheduled-maintenances.json",
+        "scheduled-maintenances/upcoming.json",
+        "scheduled-maintenances/active.json",
+    )
+]
+
 
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file below `folder` with its bytes."""
@@ -47,9 +61,15 @@ def test_build_writes_every_page(site: SiteDir) -> None:
             *(f"incidents/db/{name}" for name in ["index.html", *feeds]),
             "index.html",
             "style.css",
+            *API_FILES,
+            *(
+                f"badges/{b}.{f}"
+                for b in ("status", "api", "dashboard", "docs", "webhooks")
+                for f in ("svg", "json")
+            ),
         ]
     )
-    assert result.files == 28
+    assert result.files == 46
     assert result.size == sum(len(b) for b in snapshot(result.out).values())
 
 
@@ -239,29 +259,30 @@ def test_incremental_builds_write_what_a_cold_build_writes(
     later = NOW + timedelta(hours=2)
     # (what happens, when, files the build renders; None: nothing to publish at all)
     steps: list[tuple[str, Callable[[], object], datetime, int | None]] = [
-        ("first build", lambda: None, NOW, 28),
+        ("first build", lambda: None, NOW, 46),
         ("nothing changed", lambda: None, NOW, None),
         # its page, the index (it is recent), the history page and its component's page,
-        # and the three feeds of the incident, its component and the site
+        # the three feeds of the incident, its component and the site, and incidents.json
         (
             "edit a message",
             lambda: site.incident("db", RESOLVED.replace("Fixed.", "Done.")),
             NOW,
-            4 + 9,
+            4 + 9 + 1,
         ),
         # its page, the index, the history page, the page of the component it degrades,
-        # and the three feeds of the incident, its component and the site
-        ("add an open incident", lambda: site.incident("hooks", OPEN), NOW, 4 + 9),
+        # the three feeds of the incident, its component and the site, every API file
+        # (the page's time and states change), and the badges of the site and the component
+        ("add an open incident", lambda: site.incident("hooks", OPEN), NOW, 4 + 9 + 8 + 4),
         ("touch a file, same bytes", lambda: os.utime(site.root / "incidents/db.yaml"), NOW, None),
         # a file's place is not shown anywhere
         ("move a file to a subfolder", lambda: move(site, "db", "incidents/2026"), NOW, None),
         # the spare holds the site from before it was added: nothing to render
         ("delete an incident", lambda: (site.root / "incidents/hooks.yaml").unlink(), NOW, 0),
-        ("rename a component", lambda: rename_component(site), NOW, 28),
-        # feeds depend on neither the theme nor the clock
+        ("rename a component", lambda: rename_component(site), NOW, 46),
+        # feeds, the API and badges depend on neither the theme nor the clock
         ("override a template", lambda: override_footer(site), NOW, 10),
         ("a later clock", lambda: None, later, 10),
-        ("delete the cache", lambda: shutil.rmtree(site.root / ".statuspage-cache"), later, 28),
+        ("delete the cache", lambda: shutil.rmtree(site.root / ".statuspage-cache"), later, 46),
         ("nothing changed again", lambda: None, later, None),
     ]
     for name, change, now, rendered in steps:
@@ -297,8 +318,9 @@ def test_rendering_in_several_processes_writes_the_same_files(
     monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 1)
     serial = build_site(site.root, tmp_path / "serial", NOW, workers=1, use_cache=False)
     forked = build_site(site.root, tmp_path / "forked", NOW, workers=3, use_cache=False)
-    # 60 incidents, 11 other files; 3 feeds for each incident, component and the site
-    assert (serial.rendered, forked.rendered) == (71 + 3 * 65, 71 + 3 * 65)
+    # 60 incidents, 11 other files; 3 feeds for each incident, component and the site;
+    # 8 API files and 2 badges for the site and each component
+    assert (serial.rendered, forked.rendered) == (71 + 3 * 65 + 18, 71 + 3 * 65 + 18)
     assert snapshot(tmp_path / "serial") == snapshot(tmp_path / "forked")
 
 
@@ -396,8 +418,8 @@ def test_pages_whose_templates_show_the_state_follow_it(site: SiteDir) -> None:
     site.incident("hooks", OPEN)  # webhooks now degraded: every page shows it
     result = build_site(site.root, out, NOW)
     # all pages but the stylesheet and the icon, the new incident's; feeds of the
-    # new incident, its component and the site
-    assert result.rendered == 9 + 9
+    # new incident, its component and the site; the API; badges of the site and component
+    assert result.rendered == 9 + 9 + 8 + 4
     assert "Degraded performance" in (out / "incidents/db/index.html").read_text()
     assert snapshot(out) == cold(site, NOW)
 

@@ -51,7 +51,7 @@ def test_build_writes_the_site_and_reports_it(make_site: MakeSite) -> None:
     site = make_site(incidents={"db": RESOLVED})
     code, out, err = run("build", "--root", str(site.root), "--now", NOW)
     assert (code, err) == (0, "")
-    assert out.startswith("Wrote 28 files (")
+    assert out.startswith("Wrote 46 files (")
     assert out.rstrip().endswith(" s.")
     assert f" to {site.root / 'public'}" in out
     assert (site.root / "public" / "incidents" / "db" / "index.html").is_file()

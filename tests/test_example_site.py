@@ -12,6 +12,17 @@ from statuspage.loader import load_site
 from statuspage.models import Impact
 from tests.conftest import NOW, REPO
 
+API_ENDPOINTS = [
+    "summary.json",
+    "status.json",
+    "components.json",
+    "incidents.json",
+    "incidents/unresolved.json",
+    "scheduled-maintenances.json",
+    "scheduled-maintenances/upcoming.json",
+    "scheduled-maintenances/active.json",
+]
+
 
 def test_the_example_site_checks_clean() -> None:
     result = CliRunner().invoke(main, ["check", "--root", str(REPO)])
@@ -49,4 +60,10 @@ def test_the_example_site_builds(tmp_path: Path) -> None:
         "favicon.svg",
         *(f"incidents/{i.id}/{name}" for i in site.incidents for name in pages),
         *(f"components/{c.id}/{name}" for c in site.components for name in pages),
+        *(f"api/v2/{name}" for name in API_ENDPOINTS),
+        *(
+            f"badges/{b}.{fmt}"
+            for b in ["status", *(c.id for c in site.components)]
+            for fmt in ("svg", "json")
+        ),
     }

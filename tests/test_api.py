@@ -1,0 +1,395 @@
+"""The Statuspage-compatible API and the badges: shapes, values, and a real client reading them."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import lxml.etree
+import pytest
+
+from statuspage.build import build_site
+from tests.conftest import CONFIG, NOW, REPO, RESOLVED, MakeSite, SiteDir
+
+REFERENCE = REPO.parent / "shared" / "reference" / "statuspage-summary-github.json"
+TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}(Z|[+-]\d\d:\d\d)$")
+
+OPEN = """\
+title: Errors on the API
+impact: major
+components: [api]
+updates:
+  - at: 2026-11-23T09:00:00Z
+    status: investigating
+    message: Errors.
+    components: {api: major_outage}
+  - at: 2026-11-23T09:30:00Z
+    status: monitoring
+    message: Better.
+    components: {api: degraded_performance}
+"""
+
+POSTMORTEM = (
+    RESOLVED
+    + """\
+postmortem_at: 2026-11-22T10:00:00Z
+admission: Sorry.
+cause: A deploy.
+fix: A rollback.
+prevention: Canaries.
+"""
+)
+
+UPCOMING = """\
+title: Database upgrade
+kind: maintenance
+components: [dashboard]
+scheduled_for: 2026-12-06T02:00:00Z
+scheduled_until: 2026-12-06T04:00:00Z
+updates:
+  - at: 2026-11-20T12:00:00Z
+    status: scheduled
+    message: Planned.
+"""
+
+ACTIVE = """\
+title: Search reindex
+kind: maintenance
+components: [docs]
+scheduled_for: 2026-11-23T11:00:00Z
+scheduled_until: 2026-11-23T13:00:00Z
+updates:
+  - at: 2026-11-16T12:00:00Z
+    status: scheduled
+    message: Planned.
+  - at: 2026-11-23T11:00:00Z
+    status: in_progress
+    message: Running.
+"""
+
+
+@pytest.fixture
+def site(make_site: MakeSite) -> SiteDir:
+    return make_site(
+        incidents={"open": OPEN, "old": POSTMORTEM, "upgrade": UPCOMING, "reindex": ACTIVE}
+    )
+
+
+def build(site: SiteDir) -> Path:
+    out = site.root / "public"
+    build_site(site.root, out, NOW)
+    return out
+
+
+def api(out: Path, name: str) -> Any:
+    return json.loads((out / "api/v2" / name).read_text())
+
+
+# -- the shape of summary.json, against a real Statuspage payload ---------------------------
+
+# Keys Statuspage documents beyond those the reference payload happens to show.
+DOCUMENTED_EXTRAS = {
+    "components[]": {"components"},  # a group lists its members
+    "scheduled_maintenances[]": {"scheduled_for", "scheduled_until"},
+    "scheduled_maintenances[].components[]": {"components"},
+    "incidents[].components[]": {"components"},
+}
+# Types Statuspage documents beyond those the reference shows (a null it could fill in).
+DOCUMENTED_TYPES = {
+    "components[].components": {"list"},
+    "components[].components[]": {"str"},
+    "scheduled_maintenances[].scheduled_for": {"str"},
+    "scheduled_maintenances[].scheduled_until": {"str"},
+    "incidents[].monitoring_at": {"str"},
+    "incidents[].resolved_at": {"str"},
+    "incidents[].incident_updates[].affected_components": {"list", "NoneType"},
+    "components[].description": {"str", "NoneType"},
+    "components[].group_id": {"str", "NoneType"},
+}
+
+
+def shape(value: Any, path: str, types: dict[str, set[str]], keys: dict[str, set[str]]) -> None:
+    """Collect the keys of every object and the types of every value, by path."""
+    types.setdefault(path, set()).add(type(value).__name__)
+    if isinstance(value, dict):
+        keys.setdefault(path, set()).update(value)
+        for key, item in value.items():
+            shape(item, f"{path}.{key}" if path else key, types, keys)
+    elif isinstance(value, list):
+        for item in value:
+            shape(item, f"{path}[]", types, keys)
+
+
+def test_summary_has_the_keys_and_types_of_a_real_statuspage_summary(site: SiteDir) -> None:
+    reference = json.loads(REFERENCE.read_text())
+    ref_types: dict[str, set[str]] = {}
+    ref_keys: dict[str, set[str]] = {}
+    shape(reference, "", ref_types, ref_keys)
+    # The reference has no maintenance: a maintenance is an incident with two more keys.
+    for path in list(ref_types):
+        if path.startswith("incidents[]"):
+            twin = "scheduled_maintenances[]" + path.removeprefix("incidents[]")
+            ref_types.setdefault(twin, set()).update(ref_types[path])
+    for path in list(ref_keys):
+        if path.startswith("incidents[]"):
+            twin = "scheduled_maintenances[]" + path.removeprefix("incidents[]")
+            ref_keys.setdefault(twin, set()).update(ref_keys[path])
+    ours = api(build(site), "summary.json")
+    our_types: dict[str, set[str]] = {}
+    our_keys: dict[str, set[str]] = {}
+    shape(ours, "", our_types, our_keys)
+    assert set(our_keys) >= set(ref_keys)
+    for path, expected in ref_keys.items():
+        extras = DOCUMENTED_EXTRAS.get(path, set())
+        assert our_keys.get(path, set()) - extras == expected, path
+    for path, found in our_types.items():
+        # A component object is the same wherever it stands (in an incident, say).
+        as_component = "components[]" + path.rpartition("components[]")[2]
+        allowed = (
+            ref_types.get(path, set())
+            | ref_types.get(as_component, set())
+            | DOCUMENTED_TYPES.get(path, set())
+            | DOCUMENTED_TYPES.get(as_component, set())
+        )
+        assert found <= allowed, (path, found, allowed)
+    # Every object the reference has, we have, and with values of its kinds.
+    assert {"page", "components", "incidents", "scheduled_maintenances", "status"} == set(ours)
+
+
+def test_summary_content(site: SiteDir) -> None:
+    summary = api(build(site), "summary.json")
+    assert summary["page"] == {
+        "id": "status.test.example",
+        "name": "Test Cloud Status",
+        "url": "https://status.test.example",
+        "time_zone": "UTC",
+        "updated_at": "2026-11-23T11:00:00.000Z",
+    }
+    assert summary["status"] == {"indicator": "major", "description": "Partial System Outage"}
+    assert [i["id"] for i in summary["incidents"]] == ["open"]
+    assert [m["id"] for m in summary["scheduled_maintenances"]] == ["upgrade", "reindex"]
+    incident = summary["incidents"][0]
+    assert {k: incident[k] for k in ("status", "impact", "monitoring_at", "resolved_at")} == {
+        "status": "monitoring",
+        "impact": "major",
+        "monitoring_at": "2026-11-23T09:30:00.000Z",
+        "resolved_at": None,
+    }
+    assert incident["shortlink"] == "https://status.test.example/incidents/open/"
+    assert [u["id"] for u in incident["incident_updates"]] == ["open.2", "open.1"]  # newest first
+    assert incident["incident_updates"][0]["affected_components"] == [
+        {
+            "code": "api",
+            "name": "Public API",
+            "old_status": "major_outage",
+            "new_status": "degraded_performance",
+        }
+    ]
+    assert [c["id"] for c in incident["components"]] == ["api"]
+    maintenance = summary["scheduled_maintenances"][1]
+    assert (maintenance["status"], maintenance["impact"], maintenance["scheduled_for"]) == (
+        "in_progress",
+        "maintenance",
+        "2026-11-23T11:00:00.000Z",
+    )
+
+
+def test_components_groups_and_states(site: SiteDir) -> None:
+    components = api(build(site), "components.json")["components"]
+    assert [(c["id"], c["group"], c["group_id"], c["position"]) for c in components] == [
+        ("group.platform", True, None, 1),
+        ("api", False, "group.platform", 2),
+        ("dashboard", False, "group.platform", 3),
+        ("webhooks", False, None, 4),
+        ("docs", False, None, 5),
+    ]
+    assert components[0]["components"] == ["api", "dashboard"]
+    assert [c["status"] for c in components] == [
+        "degraded_performance",
+        "degraded_performance",
+        "operational",
+        "operational",
+        "under_maintenance",
+    ]
+    for component in components:
+        assert TIME.match(component["created_at"]) and TIME.match(component["updated_at"])
+
+
+def test_the_other_endpoints(site: SiteDir, make_site: MakeSite) -> None:
+    out = build(site)
+    assert [i["id"] for i in api(out, "incidents.json")["incidents"]] == ["open", "old"]
+    assert api(out, "incidents.json")["incidents"][1]["status"] == "postmortem"
+    assert [i["id"] for i in api(out, "incidents/unresolved.json")["incidents"]] == ["open"]
+    scheduled = "scheduled_maintenances"
+    assert [m["id"] for m in api(out, "scheduled-maintenances.json")[scheduled]] == [
+        "upgrade",
+        "reindex",
+    ]
+    assert [m["id"] for m in api(out, "scheduled-maintenances/upcoming.json")[scheduled]] == [
+        "upgrade"
+    ]
+    assert [m["id"] for m in api(out, "scheduled-maintenances/active.json")[scheduled]] == [
+        "reindex"
+    ]
+    status = api(out, "status.json")
+    assert set(status) == {"page", "status"}
+    for name in ("incidents.json", "components.json", "scheduled-maintenances.json"):
+        assert "page" in api(out, name)
+
+
+def test_incidents_json_holds_the_newest_fifty(make_site: MakeSite) -> None:
+    site = make_site(
+        incidents={
+            f"i{n:02d}": RESOLVED.replace("2026-11-20", f"2026-{1 + n // 28:02d}-{1 + n % 28:02d}")
+            for n in range(60)
+        }
+    )
+    incidents = api(build(site), "incidents.json")["incidents"]
+    assert len(incidents) == 50
+    assert (incidents[0]["id"], incidents[-1]["id"]) == ("i59", "i10")
+
+
+@pytest.mark.parametrize(
+    ("incidents", "indicator", "description"),
+    [
+        ({}, "none", "All Systems Operational"),
+        ({"m": ACTIVE}, "maintenance", "Service Under Maintenance"),
+        ({"m": ACTIVE, "o": OPEN}, "major", "Partial System Outage"),
+        ({"o": OPEN.replace("impact: major", "impact: minor")}, "minor", "Minor Service Outage"),
+        (
+            {"o": OPEN.replace("impact: major", "impact: critical")},
+            "critical",
+            "Major Service Outage",
+        ),
+    ],
+)
+def test_the_status_indicator(
+    make_site: MakeSite, incidents: dict[str, str], indicator: str, description: str
+) -> None:
+    status = api(build(make_site(incidents=incidents)), "status.json")["status"]
+    assert status == {"indicator": indicator, "description": description}
+
+
+def test_times_carry_milliseconds_and_the_site_offset(make_site: MakeSite) -> None:
+    config = CONFIG.replace("timezone: UTC", "timezone: America/Denver") + "page_id: abc123\n"
+    out = build(make_site(config=config, incidents={"old": POSTMORTEM}))
+    incident = api(out, "incidents.json")["incidents"][0]
+    assert incident["created_at"] == "2026-11-20T07:10:00.000-07:00"
+    assert incident["page_id"] == api(out, "status.json")["page"]["id"] == "abc123"
+    times = []
+
+    def collect(value: Any, key: str = "") -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                collect(v, k)
+        elif isinstance(value, list):
+            for v in value:
+                collect(v)
+        elif key.endswith(("_at", "_for", "_until")) and value is not None:
+            times.append(value)
+
+    collect(api(out, "summary.json"))
+    collect(api(out, "incidents.json"))
+    assert times and all(TIME.match(t) for t in times)
+
+
+def test_badges(site: SiteDir) -> None:
+    out = build(site)
+    svg = (out / "badges/status.svg").read_bytes()
+    assert len(svg) < 600
+    root = lxml.etree.fromstring(svg)
+    assert root.get("role") == "img"
+    # The page's headline: the worst state of any component (the API's indicator also
+    # weighs the impact of open incidents).
+    assert root.get("aria-label") == "status: degraded performance"
+    assert root.findtext("{http://www.w3.org/2000/svg}title") == "status: degraded performance"
+    api_badge = lxml.etree.fromstring((out / "badges/api.svg").read_bytes())
+    assert api_badge.get("aria-label") == "Public API: degraded performance"
+    assert json.loads((out / "badges/status.json").read_text()) == {
+        "schemaVersion": 1,
+        "label": "status",
+        "message": "degraded performance",
+        "color": "yellow",
+    }
+    assert json.loads((out / "badges/docs.json").read_text()) == {
+        "schemaVersion": 1,
+        "label": "Documentation",
+        "message": "under maintenance",
+        "color": "blue",
+    }
+
+
+def test_text_from_files_is_json_escaped(make_site: MakeSite) -> None:
+    text = OPEN.replace("title: Errors on the API", 'title: "Quote \\" and \\\\ backslash"')
+    out = build(make_site(incidents={"o": text}))
+    assert api(out, "summary.json")["incidents"][0]["name"] == 'Quote " and \\ backslash'
+
+
+# -- a real Statuspage client reads our API --------------------------------------------------
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def served(site: SiteDir) -> Iterator[str]:
+    out = build(site)
+    handler = functools.partial(QuietHandler, directory=str(out))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_the_statuspage_prometheus_exporter_reads_our_summary(
+    served: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"{served}/api/v2/summary.json"
+    services = tmp_path / "services.json"
+    services.write_text(json.dumps({"ours": {"name": "Ours", "type": "status_page", "url": url}}))
+    monkeypatch.setenv("SERVICES_JSON_PATH", str(services))
+    monkeypatch.chdir(tmp_path)  # it keeps a cache in ./cache
+    from statuspage_prometheus_exporter import service_checker as checker  # reads the env
+
+    result = checker.check_status_page_service("ours", {"url": url})
+    assert result["success"] is True, result
+    assert (result["raw_status"], result["status"]) == ("major", 0)
+    assert {c["name"]: c["status"] for c in result["component_metadata"]} == {
+        "Platform": "degraded_performance",
+        "Public API": "degraded_performance",
+        "Dashboard": "operational",
+        "Webhooks": "operational",
+        "Documentation": "under_maintenance",
+    }
+    assert [
+        (i["id"], i["name"], i["impact"], i["status"], i["affected_components"], i["shortlink"])
+        for i in result["incident_metadata"]
+    ] == [
+        (
+            "open",
+            "Errors on the API",
+            "major",
+            "monitoring",
+            ["Public API"],
+            "https://status.test.example/incidents/open/",
+        )
+    ]
+    assert [
+        (m["id"], m["status"], m["scheduled_start"], m["affected_components"])
+        for m in result["maintenance_metadata"]
+    ] == [
+        ("upgrade", "scheduled", "2026-12-06T02:00:00.000Z", ["Dashboard"]),
+        ("reindex", "in_progress", "2026-11-23T11:00:00.000Z", ["Documentation"]),
+    ]
+    assert result["details"] == (
+        "Errors on the API (affects: Public API) - https://status.test.example/incidents/open/"
+    )
