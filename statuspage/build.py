@@ -171,7 +171,8 @@ class _Build:
             if cache is not None:
                 cache.save_trees({self.spare_name: None})  # about to change: unknown until saved
             if workers is None:
-                workers = self._workers(state, len(changes.render))
+                # A link costs about a tenth of a render: a new spare is worth sharing out.
+                workers = self._workers(state, len(changes.render) + len(changes.link) // 10)
             manifest = {job.path: job.key for job in jobs} | carried
             memo = (
                 renderer.incident_bases(),
@@ -213,10 +214,10 @@ class _Build:
     ) -> int:
         """Render what changed into the spare folder, swap it in, and save what each holds."""
         first = not self.out.exists()
-        writer = trees.prepare(twin=first and self.cache is not None)
+        writer = trees.prepare()
         try:
             size = workers.render(site, changes.render, writer)
-            writer.link(self.out, changes.link)
+            workers.link(self.out, changes.link, writer)
             trees.remove(changes.remove)
             trees.swap()
         except BaseException:
@@ -227,11 +228,7 @@ class _Build:
             shutil.rmtree(trees.spare, ignore_errors=True)  # the old site: nothing keeps it
             return size
         live = tree_state(self.out, manifest, memo)
-        if first:  # the twin made alongside is a copy of the new site
-            self.cache.save_trees(
-                {self.live_name: live, self.spare_name: tree_state(trees.spare, manifest)}
-            )
-        elif trees.live is None:  # the old site, now the spare, was not known
+        if first or trees.live is None:  # no spare now, or one whose contents are unknown
             self.cache.save_trees({self.live_name: live, self.spare_name: None})
         else:  # the old site is the spare now: its saved state moves along
             self.cache.rotate_trees(self.live_name, self.spare_name, live, identity(trees.spare))

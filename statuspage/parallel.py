@@ -25,6 +25,7 @@ from .models import Config, Incident, IncidentSummary, Site
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
     from multiprocessing.process import BaseProcess
+    from pathlib import Path
 
     from .outputs import SiteRenderer
     from .publish import TreeWriter
@@ -167,6 +168,20 @@ class Workers:
             written += int(_answer(process, connection))
         return written
 
+    def link(self, live: Path, paths: Sequence[str], writer: TreeWriter) -> int:
+        """Link the live site's files at `paths` into the spare, spread over the workers.
+
+        A spare made anew takes a link of every file the build did not render: on a large
+        site, tens of thousands of system calls worth sharing.
+        """
+        shares = [list(paths[i :: self.count]) for i in range(self.count)]
+        for (_, connection), share in zip(self._children, shares[1:], strict=True):
+            connection.send(("link", live, share, writer))
+        done = writer.link(live, shares[0])
+        for process, connection in self._children:
+            done += int(_answer(process, connection))
+        return done
+
     def _share(self, jobs: Sequence[Job]) -> list[list[Job]]:
         """Give each job to the worker holding most of what it shows, else the least loaded.
 
@@ -219,6 +234,9 @@ def _serve(state: WorkerState, connection: Connection) -> None:
         try:
             if message[0] == "parse":
                 connection.send(("ok", state.parse(message[1])))
+            elif message[0] == "link":
+                live, paths, writer = message[1:]
+                connection.send(("ok", writer.link(live, paths)))
             elif message[0] == "render":
                 records, jobs, writer = message[1:]
                 if records is not None:

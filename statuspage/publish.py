@@ -62,7 +62,6 @@ class OutputTrees:
     spare: Path
     live: dict[str, str] | None  # path -> job key of each file, None when unknown
     spare_files: dict[str, str] | None
-    _twin: str | None = None  # a second folder every written file is linked into
 
     @classmethod
     def open(
@@ -70,11 +69,6 @@ class OutputTrees:
     ) -> OutputTrees:
         """The trees at `out` and `spare`, trusting saved states only for the same folders."""
         return cls(out, spare, _known(out, live), _known(spare, spare_state))
-
-    @property
-    def twin(self) -> Path | None:
-        """Where the copy for the next build's spare is being made, if it is."""
-        return Path(self._twin) if self._twin else None
 
     def changes(self, jobs: Iterable[Job], carried: dict[str, str] | None = None) -> Changes:
         """Compare the planned jobs, and `carried` files known unchanged, with both folders."""
@@ -95,23 +89,13 @@ class OutputTrees:
         remove = sorted(spare.keys() - target.keys())
         return Changes(render, link, remove, unchanged=False)
 
-    def prepare(self, twin: bool = False) -> TreeWriter:
-        """Make the spare folder ready to be written; one of unknown contents is emptied.
-
-        With `twin`, every file written is also linked into a second folder, which
-        `swap` makes the next build's spare: a first build prepares its successor's work.
-        """
+    def prepare(self) -> TreeWriter:
+        """Make the spare folder ready to be written; one of unknown contents is emptied."""
         if self.spare_files is None and self.spare.exists():
             shutil.rmtree(self.spare)
         fresh = not self.spare.exists() or not any(self.spare.iterdir())
         self.spare.mkdir(parents=True, exist_ok=True)
-        self._twin = None
-        if twin:
-            folder = self.spare.with_name(f"{self.spare.name}.next")
-            shutil.rmtree(folder, ignore_errors=True)
-            folder.mkdir()
-            self._twin = str(folder)
-        return TreeWriter(str(self.spare), fresh, self._twin)
+        return TreeWriter(str(self.spare), fresh)
 
     def remove(self, paths: Iterable[str]) -> None:
         """Delete `paths` from the spare folder, and the folders that this leaves empty."""
@@ -132,12 +116,11 @@ class OutputTrees:
     def swap(self) -> None:
         """Put the spare folder in the live one's place; the old live site becomes the spare.
 
-        Where there was no live site, the twin (if one was made) becomes the spare.
+        Where there was no live site there is no spare afterwards: the next build makes one,
+        linking the live site's files.
         """
         if not self.out.exists():
             self.spare.rename(self.out)
-            if self._twin is not None:
-                Path(self._twin).rename(self.spare)
             return
         if exchange(self.spare, self.out):
             return
@@ -154,7 +137,6 @@ class TreeWriter:
 
     spare: str
     fresh: bool  # the spare was empty: no old file to remove first
-    twin: str | None  # a second folder every file is linked into, or None
     _made: set[str] = field(default_factory=lambda: {""})  # folders made so far
 
     def write(self, path: str, content: bytes) -> int:
@@ -166,22 +148,21 @@ class TreeWriter:
             os.write(handle, content)
         finally:
             os.close(handle)
-        if self.twin is not None:
-            os.link(target, os.path.join(self.twin, path))
         return len(content)
 
-    def link(self, live: Path, paths: Iterable[str]) -> None:
+    def link(self, live: Path, paths: Iterable[str]) -> int:
         """Give the spare folder the live site's files at `paths`, as hard links."""
+        count = 0
         for path in paths:
             os.link(os.path.join(live, path), self._place(path))
+            count += 1
+        return count
 
     def _place(self, path: str) -> str:
         """The spare's file at `path` as a string, its folder made and any old file removed."""
         folder, _, _ = path.rpartition("/")
         if folder not in self._made:
             os.makedirs(os.path.join(self.spare, folder), exist_ok=True)
-            if self.twin is not None:
-                os.makedirs(os.path.join(self.twin, folder), exist_ok=True)
             self._made.add(folder)
         target = os.path.join(self.spare, path)
         if not self.fresh:

@@ -19,9 +19,11 @@ from watchdog.observers import Observer
 
 from .build import BuildResult, build_site
 from .errors import StatuspageError, ValidationFailed
+from .sources import CONFIG_FILE, INCIDENTS_DIR
+from .theme import THEME_DIR
 
 DEBOUNCE_SECONDS = 0.2
-IGNORED_PARTS = frozenset({".git", ".statuspage-cache", "__pycache__", "public"})
+INPUT_FOLDERS = (INCIDENTS_DIR, THEME_DIR)  # watched with all they hold; the root itself alone
 
 
 class PreviewServer:
@@ -78,9 +80,22 @@ class PreviewServer:
     def start(self) -> None:
         """Build, then serve and watch in background threads."""
         self.rebuild()
-        self._observer.schedule(_Watcher(self), str(self.root), recursive=True)
+        # Only the inputs: the root's own files, incidents/ and site-template/. Not public/
+        # nor the cache, whose spare copy of the site alone has a folder per incident.
+        self._watcher = _Watcher(self)
+        self._watched: set[str] = set()
+        self._observer.schedule(self._watcher, str(self.root), recursive=False)
+        self.watch_inputs()
         self._observer.start()
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def watch_inputs(self) -> None:
+        """Watch the input folders that exist and are not watched yet."""
+        for name in INPUT_FOLDERS:
+            folder = self.root / name
+            if name not in self._watched and folder.is_dir():
+                self._observer.schedule(self._watcher, str(folder), recursive=True)
+                self._watched.add(name)
 
     def schedule_rebuild(self) -> None:
         """Rebuild shortly, once, however many changes arrive meanwhile (editors save in bursts)."""
@@ -114,8 +129,13 @@ class _Watcher(FileSystemEventHandler):
             relative = path.resolve().relative_to(self.preview.root)
         except ValueError:
             return
-        if IGNORED_PARTS.intersection(relative.parts) or relative.name.startswith("."):
+        if any(part.startswith(".") for part in relative.parts):
             return
+        top = relative.parts[0] if relative.parts else ""
+        if len(relative.parts) == 1 and top in INPUT_FOLDERS:
+            self.preview.watch_inputs()  # made after the preview started
+        elif len(relative.parts) == 1 and top != CONFIG_FILE:
+            return  # another file at the root: not an input
         self.preview.schedule_rebuild()
 
 

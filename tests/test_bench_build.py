@@ -29,6 +29,7 @@ def test_the_benchmark_runs_and_incremental_output_equals_cold_output() -> None:
         "largest_page_kb",
         "largest_page",
         "unchanged_seconds",
+        "first_edit_seconds",
         "one_edit_seconds",
         "incremental_identical",
     ]

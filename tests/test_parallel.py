@@ -85,7 +85,7 @@ def test_rendering_goes_where_the_incident_was_parsed(make_site: MakeSite, tmp_p
             Job(f"incidents/{i}/index.html", "incident", (i,), (i,), "k")
             for i in sorted(state.files)
         ]
-        writer = TreeWriter(str(tmp_path / "out"), True, None)
+        writer = TreeWriter(str(tmp_path / "out"), True)
         (tmp_path / "out").mkdir()
         written = workers.render(site, jobs, writer)
     finally:
@@ -120,7 +120,7 @@ def test_errors_in_a_worker_reach_the_build(
     (tmp_path / "out").mkdir()
     try:
         with pytest.raises(error) as raised:
-            workers.render(site, jobs, TreeWriter(str(tmp_path / "out"), True, None))
+            workers.render(site, jobs, TreeWriter(str(tmp_path / "out"), True))
     finally:
         workers.close()
     assert str(raised.value).startswith(message)

@@ -82,17 +82,30 @@ def test_a_spare_of_unknown_contents_is_emptied(tmp_path: Path) -> None:
     assert contents(spare) == {"index.html": "fresh"}
 
 
-def test_a_first_build_makes_a_twin_that_becomes_the_spare(tmp_path: Path) -> None:
+def test_a_first_build_leaves_no_spare_and_the_next_links_one(tmp_path: Path) -> None:
     out, spare = tmp_path / "out", tmp_path / "spare"
     trees = OutputTrees(out, spare, None, None)
-    writer = trees.prepare(twin=True)
+    writer = trees.prepare()
     writer.write("index.html", b"site")
     writer.write("incidents/x/index.html", b"page")
     trees.swap()
-    assert (
-        contents(out) == contents(spare) == {"index.html": "site", "incidents/x/index.html": "page"}
+    assert not spare.exists()
+    manifest = {"index.html": "k1", "incidents/x/index.html": "k2"}
+    trees = OutputTrees(out, spare, manifest, None)
+    changes = trees.changes([job("index.html", "k3"), job("incidents/x/index.html", "k2")])
+    assert ([j.path for j in changes.render], changes.link) == (
+        ["index.html"],
+        ["incidents/x/index.html"],
     )
-    assert (out / "index.html").stat().st_ino == (spare / "index.html").stat().st_ino
+    writer = trees.prepare()
+    writer.write("index.html", b"new site")
+    assert writer.link(out, changes.link) == 1
+    trees.swap()
+    assert contents(out) == {"index.html": "new site", "incidents/x/index.html": "page"}
+    assert contents(spare) == {"index.html": "site", "incidents/x/index.html": "page"}
+    assert (out / "incidents/x/index.html").stat().st_ino == (
+        spare / "incidents/x/index.html"
+    ).stat().st_ino
 
 
 def test_removing_prunes_folders_left_empty(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -68,3 +69,18 @@ def test_unknown_paths_get_the_site_404_page(served: tuple[SiteDir, PreviewServe
     status, body = fetch(preview.url + "no/such/page/")
     assert status == 404
     assert "<h1>Page not found</h1>" in body
+
+
+def test_only_inputs_are_watched(served: tuple[SiteDir, PreviewServer]) -> None:
+    site, preview = served
+    assert {Path(e.watch.path) for e in preview._observer.emitters} == {
+        site.root,
+        site.root / "incidents",
+    }
+    site.write("site-template/logo.svg", "<svg/>")  # a theme folder made while serving
+    wait_for(lambda: fetch(preview.url + "logo.svg")[0] == 200)
+    assert {Path(e.watch.path) for e in preview._observer.emitters} == {
+        site.root,
+        site.root / "incidents",
+        site.root / "site-template",
+    }
