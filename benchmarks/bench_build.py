@@ -56,12 +56,13 @@ def run_build(root: Path, out: Path, extra: tuple[str, ...] = ()) -> tuple[float
     return elapsed, usage.ru_maxrss / 1024  # KiB on Linux
 
 
-def settle(quiet_seconds: float = 2.0, limit: float = 60.0) -> None:
+def settle(quiet_seconds: float = 2.0, limit: float = 180.0) -> None:
     """Let the disk finish what earlier runs left (deletions, discards, write-back).
 
-    Waits until no block device has had a request in flight or completed one for
-    `quiet_seconds` (Linux), else just sleeps that long: deleting a large output tree keeps
-    this VM's disk busy for many seconds, and a build timed meanwhile runs slower.
+    Waits until the kernel reports no task stalled on I/O over the last ten seconds and no
+    block device has done anything for `quiet_seconds` (Linux), else just sleeps: deleting a
+    large output tree keeps this VM's disk busy for tens of seconds, and a build timed
+    meanwhile runs up to twice as slow.
     """
     os.sync()
     deadline = time.monotonic() + limit
@@ -72,8 +73,17 @@ def settle(quiet_seconds: float = 2.0, limit: float = 60.0) -> None:
         now = _disk_activity()
         if now != last:
             quiet_since, last = time.monotonic(), now
-        elif time.monotonic() - quiet_since >= quiet_seconds:
+        elif time.monotonic() - quiet_since >= quiet_seconds and _io_pressure() <= 0.5:
             return
+
+
+def _io_pressure() -> float:
+    """The share of the last ten seconds some task waited on I/O, in percent (0 if unknown)."""
+    try:
+        line = Path("/proc/pressure/io").read_text().splitlines()[0]
+    except (OSError, IndexError):
+        return 0.0
+    return float(line.split("avg10=")[1].split()[0])
 
 
 def _disk_activity() -> tuple[str, ...]:
@@ -146,6 +156,7 @@ def main() -> None:
         figures["unchanged_seconds"] = f"{min(unchanged):.3f}"
         edit_one_incident(root, 0)
         figures["first_edit_seconds"] = f"{run_build(root, out)[0]:.3f}"
+        settle()
         edits = []
         for times in range(1, args.repeat + 1):
             edit_one_incident(root, times)
