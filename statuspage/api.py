@@ -24,6 +24,7 @@ from .models import (
     Impact,
     Incident,
     IncidentSummary,
+    Kind,
     Site,
     Status,
     worst,
@@ -107,11 +108,11 @@ class ApiRenderer:
 
     def endpoints(self) -> dict[str, list[IncidentSummary]]:
         """Each JSON file under api/v2/ with the incidents it shows in full."""
-        incidents = [i for i in self.site.incidents if not i.is_maintenance]
-        maintenance = [i for i in self.site.incidents if i.is_maintenance]
-        unresolved = [i for i in incidents if i.is_open]
-        upcoming = sorted((m for m in maintenance if not m.has_begun), key=_by_schedule)
-        active = [m for m in maintenance if m.has_begun and m.is_open]
+        incidents = [i for i in self.site.incidents if i.kind is Kind.INCIDENT]
+        maintenance = [i for i in self.site.incidents if i.kind is Kind.MAINTENANCE]
+        unresolved = [i for i in self.site.open if not i.is_maintenance]
+        upcoming = sorted((m for m in self.site.open if not m.has_begun), key=_by_schedule)
+        active = [m for m in self.site.open if m.is_maintenance and m.has_begun]
         return {
             "summary.json": [*unresolved, *upcoming, *active],
             "status.json": [],
@@ -181,9 +182,7 @@ class ApiRenderer:
         by_state = INDICATORS[self.overall()]
         rank = LEVELS.index(by_state) if by_state in LEVELS else 0
         in_maintenance = False
-        for incident in self.site.incidents:
-            if not incident.is_open:
-                continue
+        for incident in self.site.open:
             if incident.is_maintenance:
                 in_maintenance = in_maintenance or incident.has_begun
             else:
@@ -214,15 +213,14 @@ class ApiRenderer:
 
     def _times_by_component(self) -> dict[str, tuple[datetime, datetime]]:
         """For each component, its first and latest incident time (created_at, updated_at)."""
-        times: dict[str, tuple[datetime, datetime]] = {}
+        spans: dict[str, list[tuple[datetime, ...]]] = {}
         for incident in self.site.incidents:
-            first, last = incident.update_times[0], incident.update_times[-1]
             for cid in incident.components:
-                old = times.get(cid)
-                times[cid] = (
-                    (first, last) if old is None else (min(old[0], first), max(old[1], last))
-                )
-        return times
+                spans.setdefault(cid, []).append(incident.update_times)
+        return {
+            cid: (min(times[0] for times in held), max(times[-1] for times in held))
+            for cid, held in spans.items()
+        }
 
     def component_objects(self) -> list[dict[str, Any]]:
         """Every component, a group's object before its first member's, in page order."""

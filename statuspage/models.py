@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -380,6 +380,13 @@ class Site:
     config: Config
     incidents: tuple[IncidentSummary, ...]
     details: Mapping[str, Incident]
+    # The incidents and maintenance still open, newest first: what the status page, the
+    # API's live endpoints and the components' states look at, found in one pass.
+    open: tuple[IncidentSummary, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        open_ = tuple(i for i in self.incidents if not i.status.is_closed)
+        object.__setattr__(self, "open", open_)
 
     @property
     def components(self) -> tuple[Component, ...]:
@@ -396,9 +403,7 @@ class Site:
     def current_states(self) -> dict[str, ComponentState]:
         """Each component's state now: the worst any open incident or maintenance gives it."""
         states = dict.fromkeys((c.id for c in self.components), ComponentState.OPERATIONAL)
-        for incident in self.incidents:
-            if not incident.is_open:
-                continue
+        for incident in self.open:
             for cid, state in incident.states:
                 if state.severity > states[cid].severity:
                     states[cid] = state

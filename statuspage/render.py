@@ -433,12 +433,12 @@ class PageRenderer:
 
     def index_incidents(self) -> IndexIncidents:
         """What the status page shows: open incidents, maintenance, the last two weeks."""
-        incidents = self.site.incidents
+        incidents = self.site.open
         return IndexIncidents(
-            active=[i for i in incidents if i.is_open and not i.is_maintenance],
-            maintenance=[i for i in incidents if i.is_maintenance and i.is_open and i.has_begun],
+            active=[i for i in incidents if not i.is_maintenance],
+            maintenance=[i for i in incidents if i.is_maintenance and i.has_begun],
             upcoming=sorted(
-                (i for i in incidents if i.is_maintenance and not i.has_begun),
+                (i for i in incidents if not i.has_begun),
                 key=lambda i: (i.sort_at, i.id),
             ),
             days=self.recent_days(),

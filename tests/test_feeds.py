@@ -386,3 +386,29 @@ def test_text_that_xml_cannot_hold_is_dropped_and_the_rest_escaped(make_site: Ma
         assert feed.entries[0].title == 'Resolved: Bell , ]]> & "quotes" <tag>'
         assert 'API "v2" & <co>' in {t.term for t in feed.entries[0].tags}
         lxml.etree.parse(str(out / f"incidents/db/feed.{fmt}"))  # well-formed
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime.fromisoformat("2026-11-20T14:10:00+00:00"),
+        datetime.fromisoformat("2025-03-02T09:05:07+05:30"),
+        datetime.fromisoformat("2024-02-29T23:59:59-08:00"),
+        datetime.fromisoformat("0999-01-04T00:00:00+14:00"),
+    ],
+)
+def test_rss_dates_read_as_email_utils_writes_them(moment: datetime) -> None:
+    from email.utils import format_datetime
+
+    from statuspage.feeds import rfc822
+
+    assert rfc822(moment) == format_datetime(moment)
+    assert parsedate_to_datetime(rfc822(moment)) == moment
+
+
+@pytest.mark.parametrize("value", ['a "quoted" & <tagged>', "it's", "line\nbreak\ttab\rcr", ""])
+def test_attribute_values_parse_back_to_the_text(value: str) -> None:
+    from statuspage.feeds import _attribute
+
+    element = lxml.etree.fromstring(f"<e a={_attribute(value)}/>".encode())
+    assert element.get("a") == value
