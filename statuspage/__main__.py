@@ -1,5 +1,5 @@
 """Allow `python -m statuspage`."""
 
-from .cli import main
+from .cli import run
 
-main()
+run()

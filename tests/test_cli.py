@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -106,3 +108,26 @@ def test_a_missing_root(tmp_path: Path) -> None:
 
 def test_version() -> None:
     assert run("--version") == (0, f"statuspage, version {__version__}\n", "")
+
+
+def test_the_installed_command_flushes_its_output_and_keeps_exit_codes(
+    make_site: MakeSite,
+) -> None:
+    """`python -m statuspage` leaves with os._exit: nothing printed may be lost on the way."""
+
+    def command(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+        line = [sys.executable, "-m", "statuspage", *args]
+        return subprocess.run(line, cwd=cwd, capture_output=True, text=True, check=False)
+
+    good = make_site(incidents={"db": RESOLVED})
+    built = command("build", "--now", NOW, cwd=good.root)
+    assert (built.returncode, built.stderr) == (0, "")
+    assert built.stdout.startswith("Wrote 46 files (")
+    assert command("--version", cwd=good.root).stdout == f"statuspage, version {__version__}\n"
+    bad = make_site(incidents={"db": RESOLVED.replace("status: resolved", "status: fixed")})
+    checked = command("check", cwd=bad.root)
+    assert checked.returncode == 1
+    assert checked.stdout.endswith("Found 1 problem in 1 file.\n")
+    misused = command("build", "--now", "yesterday", cwd=bad.root)
+    assert misused.returncode == 2
+    assert "--now" in misused.stderr
