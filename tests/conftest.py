@@ -49,6 +49,22 @@ updates:
     message: Fixed.
 """
 
+# A maintenance in progress at NOW.
+RUNNING = """\
+title: Search reindex
+kind: maintenance
+components: [docs]
+scheduled_for: 2026-11-23T11:00:00Z
+scheduled_until: 2026-11-23T13:00:00Z
+updates:
+  - at: 2026-11-16T12:00:00Z
+    status: scheduled
+    message: Reindex planned.
+  - at: 2026-11-23T11:00:00Z
+    status: in_progress
+    message: Reindex running.
+"""
+
 
 class SiteDir:
     """A scratch site: a root folder with statuspage.yaml and incident files."""

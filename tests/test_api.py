@@ -15,7 +15,7 @@ import lxml.etree
 import pytest
 
 from statuspage.build import build_site
-from tests.conftest import CONFIG, NOW, REPO, RESOLVED, MakeSite, SiteDir
+from tests.conftest import CONFIG, NOW, REPO, RESOLVED, RUNNING, MakeSite, SiteDir
 
 REFERENCE = REPO.parent / "shared" / "reference" / "statuspage-summary-github.json"
 TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}(Z|[+-]\d\d:\d\d)$")
@@ -58,26 +58,11 @@ updates:
     message: Planned.
 """
 
-ACTIVE = """\
-title: Search reindex
-kind: maintenance
-components: [docs]
-scheduled_for: 2026-11-23T11:00:00Z
-scheduled_until: 2026-11-23T13:00:00Z
-updates:
-  - at: 2026-11-16T12:00:00Z
-    status: scheduled
-    message: Planned.
-  - at: 2026-11-23T11:00:00Z
-    status: in_progress
-    message: Running.
-"""
-
 
 @pytest.fixture
 def site(make_site: MakeSite) -> SiteDir:
     return make_site(
-        incidents={"open": OPEN, "old": POSTMORTEM, "upgrade": UPCOMING, "reindex": ACTIVE}
+        incidents={"open": OPEN, "old": POSTMORTEM, "upgrade": UPCOMING, "reindex": RUNNING}
     )
 
 
@@ -259,8 +244,8 @@ def test_incidents_json_holds_the_newest_fifty(make_site: MakeSite) -> None:
     ("incidents", "indicator", "description"),
     [
         ({}, "none", "All Systems Operational"),
-        ({"m": ACTIVE}, "maintenance", "Service Under Maintenance"),
-        ({"m": ACTIVE, "o": OPEN}, "major", "Partial System Outage"),
+        ({"m": RUNNING}, "maintenance", "Service Under Maintenance"),
+        ({"m": RUNNING, "o": OPEN}, "major", "Partial System Outage"),
         ({"o": OPEN.replace("impact: major", "impact: minor")}, "minor", "Minor Service Outage"),
         (
             {"o": OPEN.replace("impact: major", "impact: critical")},

@@ -9,7 +9,7 @@ import pytest
 from lxml.html import HtmlElement
 
 from statuspage.build import build_site
-from tests.conftest import CONFIG, NOW, RESOLVED, MakeSite, SiteDir
+from tests.conftest import CONFIG, NOW, RESOLVED, RUNNING, MakeSite, SiteDir
 
 BERLIN_CONFIG = CONFIG.replace("timezone: UTC", "timezone: Europe/Berlin")
 
@@ -67,21 +67,6 @@ updates:
   - at: 2026-11-20T12:00:00+01:00
     status: scheduled
     message: We will upgrade the database.
-"""
-
-RUNNING = """\
-title: Search reindex
-kind: maintenance
-components: [docs]
-scheduled_for: 2026-11-23T11:00:00Z
-scheduled_until: 2026-11-23T13:00:00Z
-updates:
-  - at: 2026-11-16T12:00:00Z
-    status: scheduled
-    message: Reindex planned.
-  - at: 2026-11-23T11:00:00Z
-    status: in_progress
-    message: Reindex running.
 """
 
 
