@@ -41,7 +41,8 @@ def _image_as_link(image: ET.Element) -> ET.Element:
 
 # Text with none of these characters, and no line that opens a Markdown block, is plain
 # paragraphs: Markdown would only wrap it in <p>. Most status updates are just that, with at
-# most a plain link or a bold phrase, which _SIMPLE_INLINE recognises.
+# most a plain link or a bold phrase, which _SIMPLE_INLINE recognises, and perhaps a short
+# bulleted list ("- Affected: EU") standing as a block of its own.
 _MARKUP_CHARACTERS = re.compile(r"[\\`*_\[\]<>&\t\r\x02\x03]|[^ \n][ ]{2,}(?:\n|$)")
 _BLOCK_START = re.compile(r"^(?:[ ]+[^ \n]|[#>+=~-]|\d+[.)](?:[ ]|$))", re.MULTILINE)
 _SPACES_LINE = re.compile(r"(?<=\n) +\n")
@@ -51,6 +52,8 @@ _SIMPLE_INLINE = re.compile(
     r"\((?P<url>https?://[^\s()<>\"'\\`*_\[\]&]+)\)"
     rf"|\*\*(?P<strong>[^\s\\`*_\[\]<>&](?:{_PLAIN}*?[^\s\\`*_\[\]<>&])?)\*\*"
 )
+# A block of "- item" lines, each item text that opens no block of its own.
+_SIMPLE_LIST = re.compile(r"(?:- (?![ \n#>+=~-]|\d+[.)](?:[ ]|$))[^\n]+(?:\n|$))+")
 
 
 def _inline(match: re.Match[str]) -> str:
@@ -60,27 +63,41 @@ def _inline(match: re.Match[str]) -> str:
 
 
 def plain_paragraphs(text: str) -> Markup | None:
-    """The HTML Markdown makes of `text` when it is plain paragraphs, else None.
+    """The HTML Markdown makes of `text` when it is plain paragraphs and simple lists, else None.
 
     A fast path that repeats what Python-Markdown does to such text, step by step, to give
     the very same bytes (a property the tests check on generated text); None leaves the
     text to the full converter.
     """
-    if not text.strip() or text.startswith(" ") or _BLOCK_START.search(text):
-        return None  # blank, perhaps a code block, or a block of another kind
+    if not text.strip() or text.startswith(" "):
+        return None  # blank, or perhaps a code block
     inline = "*" in text or "[" in text
     rest = _SIMPLE_INLINE.sub("x", text) if inline else text
     if _MARKUP_CHARACTERS.search(rest):
         return None
-    paragraphs = []
+    parts = []
+    after_list = False
     for block in _SPACES_LINE.sub("\n", text + "\n\n").split("\n\n"):
         block = block.lstrip("\n")
-        if block.strip():
-            body = block.lstrip()
+        if not block.strip():
+            continue
+        if block.startswith("- ") and _SIMPLE_LIST.fullmatch(block):
+            if after_list:
+                return None  # lists apart only by blank lines: one loose list, <p> in each item
             if inline:
-                body = _SIMPLE_INLINE.sub(_inline, body)
-            paragraphs.append(f"<p>{body}</p>")
-    return Markup("\n".join(paragraphs))
+                block = _SIMPLE_INLINE.sub(_inline, block)
+            items = "".join(f"<li>{line[2:]}</li>\n" for line in block.rstrip("\n").split("\n"))
+            parts.append(f"<ul>\n{items}</ul>")
+            after_list = True
+            continue
+        if _BLOCK_START.search(block):
+            return None  # a block of another kind
+        body = block.lstrip()
+        if inline:
+            body = _SIMPLE_INLINE.sub(_inline, body)
+        parts.append(f"<p>{body}</p>")
+        after_list = False
+    return Markup("\n".join(parts))
 
 
 class MarkdownRenderer:

@@ -395,6 +395,7 @@ def test_text_that_xml_cannot_hold_is_dropped_and_the_rest_escaped(make_site: Ma
         datetime.fromisoformat("2025-03-02T09:05:07+05:30"),
         datetime.fromisoformat("2024-02-29T23:59:59-08:00"),
         datetime.fromisoformat("0999-01-04T00:00:00+14:00"),
+        datetime.fromisoformat("2025-06-01T08:00:00-03:30"),
     ],
 )
 def test_rss_dates_read_as_email_utils_writes_them(moment: datetime) -> None:

@@ -140,6 +140,8 @@ def test_the_fast_path_for_links_and_bold_gives_what_markdown_gives(text: str) -
         'First paragraph.\n\nSecond one, with (brackets), 100 % and "quotes".\n',
         "Line one\nline two\n   \n\n\nAfter blank lines.",
         "Issue #42 is fixed! Costs $5/month; ETA 14:30 UTC.",
+        "Webhooks are delayed.\n\n- Affected: EU and US regions\n- Not affected: APAC\n",
+        "- **Affected**: [EU](https://status.example.com/eu)\n- Fine: US \n\nWe are sorry.",
     ],
 )
 def test_plain_status_updates_take_the_fast_path(text: str) -> None:
@@ -155,7 +157,14 @@ def test_plain_status_updates_take_the_fast_path(text: str) -> None:
         "**bold*",
         "![image](https://e.com/i.png)",
         "[relative](/path)",
-        "- a list",
+        "- a\n\n- loose list",
+        "- a\n  continued",
+        "- a\nlazy continuation",
+        "text\n- list without a blank line",
+        "-  two spaces",
+        "- # heading in a list",
+        "- 1. numbered in a list",
+        "- *em* in a list",
         "1. one",
         "# heading",
         "a <b>",
@@ -188,6 +197,34 @@ PROSE = st.sampled_from([*WORDS, *INLINE, *LINKS])
 @settings(max_examples=2000, deadline=None)
 @given(st.lists(PROSE, max_size=18).map("".join))
 def test_the_fast_path_on_prose_with_links_and_bold(text: str) -> None:
+    fast = plain_paragraphs(text)
+    if fast is not None:
+        assert fast == full_markdown(text)
+
+
+LIST_PIECES = st.sampled_from(
+    [*WORDS, *INLINE, "- ", "\n- ", "\n\n- ", "-", " -", "\n  ", "  ", "\n1. ", "# ", "> ", "*"]
+)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(LIST_PIECES, max_size=18).map("".join))
+def test_the_fast_path_for_simple_lists_gives_what_markdown_gives(text: str) -> None:
+    fast = plain_paragraphs(text)
+    if fast is not None:
+        assert fast == full_markdown(text)
+
+
+ITEM = st.lists(PROSE, min_size=1, max_size=6).map(lambda words: "- " + "".join(words))
+LIST_BLOCK = st.lists(ITEM, min_size=1, max_size=4).map("\n".join)
+PARAGRAPH = st.lists(PROSE, min_size=1, max_size=10).map("".join)
+SEPARATOR = st.sampled_from(["\n\n", "\n\n\n", "\n \n", "\n"])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.tuples(st.one_of(LIST_BLOCK, PARAGRAPH), SEPARATOR), min_size=1, max_size=5))
+def test_the_fast_path_on_paragraphs_and_lists(blocks: list[tuple[str, str]]) -> None:
+    text = "".join(block + separator for block, separator in blocks)
     fast = plain_paragraphs(text)
     if fast is not None:
         assert fast == full_markdown(text)
