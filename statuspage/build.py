@@ -9,7 +9,6 @@ the output is byte-for-byte what a cold build of the same files and clock would 
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import os
 import shutil
 import sqlite3
@@ -25,7 +24,16 @@ from .cache import CACHE_DIR, BuildCache, FileRecord, TreeState
 from .errors import OutputError, SourceError
 from .jobs import digest
 from .models import IncidentSummary
-from .publish import Changes, OutputTrees, identity, tree_state
+from .publish import (
+    UNIT,
+    Changes,
+    Manifest,
+    OutputTrees,
+    file_count,
+    identity,
+    manifest_of,
+    tree_state,
+)
 from .sources import INCIDENTS_DIR, InputFile, Sources, scan
 from .theme import THEME_DIR
 
@@ -130,7 +138,7 @@ class _Build:
         if last is not None and last[0] == fingerprint and live_state is not None:
             settled = sources.newest_change_ns() < last[1] - _racy_ns(sources)
             if settled and identity(self.out) == live_state.identity:
-                return self._result(started, len(live_state.manifest), None, 0, last[2])
+                return self._result(started, file_count(live_state.manifest), None, 0, last[2])
 
         from .loader import load_config
         from .outputs import SiteRenderer
@@ -163,8 +171,9 @@ class _Build:
             jobs = renderer.plan(skip)
             if cache is not None:
                 cache.put("templates", (theme.digest, templates.variables))
-            changes = trees.changes(jobs, carried)
-            files = len(jobs) + len(carried)
+            manifest = manifest_of(jobs, renderer.incident_paths, carried)
+            changes = trees.changes(jobs, manifest, renderer.incident_paths)
+            files = file_count(manifest)
             if changes.unchanged:
                 self._remember(fingerprint, scanned_at, len(site.incidents))
                 return self._result(started, files, None, 0, len(site.incidents))
@@ -173,7 +182,6 @@ class _Build:
             if workers is None:
                 # A link costs about a tenth of a render: a new spare is worth sharing out.
                 workers = self._workers(state, len(changes.render) + len(changes.link) // 10)
-            manifest = {job.path: job.key for job in jobs} | carried
             memo = (
                 renderer.incident_bases(),
                 {i.id: i.digest for i in site.incidents},
@@ -207,7 +215,7 @@ class _Build:
         self,
         trees: OutputTrees,
         changes: Changes,
-        manifest: dict[str, str],
+        manifest: Manifest,
         memo: tuple[Any, ...],
         site: Site,
         workers: Workers,
@@ -251,9 +259,9 @@ class _Build:
 def _carry_over(
     renderer: SiteRenderer,
     site: Site,
-    live: dict[str, str] | None,
+    live: Manifest | None,
     live_state: TreeState | None,
-) -> tuple[set[str], dict[str, str]]:
+) -> tuple[set[str], Manifest]:
     """Incidents whose own files need no planning, and those files' keys, from the last build.
 
     When the renderers' bases are what they were, the files made for one incident alone
@@ -269,10 +277,8 @@ def _carry_over(
     skip = {iid for iid, value in present.items() if digests.get(iid) == value}
     # The live files, but for the site's own (all planned again) and those of incidents
     # that changed or are gone: set operations, not a loop over every file.
-    dropped = set(site_paths)
-    for incident_id in digests.keys() - skip:
-        dropped.update(renderer.incident_paths(incident_id))
-    carried = {path: key for path, key in live.items() if path not in dropped}
+    dropped = {*site_paths, *(UNIT + incident_id for incident_id in digests.keys() - skip)}
+    carried = {name: key for name, key in live.items() if name not in dropped}
     return skip, carried
 
 
@@ -348,7 +354,7 @@ def load_incidents(
         record = records.get(entry.display)
         if record is not None and _still_valid(entry, record, racy_before):
             if record.stamp != entry.stamp:  # same bytes, new stat: remember the new one
-                record = dataclasses.replace(record, stamp=entry.stamp)
+                record = record._replace(stamp=entry.stamp)
                 changed.append(entry.display)
             current[entry.display] = record
         else:

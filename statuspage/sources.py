@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+import marshal
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import SourceError
 from .ids import id_problem
@@ -16,9 +18,12 @@ CONFIG_FILE = "statuspage.yaml"
 INCIDENTS_DIR = "incidents"
 
 
-@dataclass(frozen=True, slots=True)
-class InputFile:
-    """One input file and the stat facts that tell whether it changed since a build."""
+class InputFile(NamedTuple):
+    """One input file and the stat facts that tell whether it changed since a build.
+
+    A named tuple: a build makes one for every file, and a tuple is made in a fraction of
+    the time a dataclass takes.
+    """
 
     display: str  # relative to the site root, with forward slashes
     path: str
@@ -68,14 +73,11 @@ class Sources:
 
     def fingerprint(self, *extra: str) -> str:
         """A digest of every input's path and stamp, and of `extra` (the clock, options)."""
-        digest = hashlib.blake2b(digest_size=16)
-        for value in extra:
-            digest.update(value.encode())
-            digest.update(b"\0")
         files = (*((self.config,) if self.config else ()), *self.incidents, *self.theme)
-        for entry in files:
-            digest.update(f"{entry.display}\0{entry.stamp}\n".encode())
-        return digest.hexdigest()
+        facts = (extra, [(entry.display, entry.stamp) for entry in files])
+        # Version 2 has no back-references, whose use depends on reference counts: the same
+        # facts give the same bytes in every process.
+        return hashlib.blake2b(marshal.dumps(facts, 2), digest_size=16).hexdigest()
 
     def newest_change_ns(self) -> int:
         """The latest modification or change time among the inputs (0 when there are none)."""

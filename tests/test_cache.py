@@ -120,3 +120,7 @@ def test_rotating_trees_makes_the_live_state_the_spare_s(tmp_path: Path) -> None
     cache.rotate_trees("live x", "spare x", new, (1, 4))
     assert cache.tree("live x") == new
     assert cache.tree("spare x") == TreeState((1, 4), {"index.html": "old"}, memo=None)
+    # The old live manifest was renamed, not copied, and the spare's was dropped.
+    assert cache._db.execute("SELECT count(*) FROM manifests").fetchone() == (2,)
+    cache.save_trees({"spare x": None, "live x": new})
+    assert cache._db.execute("SELECT count(*) FROM manifests").fetchone() == (1,)

@@ -10,11 +10,25 @@ import pytest
 from statuspage import publish
 from statuspage.cache import TreeState
 from statuspage.jobs import Job
-from statuspage.publish import OutputTrees, identity, tree_state
+from statuspage.publish import (
+    OutputTrees,
+    file_count,
+    identity,
+    manifest_of,
+    tree_state,
+)
 
 
-def job(path: str, key: str) -> Job:
-    return Job(path, "page", (), (), key)
+def job(path: str, key: str, unit: str = "") -> Job:
+    return Job(path, "page", (), (), key, unit)
+
+
+def unit_paths(unit: str) -> list[str]:
+    return [f"incidents/{unit}/index.html", f"incidents/{unit}/feed.rss"]
+
+
+def changes_for(trees: OutputTrees, *jobs: Job) -> publish.Changes:
+    return trees.changes(jobs, manifest_of(jobs, unit_paths), unit_paths)
 
 
 def tree(folder: Path, files: dict[str, str]) -> None:
@@ -33,12 +47,36 @@ def test_changes_compare_the_plan_with_both_folders(tmp_path: Path) -> None:
     trees = OutputTrees(
         tmp_path / "out", tmp_path / "spare", {"a": "1", "b": "2"}, {"a": "0", "c": "3"}
     )
-    changes = trees.changes([job("a", "1"), job("b", "9"), job("d", "4")])
+    changes = changes_for(trees, job("a", "1"), job("b", "9"), job("d", "4"))
     assert [j.path for j in changes.render] == ["b", "d"]  # new keys
     assert changes.link == ["a"]  # the live site has it right; the spare does not
     assert changes.remove == ["c"]
     assert not changes.unchanged
-    assert trees.changes([job("a", "1"), job("b", "2")]).unchanged
+    assert changes_for(trees, job("a", "1"), job("b", "2")).unchanged
+
+
+def test_an_incident_s_own_files_share_one_manifest_entry(tmp_path: Path) -> None:
+    page, feed = unit_paths("x")
+    jobs = [job("index.html", "i"), job(page, "p1", "x"), job(feed, "f1", "x")]
+    manifest = manifest_of(jobs, unit_paths)
+    assert manifest == {"index.html": "i", "@x": "p1 f1"}
+    assert file_count(manifest) == 3
+    # The live site has the page right, the spare has the feed right; y is gone.
+    trees = OutputTrees(
+        tmp_path / "out",
+        tmp_path / "spare",
+        {"index.html": "i", "@x": "p1 f0"},
+        {"index.html": "i", "@x": "p0 f1", "@y": "p0 f0"},
+    )
+    changes = trees.changes(jobs, manifest, unit_paths)
+    assert changes.render == []
+    assert changes.link == [page]
+    assert changes.remove == sorted(unit_paths("y"))
+    new = [job(page, "p2", "x"), job(feed, "f1", "x")]
+    changes = trees.changes(new, manifest_of(new, unit_paths, {"index.html": "i"}), unit_paths)
+    assert ([j.path for j in changes.render], changes.link) == ([page], [])
+    with pytest.raises(ValueError, match="not"):
+        manifest_of([job(page, "p", "x")], unit_paths)  # the feed is missing
 
 
 def test_writing_into_the_spare_never_touches_a_file_the_live_site_shares(tmp_path: Path) -> None:
@@ -92,7 +130,7 @@ def test_a_first_build_leaves_no_spare_and_the_next_links_one(tmp_path: Path) ->
     assert not spare.exists()
     manifest = {"index.html": "k1", "incidents/x/index.html": "k2"}
     trees = OutputTrees(out, spare, manifest, None)
-    changes = trees.changes([job("index.html", "k3"), job("incidents/x/index.html", "k2")])
+    changes = changes_for(trees, job("index.html", "k3"), job("incidents/x/index.html", "k2"))
     assert ([j.path for j in changes.render], changes.link) == (
         ["index.html"],
         ["incidents/x/index.html"],

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 
 from statuspage.sources import scan
 from tests.conftest import RESOLVED, MakeSite
@@ -47,3 +49,15 @@ def test_the_stamp_changes_even_when_size_and_mtime_are_put_back(make_site: Make
     assert (after.size, after.mtime_ns, after.inode) == (before.size, before.mtime_ns, before.inode)
     assert after.stamp != before.stamp  # the change time cannot be put back
     assert scan(site.root).newest_change_ns() >= after.ctime_ns
+
+
+def test_the_fingerprint_is_the_same_in_another_process(make_site: MakeSite) -> None:
+    site = make_site(incidents={"db": RESOLVED, "api": RESOLVED})
+    code = (
+        "import sys, pathlib; from statuspage.sources import scan; "
+        "print(scan(pathlib.Path(sys.argv[1])).fingerprint('x'))"
+    )
+    elsewhere = subprocess.run(
+        [sys.executable, "-c", code, str(site.root)], capture_output=True, text=True, check=True
+    )
+    assert elsewhere.stdout.strip() == scan(site.root).fingerprint("x")
