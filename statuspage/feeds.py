@@ -15,7 +15,7 @@ import re
 from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
@@ -61,43 +61,55 @@ def feed_links(scope: str, scope_id: str = "") -> list[FeedLink]:
     ]
 
 
-@dataclass(frozen=True)  # no slots: `xml` is computed once and kept in the instance
+@dataclass(frozen=True)  # no slots: the formatted forms are computed once and kept
 class Entry:
     """One entry of a feed: an update, or the publication of a postmortem."""
 
-    id: str
-    url: str
+    id: str  # also its link: the update's place on the incident's page
     title: str
     published: datetime
     updated: datetime
     html: Markup
     categories: tuple[str, ...]
 
+    @property
+    def url(self) -> str:
+        """Where the entry is read: the same as its id."""
+        return self.id
+
     @cached_property
     def xml(self) -> XmlEntry:
         """The entry's text escaped for XML, once for both the RSS and the Atom document."""
+        link = _text(self.id)
         return XmlEntry(
-            id=_text(self.id),
-            url=_text(self.url),
-            url_attribute=_attribute(self.url),
+            id=link,
+            url_attribute=_attribute(self.id),
             title=_text(self.title),
             html=_text(str(self.html)),
-            categories=tuple(_text(c) for c in self.categories),
-            category_attributes=tuple(_attribute(c) for c in self.categories),
+            categories=_categories(self.categories),
+            published=self.published.isoformat(),
+            updated=self.updated.isoformat(),
         )
 
 
 @dataclass(frozen=True, slots=True)
 class XmlEntry:
-    """An Entry's strings as XML character data, and as attribute values with their quotes."""
+    """An Entry's strings as XML character data, attribute values and dates."""
 
     id: str
-    url: str
-    url_attribute: str
+    url_attribute: str  # with its quotes
     title: str
     html: str
-    categories: tuple[str, ...]
-    category_attributes: tuple[str, ...]
+    categories: tuple[str, str]  # as RSS <category> and as Atom <category term> elements
+    published: str  # RFC 3339, also for JSON Feed
+    updated: str
+
+
+@lru_cache(maxsize=256)  # an incident's entries share theirs; there are few combinations
+def _categories(categories: tuple[str, ...]) -> tuple[str, str]:
+    rss = "".join(f"\n      <category>{_text(c)}</category>" for c in categories)
+    atom = "".join(f"\n    <category term={_attribute(c)}/>" for c in categories)
+    return rss, atom
 
 
 class FeedRenderer:
@@ -114,6 +126,8 @@ class FeedRenderer:
         self.components = {c.id: c for c in site.components}
         self._keys = KeyMaker("feeds", repr(self.config))
         self._entries: dict[str, list[Entry]] = {}
+        self._escaped_names = {c.id: str(escape(c.name)) for c in site.components}
+        self._categories: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
 
     # -- planning ------------------------------------------------------------
 
@@ -208,14 +222,16 @@ class FeedRenderer:
     def _entry(self, incident: Incident, number: int) -> Entry:
         page = f"{self.config.url}/incidents/{incident.id}/"
         view = self.pages.view(incident)
-        names = tuple(self.components[cid].name for cid in incident.components)
-        categories = ("maintenance" if incident.is_maintenance else incident.impact.value, *names)
+        kind = "maintenance" if incident.is_maintenance else incident.impact.value
+        categories = self._categories.get((kind, incident.components))
+        if categories is None:
+            names = tuple(self.components[cid].name for cid in incident.components)
+            categories = self._categories[kind, incident.components] = (kind, *names)
         if number == POSTMORTEM:
             assert incident.postmortem_at is not None
             at = incident.postmortem_at.astimezone(self.zone)
             return Entry(
                 id=f"{page}#admission",
-                url=f"{page}#admission",
                 title=f"Postmortem: {incident.title}",
                 published=at,
                 updated=at,
@@ -227,16 +243,16 @@ class FeedRenderer:
         update = incident.updates[number - 1]
         html = view.updates[number - 1].html
         if update.states:
-            # f-strings with escape(): Markup.format is slow, and this runs for every update.
+            # An f-string of names escaped once: Markup.format is slow, and this runs for
+            # every update.
+            escaped = self._escaped_names
             states = "".join(
-                f"<li>{escape(self.components[cid].name)}: {state.label}</li>"
-                for cid, state in update.states
+                f"<li>{escaped[cid]}: {state.label}</li>" for cid, state in update.states
             )
             html = Markup(f"{html}\n<p>Components:</p>\n<ul>{states}</ul>")
         published = update.at.astimezone(self.zone)
         return Entry(
             id=f"{page}#update-{number}",
-            url=f"{page}#update-{number}",
             title=f"{update.status.label}: {incident.title}",
             published=published,
             updated=(update.edited_at or update.at).astimezone(self.zone),
@@ -324,6 +340,7 @@ def _updated(entries: list[Entry]) -> datetime:
 
 # Characters XML 1.0 forbids; YAML's escapes can put them in a message.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_PLAIN = re.compile("[^&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]*")
 
 
 # Written here rather than taken from xml.sax.saxutils and email.utils, whose imports pull in
@@ -332,6 +349,8 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 def _text(value: str) -> str:
     """`value` as XML character data."""
+    if _PLAIN.fullmatch(value):  # most titles, names and links: nothing to do
+        return value
     value = _NOT_XML.sub("", value)
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
@@ -376,69 +395,67 @@ def rss_document(head: FeedHead, entries: list[Entry]) -> bytes:
 
     RSS wants an email address in <author>, so the author is given as dc:creator.
     """
-    lines = [
-        '<?xml version="1.0" encoding="utf-8"?>',
+    parts = [
+        '<?xml version="1.0" encoding="utf-8"?>\n'
         '<rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom" '
-        'xmlns:dc="http://purl.org/dc/elements/1.1/">',
-        "  <channel>",
-        f"    <title>{_text(head.title)}</title>",
-        f"    <link>{_text(head.home)}</link>",
-        f"    <description>{_text(head.description)}</description>",
-        f'    <atom:link href={_attribute(head.url)} rel="self" type="{FORMATS["rss"]}"/>',
-        f"    <language>{_text(head.language)}</language>",
-        f"    <lastBuildDate>{rfc822(_updated(entries))}</lastBuildDate>",
-        f"    <generator>statuspage {__version__}</generator>",
-        "    <docs>https://www.rssboard.org/rss-specification</docs>",
+        'xmlns:dc="http://purl.org/dc/elements/1.1/">\n'
+        "  <channel>\n"
+        f"    <title>{_text(head.title)}</title>\n"
+        f"    <link>{_text(head.home)}</link>\n"
+        f"    <description>{_text(head.description)}</description>\n"
+        f'    <atom:link href={_attribute(head.url)} rel="self" type="{FORMATS["rss"]}"/>\n'
+        f"    <language>{_text(head.language)}</language>\n"
+        f"    <lastBuildDate>{rfc822(_updated(entries))}</lastBuildDate>\n"
+        f"    <generator>statuspage {__version__}</generator>\n"
+        "    <docs>https://www.rssboard.org/rss-specification</docs>"
     ]
-    creator = f"      <dc:creator>{_text(head.author)}</dc:creator>"
+    creator = _text(head.author)
     for entry in entries:
         xml = entry.xml
-        lines += [
-            "    <item>",
-            f"      <title>{xml.title}</title>",
-            f"      <link>{xml.url}</link>",
-            f"      <description>{xml.html}</description>",
-            f'      <guid isPermaLink="true">{xml.id}</guid>',
-            f"      <pubDate>{rfc822(entry.published)}</pubDate>",
-            creator,
-            *(f"      <category>{c}</category>" for c in xml.categories),
-            "    </item>",
-        ]
-    lines += ["  </channel>", "</rss>", ""]
-    return "\n".join(lines).encode()
+        parts.append(
+            "    <item>\n"
+            f"      <title>{xml.title}</title>\n"
+            f"      <link>{xml.id}</link>\n"
+            f"      <description>{xml.html}</description>\n"
+            f'      <guid isPermaLink="true">{xml.id}</guid>\n'
+            f"      <pubDate>{rfc822(entry.published)}</pubDate>\n"
+            f"      <dc:creator>{creator}</dc:creator>{xml.categories[0]}\n"
+            "    </item>"
+        )
+    parts.append("  </channel>\n</rss>\n")
+    return "\n".join(parts).encode()
 
 
 def atom_document(head: FeedHead, entries: list[Entry]) -> bytes:
     """An Atom 1.0 document."""
-    author = f"    <author><name>{_text(head.author)}</name></author>"
-    lines = [
-        '<?xml version="1.0" encoding="utf-8"?>',
-        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={_attribute(head.language)}>',
-        f"  <id>{_text(head.url)}</id>",
-        f"  <title>{_text(head.title)}</title>",
-        f"  <subtitle>{_text(head.description)}</subtitle>",
-        f"  <updated>{_updated(entries).isoformat()}</updated>",
-        f"  <author><name>{_text(head.author)}</name></author>",
-        f'  <link href={_attribute(head.url)} rel="self" type="{FORMATS["atom"]}"/>',
-        f'  <link href={_attribute(head.home)} rel="alternate" type="text/html"/>',
-        f'  <generator version="{__version__}">statuspage</generator>',
+    author = _text(head.author)
+    parts = [
+        '<?xml version="1.0" encoding="utf-8"?>\n'
+        f'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang={_attribute(head.language)}>\n'
+        f"  <id>{_text(head.url)}</id>\n"
+        f"  <title>{_text(head.title)}</title>\n"
+        f"  <subtitle>{_text(head.description)}</subtitle>\n"
+        f"  <updated>{_updated(entries).isoformat()}</updated>\n"
+        f"  <author><name>{author}</name></author>\n"
+        f'  <link href={_attribute(head.url)} rel="self" type="{FORMATS["atom"]}"/>\n'
+        f'  <link href={_attribute(head.home)} rel="alternate" type="text/html"/>\n'
+        f'  <generator version="{__version__}">statuspage</generator>'
     ]
     for entry in entries:
         xml = entry.xml
-        lines += [
-            "  <entry>",
-            f"    <id>{xml.id}</id>",
-            f"    <title>{xml.title}</title>",
-            f'    <link href={xml.url_attribute} rel="alternate" type="text/html"/>',
-            f"    <published>{entry.published.isoformat()}</published>",
-            f"    <updated>{entry.updated.isoformat()}</updated>",
-            author,
-            f'    <content type="html">{xml.html}</content>',
-            *(f"    <category term={c}/>" for c in xml.category_attributes),
-            "  </entry>",
-        ]
-    lines += ["</feed>", ""]
-    return "\n".join(lines).encode()
+        parts.append(
+            "  <entry>\n"
+            f"    <id>{xml.id}</id>\n"
+            f"    <title>{xml.title}</title>\n"
+            f'    <link href={xml.url_attribute} rel="alternate" type="text/html"/>\n'
+            f"    <published>{xml.published}</published>\n"
+            f"    <updated>{xml.updated}</updated>\n"
+            f"    <author><name>{author}</name></author>\n"
+            f'    <content type="html">{xml.html}</content>{xml.categories[1]}\n'
+            "  </entry>"
+        )
+    parts.append("</feed>\n")
+    return "\n".join(parts).encode()
 
 
 def json_document(head: FeedHead, entries: list[Entry]) -> bytes:
@@ -455,11 +472,11 @@ def json_document(head: FeedHead, entries: list[Entry]) -> bytes:
         "items": [
             {
                 "id": entry.id,
-                "url": entry.url,
+                "url": entry.id,
                 "title": entry.title,
                 "content_html": str(entry.html),
-                "date_published": entry.published.isoformat(),
-                "date_modified": entry.updated.isoformat(),
+                "date_published": entry.xml.published,
+                "date_modified": entry.xml.updated,
                 "authors": authors,
                 "tags": list(entry.categories),
             }

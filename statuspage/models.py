@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -38,7 +39,7 @@ class Status(StrEnum):
     VERIFYING = "verifying"
     COMPLETED = "completed"
 
-    @property
+    @cached_property  # pages and feeds ask for it thousands of times
     def label(self) -> str:
         """The status as a reader sees it: 'In progress'."""
         return self.value.replace("_", " ").capitalize()
@@ -62,7 +63,7 @@ class ComponentState(StrEnum):
     PARTIAL_OUTAGE = "partial_outage"
     MAJOR_OUTAGE = "major_outage"
 
-    @property
+    @cached_property  # pages and feeds ask for it thousands of times
     def label(self) -> str:
         """The state as a reader sees it: 'Partial outage'."""
         return self.value.replace("_", " ").capitalize()
@@ -91,7 +92,7 @@ class ActionState(StrEnum):
     IN_PROGRESS = "in_progress"
     DONE = "done"
 
-    @property
+    @cached_property  # pages and feeds ask for it thousands of times
     def label(self) -> str:
         """The state as a reader sees it: 'In progress'."""
         return self.value.replace("_", " ").capitalize()
