@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import sys
 import traceback
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from .cache import FileRecord
 from .errors import StatuspageError, ThemeError
 from .jobs import Job
-from .models import Config, Incident, IncidentSummary, Site
+from .models import Config, Incident, IncidentSummary, Site, SummaryRecord
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -63,9 +64,13 @@ class WorkerState:
             results.append(FileRecord(entry.stamp, parsed.digest, summary, parsed.problems))
         return results
 
-    def use_site(self, summaries: tuple[IncidentSummary, ...]) -> None:
-        """Render from now on for the site of `summaries`, with this worker's incidents."""
+    def use_site(self, items: Sequence[str | SummaryRecord]) -> None:
+        """Render from now on for the site of `items`: ids of incidents held, others' records."""
         assert self.config is not None and self.make_renderer is not None
+        summaries = tuple(
+            self.details[item] if isinstance(item, str) else IncidentSummary.from_record(item)
+            for item in items
+        )
         self.site = Site(self.config, summaries, self.details)
         self.renderer = self.make_renderer(self.site)
 
@@ -115,6 +120,7 @@ class Workers:
         self._children: list[tuple[BaseProcess, Connection]] = []
         self._with_site: list[bool] = []
         self.owner: dict[str, int] = {}  # which worker holds each incident it parsed
+        self._records: dict[str, SummaryRecord] = {}  # of what was parsed, for other workers
         if count > 1:
             import multiprocessing  # only for builds with a lot to do
 
@@ -143,30 +149,71 @@ class Workers:
             for record in part:
                 if record.summary is not None:
                     self.owner[str(record.summary[0])] = worker
+                    self._records[str(record.summary[0])] = record.summary
         ordered: list[FileRecord] = []
         for i in range(len(entries)):
             ordered.append(parts[i % self.count][i // self.count])
         return ordered
 
     def render(self, site: Site, jobs: Sequence[Job], writer: TreeWriter) -> int:
-        """Render and write `jobs`, each where the incidents it shows are held."""
-        shares = self._share(jobs)
-        records = None
-        for index, ((_, connection), share) in enumerate(
-            zip(self._children, shares[1:], strict=True)
-        ):
-            if not self._with_site[index] and records is None:
-                records = [incident.to_record() for incident in site.incidents]
-            connection.send(("render", None if self._with_site[index] else records, share, writer))
-            self._with_site[index] = True
+        """Render and write `jobs`, each where the incidents it shows are held, if it can.
+
+        Each worker's share goes out in chunks, two at a time to each forked worker so that
+        it never waits for the next. A worker that runs out takes the last chunks of the one
+        with the most left (loading the incidents they need): on a machine whose cores do
+        not all run at the same speed, no core waits for a slower one's share.
+        """
+        queues = [deque(_chunks(share)) for share in self._share(jobs)]
         if self.state.site is not site:
             assert self.state.make_renderer is not None
             self.state.site = site
             self.state.renderer = self.state.make_renderer(site)
-        written = self.state.render(shares[0], writer)
-        for process, connection in self._children:
-            written += int(_answer(process, connection))
+        pending = [0] * len(self._children)
+        for index in range(len(self._children)):
+            for _ in range(2):
+                pending[index] += self._send(index, site, queues, writer, steal=False)
+        written = 0
+        while chunk := _take(queues, 0):
+            written += self.state.render(chunk, writer)
+            for index, (process, connection) in enumerate(self._children):
+                while pending[index] and connection.poll():
+                    written += int(_answer(process, connection))
+                    pending[index] -= 1
+                    pending[index] += self._send(index, site, queues, writer)
+        for index, (process, connection) in enumerate(self._children):
+            while pending[index]:
+                written += int(_answer(process, connection))
+                pending[index] -= 1
+                pending[index] += self._send(index, site, queues, writer)
         return written
+
+    def _send(
+        self,
+        index: int,
+        site: Site,
+        queues: list[deque[list[Job]]],
+        writer: TreeWriter,
+        *,
+        steal: bool = True,
+    ) -> int:
+        """Give forked worker `index` its next chunk; 1 if there was one, else 0."""
+        chunk = _take(queues, index + 1, steal)
+        if not chunk:
+            return 0
+        records = None if self._with_site[index] else self._site_for(site, index + 1)
+        self._children[index][1].send(("render", records, chunk, writer))
+        self._with_site[index] = True
+        return 1
+
+    def _site_for(self, site: Site, worker: int) -> list[str | SummaryRecord]:
+        """The site's incidents for `worker`: the id of those it holds, the record of others."""
+        items: list[str | SummaryRecord] = []
+        for incident in site.incidents:
+            held = self.owner.get(incident.id) == worker
+            items.append(
+                incident.id if held else self._records.get(incident.id) or incident.to_record()
+            )
+        return items
 
     def link(self, live: Path, paths: Sequence[str], writer: TreeWriter) -> int:
         """Link the live site's files at `paths` into the spare, spread over the workers.
@@ -224,6 +271,24 @@ class Workers:
         self._children = []
 
 
+CHUNKS_PER_SHARE = 16  # enough for a slow worker's last chunks to be taken by a fast one
+MIN_CHUNK = 48  # jobs: a chunk costs a message each way
+
+
+def _chunks(share: list[Job]) -> list[list[Job]]:
+    """`share` in order, cut in up to CHUNKS_PER_SHARE pieces of at least MIN_CHUNK jobs."""
+    size = max(MIN_CHUNK, -(-len(share) // CHUNKS_PER_SHARE))
+    return [share[i : i + size] for i in range(0, len(share), size)]
+
+
+def _take(queues: list[deque[list[Job]]], worker: int, steal: bool = True) -> list[Job] | None:
+    """The next chunk for `worker`: its own first, else (`steal`) the longest queue's last."""
+    if queues[worker]:
+        return queues[worker].popleft()
+    longest = max(queues, key=len)
+    return longest.pop() if longest and steal else None
+
+
 def _serve(state: WorkerState, connection: Connection) -> None:
     """The loop of a worker process: answer commands until told to stop."""
     while True:
@@ -238,9 +303,9 @@ def _serve(state: WorkerState, connection: Connection) -> None:
                 live, paths, writer = message[1:]
                 connection.send(("ok", writer.link(live, paths)))
             elif message[0] == "render":
-                records, jobs, writer = message[1:]
-                if records is not None:
-                    state.use_site(tuple(IncidentSummary.from_record(r) for r in records))
+                items, jobs, writer = message[1:]
+                if items is not None:
+                    state.use_site(items)
                 connection.send(("ok", state.render(jobs, writer)))
             else:
                 return

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -20,14 +22,19 @@ pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="workers fork: L
 
 
 class FakeRenderer:
-    """Renders a job as its path and the worker process that rendered it; may fail on 'b'."""
+    """Renders a job as its path and the worker process that rendered it; may fail on 'b'.
 
-    def __init__(self, failure: str | None = None) -> None:
+    With `slow_away`, a forked worker takes that many seconds a job.
+    """
+
+    def __init__(self, failure: str | None = None, slow_away: float = 0.0) -> None:
         self.failure = failure
+        self.slow_away = slow_away
+        self.home = os.getpid()
 
     def render(self, job: Job) -> bytes:
-        import os
-
+        if self.slow_away and os.getpid() != self.home:
+            time.sleep(self.slow_away)
         if job.path == "b" and self.failure == "theme":
             raise ThemeError("site-template/x.html:1: broken")
         if job.path == "b" and self.failure == "crash":
@@ -96,6 +103,33 @@ def test_rendering_goes_where_the_incident_was_parsed(make_site: MakeSite, tmp_p
     for incident_id, text in texts.items():
         by_worker.setdefault(text.split(" by ")[1], set()).add(incident_id)
     assert sorted(map(sorted, by_worker.values())) == [["i00", "i02", "i04"], ["i01", "i03", "i05"]]
+
+
+def test_a_fast_worker_takes_the_last_chunks_of_a_slow_one(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from statuspage.models import Site
+
+    monkeypatch.setattr(parallel, "MIN_CHUNK", 4)
+    state = state_for(make_site, 1)
+    assert state.config is not None
+    site = Site(state.config, (), {})
+    # Made here, so slow in the forked worker only.
+    state.site, state.renderer = site, FakeRenderer(slow_away=0.02)  # type: ignore[assignment]
+    workers = Workers(state, 2)
+    jobs = [Job(f"page{n:03d}", "x", (), (), "k") for n in range(128)]
+    (tmp_path / "out").mkdir()
+    try:
+        written = workers.render(site, jobs, TreeWriter(str(tmp_path / "out"), True))
+    finally:
+        workers.close()
+    texts = {p.name: p.read_text() for p in (tmp_path / "out").iterdir()}
+    assert sorted(texts) == [job.path for job in jobs]  # each written once
+    assert written == sum(len(t) for t in texts.values())
+    here = sum(text.endswith(f" by {os.getpid()}") for text in texts.values())
+    # The forked worker's share is 64 jobs at 20 ms each; this process does its own 64 at
+    # once, then takes the other's chunks but the two it was sent first (4 jobs each).
+    assert here >= 120
 
 
 @pytest.mark.parametrize(

@@ -396,7 +396,7 @@ def test_template_variables_follow_every_template_a_page_uses() -> None:
     }
     theme = Theme(templates=templates, assets={}, origins={name: name for name in templates})
     env = make_environment(theme, ZoneInfo("UTC"))
-    assert template_variables(env, "page.html") == {"view", "overall"}
+    assert template_variables(env, "page.html") == {"view", "p", "overall"}
     assert template_variables(env, "dynamic.html") == {"which", UNKNOWN_TEMPLATE}
 
 
