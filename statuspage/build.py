@@ -13,7 +13,7 @@ import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # loaded only once a build has work to do, to keep no-op buil
     from .outputs import SiteRenderer
     from .parallel import Workers, WorkerState
     from .render import TemplateCache
+    from .theme import Theme
 
 DEFAULT_OUT = "public"
 FINE_RACY_NS = 50_000_000  # a file this close to a scan may change without its stat showing it
@@ -163,7 +164,13 @@ class _Build:
         workers: Workers | None = None
         try:
             site, workers = load_incidents(
-                sources, config, state, cache, scanned_at, self.max_workers
+                sources,
+                config,
+                state,
+                cache,
+                scanned_at,
+                self.max_workers,
+                meanwhile=lambda: _analyse(templates, theme, config),
             )
             renderer = SiteRenderer(site, self.now, theme, templates)
             state.site, state.renderer = site, renderer
@@ -318,6 +325,12 @@ def _open_cache(root: Path) -> Iterator[BuildCache | None]:
         cache.close()
 
 
+def _analyse(templates: TemplateCache, theme: Theme, config: LoadedConfig) -> None:
+    """Read the page templates ahead of planning, while workers parse (errors wait for it)."""
+    if config.config is not None:  # else the build stops with the config's problems
+        templates.analyse(theme, config.config.zone)
+
+
 def start_workers(state: WorkerState, items: int, limit: int | None) -> Workers:
     """Workers for `items` pieces of work: more than this process only for a lot of it."""
     from .parallel import Workers, default_workers, worker_count
@@ -332,11 +345,13 @@ def load_incidents(
     cache: BuildCache | None,
     scanned_at: int,
     max_workers: int | None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> tuple[Site, Workers | None]:
     """The Site with every summary; the files that changed are parsed, by workers if many.
 
     Returns the workers when it started some: they hold what they parsed, for rendering.
     Raises ValidationFailed (having stopped any workers) when any file has a problem.
+    `meanwhile` is done while forked workers parse, or else after parsing.
     """
     from .loader import assemble
 
@@ -360,7 +375,12 @@ def load_incidents(
         else:
             to_parse.append(entry)
     workers = start_workers(state, len(to_parse), max_workers) if len(to_parse) > 1 else None
-    parsed = workers.parse(to_parse) if workers else state.parse(to_parse)
+    if workers is not None:
+        parsed = workers.parse(to_parse, meanwhile)
+    else:
+        parsed = state.parse(to_parse)
+        if meanwhile is not None:
+            meanwhile()
     for entry, record in zip(to_parse, parsed, strict=True):
         current[entry.display] = record
         changed.append(entry.display)

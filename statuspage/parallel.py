@@ -138,22 +138,61 @@ class Workers:
         """How many processes work, this one included."""
         return 1 + len(self._children)
 
-    def parse(self, entries: Sequence[InputFile]) -> list[FileRecord]:
-        """Parse `entries`, spread over the workers; results in the order of `entries`."""
-        shards = [list(entries[i :: self.count]) for i in range(self.count)]
-        for (_, connection), shard in zip(self._children, shards[1:], strict=True):
-            connection.send(("parse", shard))
-        parts = [self.state.parse(shards[0])]
-        parts.extend(_answer(process, connection) for process, connection in self._children)
-        for worker, part in enumerate(parts):
-            for record in part:
-                if record.summary is not None:
-                    self.owner[str(record.summary[0])] = worker
-                    self._records[str(record.summary[0])] = record.summary
-        ordered: list[FileRecord] = []
-        for i in range(len(entries)):
-            ordered.append(parts[i % self.count][i // self.count])
-        return ordered
+    def parse(
+        self, entries: Sequence[InputFile], meanwhile: Callable[[], None] | None = None
+    ) -> list[FileRecord]:
+        """Parse `entries`, spread over the workers; results in the order of `entries`.
+
+        The files go out in chunks, two in flight per forked worker, each worker taking the
+        next as it finishes one; this process does `meanwhile` first, then takes its part.
+        """
+        results: list[FileRecord | None] = [None] * len(entries)
+        size = max(MIN_PARSE_CHUNK, -(-len(entries) // (self.count * CHUNKS_PER_SHARE)))
+        queue = deque(range(0, len(entries), size))
+        sent: list[deque[int]] = [deque() for _ in self._children]
+
+        def give(index: int) -> None:
+            if queue:
+                start = queue.popleft()
+                self._children[index][1].send(("parse", entries[start : start + size]))
+                sent[index].append(start)
+
+        def receive(index: int) -> None:
+            process, connection = self._children[index]
+            self._keep(sent[index].popleft(), _answer(process, connection), index + 1, results)
+            give(index)
+
+        try:
+            for index in range(len(self._children)):
+                give(index)
+                give(index)
+            if meanwhile is not None:
+                meanwhile()
+            while queue:
+                start = queue.popleft()
+                self._keep(start, self.state.parse(entries[start : start + size]), 0, results)
+                for index, (_, connection) in enumerate(self._children):
+                    while sent[index] and connection.poll():
+                        receive(index)
+            for index in range(len(self._children)):
+                while sent[index]:
+                    receive(index)
+        except BaseException:
+            self.close()
+            raise
+        done = [record for record in results if record is not None]
+        assert len(done) == len(entries), "every chunk was answered"
+        return done
+
+    def _keep(
+        self, start: int, part: list[FileRecord], worker: int, results: list[FileRecord | None]
+    ) -> None:
+        """Put the records `worker` made of the files from `start` on in their places."""
+        results[start : start + len(part)] = part
+        for record in part:
+            if record.summary is not None:
+                self.owner[str(record.summary[0])] = worker
+                self._records[str(record.summary[0])] = record.summary
 
     def render(self, site: Site, jobs: Sequence[Job], writer: TreeWriter) -> int:
         """Render and write `jobs`, each where the incidents it shows are held, if it can.
@@ -273,6 +312,7 @@ class Workers:
 
 CHUNKS_PER_SHARE = 16  # enough for a slow worker's last chunks to be taken by a fast one
 MIN_CHUNK = 48  # jobs: a chunk costs a message each way
+MIN_PARSE_CHUNK = 16  # files
 
 
 def _chunks(share: list[Job]) -> list[list[Job]]:

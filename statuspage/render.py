@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -118,12 +119,47 @@ class Day:
     incidents: tuple[IncidentSummary, ...]
 
 
+PAGE_TEMPLATES = ("index.html", "404.html", "incident.html", "history.html", "component.html")
+
+
 @dataclass
 class TemplateCache:
-    """Work on templates that a build may keep for the next: compiled code, names they read."""
+    """Work on templates that a build may keep for the next: compiled code, names they read.
+
+    It also keeps the Jinja environment, so the renderers of one build share its templates.
+    """
 
     bytecode: jinja2.BytecodeCache | None = None
     variables: dict[str, list[str]] = field(default_factory=dict)  # for one theme digest
+    _environment: tuple[str, str, jinja2.Environment] | None = None  # theme digest, zone
+    _parsed: dict[str, tuple[set[str], list[str | None]]] = field(default_factory=dict)
+
+    def environment(self, theme: Theme, zone: ZoneInfo) -> jinja2.Environment:
+        """The environment over `theme`'s templates with times in `zone`, made once."""
+        if self._environment is None or self._environment[:2] != (theme.digest, zone.key):
+            self._environment = (
+                theme.digest,
+                zone.key,
+                make_environment(theme, zone, self.bytecode),
+            )
+        return self._environment[2]
+
+    def names_read(self, template: str, theme: Theme, zone: ZoneInfo) -> list[str]:
+        """The names `template` and those it uses read (see `template_variables`)."""
+        if template not in self.variables:
+            env = self.environment(theme, zone)
+            try:
+                found = template_variables(env, template, self._parsed)
+            except jinja2.TemplateError as error:
+                raise theme_error(error, template, theme) from error
+            self.variables[template] = sorted(found)
+        return self.variables[template]
+
+    def analyse(self, theme: Theme, zone: ZoneInfo) -> None:
+        """Find the names every page template reads, ahead of planning; errors wait for it."""
+        for template in PAGE_TEMPLATES:
+            with contextlib.suppress(ThemeError):
+                self.names_read(template, theme, zone)
 
 
 def make_environment(
@@ -218,7 +254,7 @@ class PageRenderer:
         self.now = now
         self.theme = theme
         self.templates = templates or TemplateCache()
-        self.env = make_environment(theme, site.config.zone, self.templates.bytecode)
+        self.env = self.templates.environment(theme, site.config.zone)
         self.markdown = MarkdownRenderer()
         self.states = site.current_states()
         self.components = {c.id: c for c in site.components}
@@ -236,7 +272,6 @@ class PageRenderer:
             "banners": BANNERS,
         }
         self._keys = KeyMaker("pages", theme.digest, repr(self.config), now.isoformat())
-        self._parsed: dict[str, tuple[set[str], list[str | None]]] = {}
 
     # -- planning ------------------------------------------------------------
 
@@ -322,14 +357,8 @@ class PageRenderer:
 
     def _states_for(self, template: str) -> list[object]:
         """The current states, for the keys of pages whose templates may show them."""
-        known = self.templates.variables
-        if template not in known:
-            try:
-                found = template_variables(self.env, template, self._parsed)
-            except jinja2.TemplateError as error:
-                raise theme_error(error, template, self.theme) from error
-            known[template] = sorted(found)
-        uses = not {"states", "overall", UNKNOWN_TEMPLATE}.isdisjoint(known[template])
+        names = self.templates.names_read(template, self.theme, self.config.zone)
+        uses = not {"states", "overall", UNKNOWN_TEMPLATE}.isdisjoint(names)
         return [self._globals["states"]] if uses else []
 
     # -- rendering -----------------------------------------------------------
