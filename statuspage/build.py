@@ -14,10 +14,9 @@ import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import __version__
 from .cache import CACHE_DIR, BuildCache, FileRecord, TreeState
@@ -50,8 +49,7 @@ FINE_RACY_NS = 50_000_000  # a file this close to a scan may change without its 
 COARSE_RACY_NS = 2_000_000_000  # ... on file systems that keep whole seconds only
 
 
-@dataclass(frozen=True, slots=True)
-class BuildResult:
+class BuildResult(NamedTuple):
     """What a build did, for the command to report."""
 
     out: Path

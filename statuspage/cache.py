@@ -11,7 +11,6 @@ import marshal
 import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -41,8 +40,7 @@ class FileRecord(NamedTuple):
     problems: tuple[SourceError, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class TreeState:
+class TreeState(NamedTuple):
     """An output folder as the last build left it: its identity and each file's job key."""
 
     identity: tuple[int, ...]  # see publish.identity

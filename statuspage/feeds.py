@@ -16,7 +16,7 @@ from collections.abc import Container, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cached_property, lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from markupsafe import Markup, escape
 
@@ -44,8 +44,7 @@ def feed_path(scope: str, scope_id: str, fmt: str) -> str:
     return f"{scope}s/{scope_id}/feed.{fmt}"
 
 
-@dataclass(frozen=True, slots=True)
-class FeedLink:
+class FeedLink(NamedTuple):
     """A feed as pages link it: for <link rel="alternate"> and the visible Subscribe links."""
 
     name: str  # RSS, Atom, JSON Feed
@@ -92,8 +91,7 @@ class Entry:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class XmlEntry:
+class XmlEntry(NamedTuple):
     """An Entry's strings as XML character data, attribute values and dates."""
 
     id: str
@@ -378,8 +376,7 @@ def rfc822(moment: datetime) -> str:
     return f"{day}, {moment.day:02d} {month} {moment.year:04d} {clock} {zone}"
 
 
-@dataclass(frozen=True, slots=True)
-class FeedHead:
+class FeedHead(NamedTuple):
     """What a feed says of itself, whatever its format."""
 
     title: str

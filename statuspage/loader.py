@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from .config import read_config
 from .errors import SourceError, ValidationFailed
@@ -21,8 +21,7 @@ def content_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-@dataclass(frozen=True, slots=True)
-class ParsedFile:
+class ParsedFile(NamedTuple):
     """One incident file, read: its content digest, and the incident or its problems."""
 
     display: str
@@ -31,8 +30,7 @@ class ParsedFile:
     problems: tuple[SourceError, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class LoadedConfig:
+class LoadedConfig(NamedTuple):
     """statuspage.yaml, read: the Config (None when it has problems) and its digest."""
 
     config: Config | None

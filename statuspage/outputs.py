@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Container
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from .api import ApiRenderer
 from .feeds import FeedRenderer
@@ -14,8 +14,7 @@ from .render import PageRenderer, TemplateCache
 from .theme import Theme
 
 
-@dataclass(frozen=True, slots=True)
-class Output:
+class Output(NamedTuple):
     """One file of the built site; `path` is relative to the output folder, with forward slashes."""
 
     path: str

@@ -16,7 +16,7 @@ import shutil
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .cache import TreeState
 from .jobs import Job
@@ -61,8 +61,7 @@ def file_count(manifest: Manifest) -> int:
     return sum(value.count(" ") + 1 if name[0] == UNIT else 1 for name, value in manifest.items())
 
 
-@dataclass(frozen=True, slots=True)
-class Changes:
+class Changes(NamedTuple):
     """What turning the spare folder into the new site takes."""
 
     render: list[Job]  # new bytes: render and write

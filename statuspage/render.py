@@ -6,7 +6,7 @@ import contextlib
 from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -37,9 +37,12 @@ BANNERS = {
 
 T = TypeVar("T")
 
+# Records that are not part of the site's model are named tuples here and in the other
+# modules: a build makes thousands of some, and defining a slotted dataclass takes about a
+# millisecond, paid at start-up by every build, even one that finds nothing to do.
 
-@dataclass(frozen=True, slots=True)
-class Page:
+
+class Page(NamedTuple):
     """What every template knows of the page it renders."""
 
     path: str  # output file, e.g. incidents/db/index.html
@@ -50,8 +53,7 @@ class Page:
     feeds: tuple[FeedGroup, ...]  # the feeds a reader of this page may follow
 
 
-@dataclass(frozen=True, slots=True)
-class FeedGroup:
+class FeedGroup(NamedTuple):
     """One feed in its three formats, with what it follows ('this incident', say)."""
 
     label: str  # for the Subscribe links
@@ -69,8 +71,7 @@ class Pagination:
     next: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class UpdateView:
+class UpdateView(NamedTuple):
     """An update with its message as HTML and the component states it changed."""
 
     number: int
@@ -80,8 +81,7 @@ class UpdateView:
     transitions: tuple[tuple[Component, ComponentState, ComponentState], ...]
 
 
-@dataclass(frozen=True, slots=True)
-class IncidentView:
+class IncidentView(NamedTuple):
     """An incident with everything its pages show already rendered."""
 
     incident: Incident
@@ -98,8 +98,7 @@ class IncidentView:
         return self.updates[-1]
 
 
-@dataclass(frozen=True, slots=True)
-class ComponentGroup:
+class ComponentGroup(NamedTuple):
     """Components shown together under a group name (None for a component on its own)."""
 
     name: str | None
@@ -111,8 +110,7 @@ class ComponentGroup:
         return worst(state for _, state in self.rows)
 
 
-@dataclass(frozen=True, slots=True)
-class Day:
+class Day(NamedTuple):
     """One day of the index page's recent history."""
 
     start: datetime  # local midnight
@@ -597,8 +595,7 @@ class PageRenderer:
         return self.write("404.html", page)
 
 
-@dataclass(frozen=True, slots=True)
-class IndexIncidents:
+class IndexIncidents(NamedTuple):
     """The incidents the status page shows, by section."""
 
     active: list[IncidentSummary]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
@@ -61,8 +60,7 @@ class InputFile(NamedTuple):
         return cls(display, path, stamp, name.removesuffix(".yaml"))
 
 
-@dataclass(frozen=True, slots=True)
-class Sources:
+class Sources(NamedTuple):
     """Every input of a build, found by name and stat, before any is read."""
 
     root: Path
