@@ -117,11 +117,10 @@ class ApiRenderer:
             "summary.json": [*unresolved, *upcoming, *active],
             "status.json": [],
             "components.json": [],
-            "incidents.json": sorted(incidents, key=_by_creation, reverse=True)[:LIST_LIMIT],
+            # The site lists newest first by start (creation, for an incident), then id.
+            "incidents.json": incidents[:LIST_LIMIT],
             "incidents/unresolved.json": unresolved,
-            "scheduled-maintenances.json": sorted(maintenance, key=_by_schedule, reverse=True)[
-                :LIST_LIMIT
-            ],
+            "scheduled-maintenances.json": maintenance[:LIST_LIMIT],
             "scheduled-maintenances/upcoming.json": upcoming,
             "scheduled-maintenances/active.json": active,
         }
@@ -213,14 +212,16 @@ class ApiRenderer:
 
     def _times_by_component(self) -> dict[str, tuple[datetime, datetime]]:
         """For each component, its first and latest incident time (created_at, updated_at)."""
-        spans: dict[str, list[tuple[datetime, ...]]] = {}
+        spans: dict[str, tuple[datetime, datetime]] = {}
         for incident in self.site.incidents:
+            times = incident.update_times
             for cid in incident.components:
-                spans.setdefault(cid, []).append(incident.update_times)
-        return {
-            cid: (min(times[0] for times in held), max(times[-1] for times in held))
-            for cid, held in spans.items()
-        }
+                span = spans.get(cid)
+                if span is None:
+                    spans[cid] = (times[0], times[-1])
+                elif times[0] < span[0] or times[-1] > span[1]:
+                    spans[cid] = (min(span[0], times[0]), max(span[1], times[-1]))
+        return spans
 
     def component_objects(self) -> list[dict[str, Any]]:
         """Every component, a group's object before its first member's, in page order."""
@@ -358,10 +359,6 @@ class ApiRenderer:
                 }
             )
         return updates[::-1]
-
-
-def _by_creation(incident: IncidentSummary) -> tuple[datetime, str]:
-    return (incident.created_at, incident.id)
 
 
 def _by_schedule(incident: IncidentSummary) -> tuple[datetime, str]:

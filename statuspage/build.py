@@ -365,7 +365,11 @@ def load_incidents(
     to_parse: list[InputFile] = []
     for entry in sources.incidents:
         record = records.get(entry.display)
-        if record is not None and _still_valid(entry, record, racy_before):
+        if record is None:
+            to_parse.append(entry)
+        elif record.stamp == entry.stamp and max(entry.stamp[1:3]) < racy_before:
+            current[entry.display] = record  # the common case, spelt out: it runs for every file
+        elif _still_valid(entry, record, racy_before):
             if record.stamp != entry.stamp:  # same bytes, new stat: remember the new one
                 record = record._replace(stamp=entry.stamp)
                 changed.append(entry.display)
@@ -384,16 +388,19 @@ def load_incidents(
         changed.append(entry.display)
     summaries: list[IncidentSummary] = []
     problems: list[SourceError] = []
+    held = state.details
+    rebuild = IncidentSummary.from_record
     for entry in sources.incidents:
         record = current[entry.display]
-        problems.extend(record.problems)
+        if record.problems:
+            problems.extend(record.problems)
         if record.summary is None:
             continue
-        held = state.details.get(entry.incident_id)
-        if held is not None and held.digest == record.digest:
-            summaries.append(held)
+        incident = held.get(entry.incident_id)
+        if incident is not None and incident.digest == record.digest:
+            summaries.append(incident)
         else:
-            summaries.append(IncidentSummary.from_record(record.summary))
+            summaries.append(rebuild(record.summary))
     if cache is not None:
         if changed:
             cache.save_files(context, current, changed)

@@ -59,6 +59,7 @@ class BuildCache:
         ignore = folder / ".gitignore"
         if not ignore.exists():
             ignore.write_text("# Made by statuspage: the build cache, safe to delete.\n*\n")
+        self._shards: dict[int, dict[str, Any]] | None = None  # as `files` read them
         database = folder / "cache.sqlite3"
         try:
             self._db = self._open(database)
@@ -128,11 +129,14 @@ class BuildCache:
     def files(self, context: str) -> dict[str, FileRecord]:
         """The records of incident files saved for the same `context` (the config's ids)."""
         if self.get("files_context") != context:
+            self._shards = None
             return {}
         records: dict[str, FileRecord] = {}
         make = FileRecord._make
-        for (blob,) in self._db.execute("SELECT value FROM meta WHERE key LIKE 'files %'"):
-            for path, saved in marshal.loads(blob).items():
+        self._shards = {}
+        for key, blob in self._db.execute("SELECT key, value FROM meta WHERE key LIKE 'files %'"):
+            shard = self._shards[int(key.split()[1])] = marshal.loads(blob)
+            for path, saved in shard.items():
                 if saved[3]:  # problems, saved as plain fields
                     saved = (*saved[:3], tuple(SourceError(*p) for p in saved[3]))
                 records[path] = make(saved)
@@ -148,17 +152,32 @@ class BuildCache:
         if self.get("files_context") != context:
             self._db.execute("DELETE FROM meta WHERE key LIKE 'files %'")
             self.put("files_context", context)
+            self._shards = None
             dirty = set(range(_SHARDS))
         else:
             dirty = {_shard(path) for path in changed}
-        shards: dict[int, dict[str, tuple[Any, ...]]] = {shard: {} for shard in dirty}
-        for path, r in records.items():
-            shard = shards.get(_shard(path))
-            if shard is not None:
-                shard[path] = (r.stamp, r.digest, r.summary, tuple(_fields(p) for p in r.problems))
+        shards: dict[int, dict[str, tuple[Any, ...]]] = {}
+        if self._shards is not None:  # the shards `files` read, with the changed records put in
+            for number in dirty:
+                shards[number] = dict(self._shards.get(number, {}))
+            for path in changed:
+                if path in records:
+                    shards[_shard(path)][path] = _saved(records[path])
+                else:
+                    shards[_shard(path)].pop(path, None)
+        else:
+            shards = {number: {} for number in dirty}
+            for path, record in records.items():
+                shard = shards.get(_shard(path))
+                if shard is not None:
+                    shard[path] = _saved(record)
         with self._transaction():
             for number, shard in shards.items():
                 self.put(f"files {number}", shard)
+        if self._shards is not None:
+            self._shards.update(shards)
+        elif len(shards) == _SHARDS:
+            self._shards = shards
 
     def tree(self, name: str) -> TreeState | None:
         """The saved state of an output tree, or None."""
@@ -235,6 +254,10 @@ _SHARDS = 16  # file records are saved in shards, so one edit rewrites a sixteen
 
 def _shard(path: str) -> int:
     return zlib.crc32(path.encode()) % _SHARDS
+
+
+def _saved(record: FileRecord) -> tuple[Any, ...]:
+    return (record.stamp, record.digest, record.summary, tuple(map(_fields, record.problems)))
 
 
 def _fields(problem: SourceError) -> tuple[str, int, int, str]:

@@ -46,6 +46,23 @@ def test_saving_one_change_rewrites_only_its_shard(tmp_path: Path) -> None:
     assert [n for n in range(_SHARDS) if before[n] != after[n]] == [_shard(changed)]
 
 
+def test_after_loading_one_change_is_saved_without_visiting_every_record(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path)
+    saved = records(200)
+    cache.save_files("ids", saved, saved)
+    loaded = cache.files("ids")
+    changed, gone = "incidents/i7.yaml", "incidents/i8.yaml"
+    loaded[changed] = FileRecord((9, 9, 9, 9), "new", ("summary", 7), ())
+    del loaded[gone]
+
+    class OnlyLookups(dict[str, FileRecord]):
+        def items(self):  # type: ignore[no-untyped-def]
+            raise AssertionError("every record visited")
+
+    cache.save_files("ids", OnlyLookups(loaded), [changed, gone])
+    assert BuildCache(tmp_path).files("ids") == loaded
+
+
 def test_forgotten_files_disappear(tmp_path: Path) -> None:
     cache = BuildCache(tmp_path)
     saved = records(5)
