@@ -98,6 +98,14 @@ class WorkerState:
         return parsed.incident
 
 
+def _order(job: Job) -> tuple[float, str]:
+    """Costly jobs first; the files of one incident together, so a worker that takes the last
+    chunks of another's share loads few incidents for them."""
+    if job.unit:
+        return (-_COST["incident"], job.unit)
+    return (-_COST.get(job.kind, 1.0) * len(job.needs or "x"), "")
+
+
 def default_workers() -> int:
     """How many processes to work with: the cores this process may use."""
     if hasattr(os, "sched_getaffinity"):
@@ -277,7 +285,7 @@ class Workers:
         shares: list[list[Job]] = [[] for _ in range(self.count)]
         load = [0.0] * self.count
         placed: dict[tuple[str, ...], int] = {}  # a scope's formats stay together
-        for job in sorted(jobs, key=lambda j: -_COST.get(j.kind, 1.0) * len(j.needs or "x")):
+        for job in sorted(jobs, key=_order):
             if job.needs in placed:
                 worker = placed[job.needs]
             elif job.needs:

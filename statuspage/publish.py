@@ -219,7 +219,13 @@ class TreeWriter:
         """The spare's file at `path` as a string, its folder made and any old file removed."""
         folder, _, _ = path.rpartition("/")
         if folder not in self._made:
-            os.makedirs(os.path.join(self.spare, folder), exist_ok=True)
+            where = os.path.join(self.spare, folder)
+            try:  # mostly the parent exists: one mkdir, without makedirs' stat of each part
+                os.mkdir(where)
+            except FileNotFoundError:
+                os.makedirs(where, exist_ok=True)
+            except FileExistsError:
+                pass  # made by another worker
             self._made.add(folder)
         target = os.path.join(self.spare, path)
         if not self.fresh:
