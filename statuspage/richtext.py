@@ -43,7 +43,8 @@ def _image_as_link(image: ET.Element) -> ET.Element:
 # paragraphs: Markdown would only wrap it in <p>. Most status updates are just that, with at
 # most a plain link or a bold phrase, which _SIMPLE_INLINE recognises, and perhaps a short
 # bulleted list ("- Affected: EU") standing as a block of its own.
-_MARKUP_CHARACTERS = re.compile(r"[\\`*_\[\]<>&\t\r\x02\x03]|[^ \n][ ]{2,}(?:\n|$)")
+_MARKUP_CHARACTERS = re.compile(r"[\\`*_\[\]<>&\t\r\x02\x03]")
+_HARD_BREAK = re.compile(r"[^ \n][ ]{2,}(?:\n|$)")  # two spaces ending a line: a <br>
 _BLOCK_START = re.compile(r"^(?:[ ]+[^ \n]|[#>+=~-]|\d+[.)](?:[ ]|$))", re.MULTILINE)
 _SPACES_LINE = re.compile(r"(?<=\n) +\n")
 _PLAIN = r"[^\\`*_\[\]<>&\n]"  # a character with no meaning in Markdown
@@ -75,6 +76,9 @@ def plain_paragraphs(text: str) -> Markup | None:
     rest = _SIMPLE_INLINE.sub("x", text) if inline else text
     if _MARKUP_CHARACTERS.search(rest):
         return None
+    # Two searches: one alternation of both costs three times as much.
+    if ("  \n" in rest or rest.endswith("  ")) and _HARD_BREAK.search(rest):
+        return None
     parts = []
     after_list = False
     for block in _SPACES_LINE.sub("\n", text + "\n\n").split("\n\n"):
@@ -86,7 +90,9 @@ def plain_paragraphs(text: str) -> Markup | None:
                 return None  # lists apart only by blank lines: one loose list, <p> in each item
             if inline:
                 block = _SIMPLE_INLINE.sub(_inline, block)
-            items = "".join(f"<li>{line[2:]}</li>\n" for line in block.rstrip("\n").split("\n"))
+            lines = block.rstrip("\n").split("\n")
+            # Markdown strips an item's leading whitespace, Unicode spaces too ("- \xa0").
+            items = "".join(f"<li>{line[2:].lstrip()}</li>\n" for line in lines)
             parts.append(f"<ul>\n{items}</ul>")
             after_list = True
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup
 
@@ -80,6 +80,9 @@ ALPHABET = "ab Z09.,;:'\"()!?%/$@^#-=+~|{}*_[]<>&\\`\t\r\n1. \x03\x0c\u00a0\u202
 
 @settings(max_examples=3000, deadline=None)
 @given(st.text(alphabet=ALPHABET, max_size=60))
+@example("- \xa0")  # found by Hypothesis: Markdown strips an item's leading Unicode space
+@example("x\n\n- \x85 y")
+@example("a  \nb")  # a hard line break
 def test_the_plain_text_fast_path_gives_what_markdown_gives(text: str) -> None:
     fast = plain_paragraphs(text)
     if fast is not None:
