@@ -44,6 +44,11 @@ INCIDENT_KEYS = (
     "fix",
     "prevention",
 )
+# The words of each set of statuses, to tell a status of the other kind from a typo.
+_VALUES = {
+    statuses: frozenset(s.value for s in statuses)
+    for statuses in (INCIDENT_STATUSES, MAINTENANCE_STATUSES)
+}
 UPDATE_KEYS = ("at", "edited_at", "status", "message", "components")
 ACTION_KEYS = ("action", "owner", "status", "due")
 SECTIONS = ("admission", "cause", "fix", "prevention")
@@ -241,7 +246,7 @@ class _IncidentReader:
             else (MAINTENANCE_STATUSES, INCIDENT_STATUSES)
         )
         node = entry.get("status")
-        if isinstance(node, ScalarNode) and node.value in {s.value for s in other}:
+        if isinstance(node, ScalarNode) and node.value in _VALUES[other]:
             names = ", ".join(s.value for s in own)
             if kind is Kind.INCIDENT:
                 hint = f"an incident uses {names}; for a maintenance add kind: maintenance"
@@ -259,14 +264,14 @@ class _IncidentReader:
         if node is None:
             return None if entry.get("components") is not None else {}
         changes: dict[str, ComponentState] = {}
-        first_line: dict[str, int] = {}
+        first: dict[str, Node] = {}
         ok = True
         for key, value in node.value:
             if not isinstance(key, ScalarNode):
                 self.file.report(key, f"a component id must be a plain word, not {describe(key)}")
                 ok = False
                 continue
-            if report_duplicate(self.file, key, first_line):
+            if report_duplicate(self.file, key, first):
                 ok = False
                 continue
             cid = self._check_component(key)

@@ -44,7 +44,7 @@ class Status(StrEnum):
         """The status as a reader sees it: 'In progress'."""
         return self.value.replace("_", " ").capitalize()
 
-    @property
+    @cached_property  # asked of every update and incident, many times a build
     def is_closed(self) -> bool:
         """True once nothing more happens: resolved or completed."""
         return self in (Status.RESOLVED, Status.COMPLETED)

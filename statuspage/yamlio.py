@@ -106,16 +106,19 @@ def parse(text: str, file: SourceFile) -> Node | None:
     return root
 
 
-def report_duplicate(file: SourceFile, key: ScalarNode, first_line: dict[str, int]) -> bool:
-    """Report `key` if the mapping had it before (lines by key in `first_line`); True if so."""
-    if key.value in first_line:
-        file.report(
-            key,
-            f"duplicate key '{key.value}' (first at line {first_line[key.value]}); keep only one",
-        )
+def report_duplicate(file: SourceFile, key: ScalarNode, first: dict[str, Node]) -> bool:
+    """Report `key` if the mapping had it before (key nodes by name in `first`); True if so."""
+    earlier = first.get(key.value)
+    if earlier is not None:
+        _report_duplicate(file, key, earlier)
         return True
-    first_line[key.value] = key.start_mark.line + 1
+    first[key.value] = key
     return False
+
+
+def _report_duplicate(file: SourceFile, key: ScalarNode, earlier: Node) -> None:
+    line = earlier.start_mark.line + 1
+    file.report(key, f"duplicate key '{key.value}' (first at line {line}); keep only one")
 
 
 def describe(node: Node) -> str:
@@ -167,7 +170,7 @@ class Mapping:
     when the key is absent or its value is wrong, so callers carry on and find more.
     """
 
-    __slots__ = ("file", "keys", "node", "values")
+    __slots__ = ("_set", "file", "keys", "node", "values")
 
     def __init__(
         self,
@@ -180,21 +183,25 @@ class Mapping:
         self.node = node
         self.values: dict[str, Node] = {}
         self.keys: dict[str, Node] = {}
-        first_line: dict[str, int] = {}
+        self._set: dict[str, Node] = {}  # the values that are not null
         for key, value in node.value:
             if not isinstance(key, ScalarNode):
                 file.report(key, f"a key must be a plain word, not {describe(key)}")
                 continue
             name = key.value
-            if report_duplicate(file, key, first_line):
+            if name in self.keys:
+                _report_duplicate(file, key, self.keys[name])
                 continue
             if name not in allowed:
+                self.keys[name] = key  # for a later duplicate's message
                 file.report(key, unknown_message("key", name, allowed))
                 continue
             self.values[name] = value
             self.keys[name] = key
+            if not is_null(value):
+                self._set[name] = value
         for name in required:
-            if name not in self.values or is_null(self.values[name]):
+            if name not in self._set:
                 where: Node = self.keys.get(name, node)
                 file.report(where, f"missing required key '{name}'")
 
@@ -215,12 +222,11 @@ class Mapping:
         return cls(file, node, allowed, required)
 
     def __contains__(self, key: str) -> bool:
-        return key in self.values and not is_null(self.values[key])
+        return key in self._set
 
     def get(self, key: str) -> Node | None:
         """The value node under `key`, or None when absent or null."""
-        node = self.values.get(key)
-        return None if node is None or is_null(node) else node
+        return self._set.get(key)
 
     def _wrong(self, key: str, node: Node, expected: str) -> None:
         self.file.report(node, f"'{key}' must be {expected}, not {describe(node)}")
@@ -248,7 +254,7 @@ class Mapping:
             self._wrong(key, node, f"one of {', '.join(str(a.value) for a in allowed)}")
             return None
         for member in allowed:
-            if member.value == node.value:
+            if member._value_ == node.value:  # not .value: a descriptor, slow for every file
                 return member
         choices = [str(a.value) for a in allowed]
         self.file.report(node, unknown_message(what, node.value, choices))
