@@ -50,14 +50,19 @@ class FeedLink(NamedTuple):
     name: str  # RSS, Atom, JSON Feed
     type: str  # its media type
     path: str  # relative to the site root
+    # Made once here rather than pieced together in templates, where every piece costs an
+    # escape on every page:
+    href: str = ""  # from the page that links it
+    title: str = ""  # for <link rel="alternate">: what the feed follows, and its format
 
 
-def feed_links(scope: str, scope_id: str = "") -> list[FeedLink]:
-    """The three formats of one feed."""
-    return [
-        FeedLink(FORMAT_NAMES[fmt], media, feed_path(scope, scope_id, fmt))
-        for fmt, media in FORMATS.items()
-    ]
+def feed_links(scope: str, scope_id: str = "", root: str = "", about: str = "") -> list[FeedLink]:
+    """The three formats of one feed, linked from a page at `root`; `about` says what it follows."""
+    links = []
+    for fmt, media in FORMATS.items():
+        path, name = feed_path(scope, scope_id, fmt), FORMAT_NAMES[fmt]
+        links.append(FeedLink(name, media, path, root + path, f"{about} ({name})"))
+    return links
 
 
 @dataclass(frozen=True)  # no slots: the formatted forms are computed once and kept

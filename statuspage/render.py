@@ -20,7 +20,14 @@ from .jobs import Job, KeyMaker, digest
 from .models import Component, ComponentState, Incident, IncidentSummary, Site, Status, worst
 from .richtext import MarkdownRenderer
 from .theme import Theme
-from .timefmt import format_date, format_day, format_duration, format_month, format_time, iso
+from .timefmt import (
+    format_date,
+    format_day,
+    format_duration,
+    format_local_time,
+    format_month,
+    iso,
+)
 
 PAGE_SIZE = 50
 RECENT_DAYS = 14
@@ -182,8 +189,17 @@ def make_environment(
 
     # Both parts are made here from dates and the zone database, never from a file's text,
     # so they need no escaping (and Markup.format is slow on pages with many times).
+    shown: dict[datetime, Markup] = {}  # a time is shown on several pages: made once
+
     def time_element(moment: datetime) -> Markup:
-        return Markup(f'<time datetime="{iso(moment, zone)}">{format_time(moment, zone)}</time>')
+        element = shown.get(moment)
+        if element is None:
+            if len(shown) >= 65_536:
+                shown.clear()
+            local = moment.astimezone(zone)
+            html = f'<time datetime="{local.isoformat()}">{format_local_time(local)}</time>'
+            element = shown[moment] = Markup(html)
+        return element
 
     def day_element(day: date) -> Markup:
         return Markup(f'<time datetime="{day.isoformat()}">{format_day(day)}</time>')
@@ -412,31 +428,34 @@ class PageRenderer:
     def page(self, path: str, title: str, description: str) -> Page:
         """The Page for an output file; its canonical URL is the folder for index.html files."""
         public = path.removesuffix("index.html")
+        root = relative_root(path)
         return Page(
             path=path,
-            root=relative_root(path),
+            root=root,
             title=title,
             description=description,
             canonical=f"{self.config.url}/{public}",
-            feeds=self.feeds_for(path),
+            feeds=self.feeds_for(path, root),
         )
 
-    def feeds_for(self, path: str) -> tuple[FeedGroup, ...]:
-        """The feeds a page offers: its incident's or component's, then the whole site's."""
+    def feeds_for(self, path: str, root: str) -> tuple[FeedGroup, ...]:
+        """The feeds the page at `path` offers: its incident's or component's, then the site's.
+
+        Links start with `root`, the way from the page to the site root.
+        """
         site = self.config.title
-        everything = FeedGroup("Every incident", site, tuple(feed_links("site")))
+        everything = FeedGroup("Every incident", site, tuple(feed_links("site", "", root, site)))
         scope, _, rest = path.partition("/")
         item = rest.split("/", 1)[0]
         if scope == "incidents":
-            title = self.site.incident(item).title
-            own = FeedGroup(
-                "This incident", f"{title} · {site}", tuple(feed_links("incident", item))
-            )
-            return (own, everything)
+            about = f"{self.site.incident(item).title} · {site}"
+            links = tuple(feed_links("incident", item, root, about))
+            return (FeedGroup("This incident", about, links), everything)
         if scope == "components":
             name = self.components[item].name
-            own = FeedGroup(name, f"{name} · {site}", tuple(feed_links("component", item)))
-            return (own, everything)
+            about = f"{name} · {site}"
+            links = tuple(feed_links("component", item, root, about))
+            return (FeedGroup(name, about, links), everything)
         return (everything,)
 
     def write(self, template: str, page: Page, **context: Any) -> bytes:
@@ -590,7 +609,7 @@ class PageRenderer:
             title="Page not found",
             description=f"This page does not exist on {self.config.title}.",
             canonical=f"{self.config.url}/404.html",
-            feeds=self.feeds_for("404.html"),
+            feeds=self.feeds_for("404.html", root),
         )
         return self.write("404.html", page)
 

@@ -30,7 +30,11 @@ def iso(moment: datetime, zone: ZoneInfo) -> str:
 
 def format_time(moment: datetime, zone: ZoneInfo) -> str:
     """'20 Nov 2026, 15:10 CET' in the site's zone."""
-    local = moment.astimezone(zone)
+    return format_local_time(moment.astimezone(zone))
+
+
+def format_local_time(local: datetime) -> str:
+    """'20 Nov 2026, 15:10 CET' for a time already in the site's zone."""
     return (
         f"{local.day} {_MONTHS[local.month - 1]} {local.year}, "
         f"{local.hour:02d}:{local.minute:02d} {local.tzname()}"
