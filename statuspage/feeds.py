@@ -93,6 +93,7 @@ class Entry:
             categories=_categories(self.categories),
             published=self.published.isoformat(),
             updated=self.updated.isoformat(),
+            pub_date=rfc822(self.published),
         )
 
 
@@ -106,6 +107,7 @@ class XmlEntry(NamedTuple):
     categories: tuple[str, str]  # as RSS <category> and as Atom <category term> elements
     published: str  # RFC 3339, also for JSON Feed
     updated: str
+    pub_date: str  # the published time in RFC 822, for RSS
 
 
 @lru_cache(maxsize=256)  # an incident's entries share theirs; there are few combinations
@@ -420,7 +422,7 @@ def rss_document(head: FeedHead, entries: list[Entry]) -> bytes:
             f"      <link>{xml.id}</link>\n"
             f"      <description>{xml.html}</description>\n"
             f'      <guid isPermaLink="true">{xml.id}</guid>\n'
-            f"      <pubDate>{rfc822(entry.published)}</pubDate>\n"
+            f"      <pubDate>{xml.pub_date}</pubDate>\n"
             f"      <dc:creator>{creator}</dc:creator>{xml.categories[0]}\n"
             "    </item>"
         )
