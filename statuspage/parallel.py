@@ -285,15 +285,18 @@ class Workers:
         shares: list[list[Job]] = [[] for _ in range(self.count)]
         load = [0.0] * self.count
         placed: dict[tuple[str, ...], int] = {}  # a scope's formats stay together
+        owner = self.owner
         for job in sorted(jobs, key=_order):
-            if job.needs in placed:
+            if job.unit and job.unit in owner:  # most jobs: spelt out, it runs for each
+                worker = owner[job.unit]
+            elif job.needs in placed:
                 worker = placed[job.needs]
             elif job.needs:
                 held = [0] * self.count
                 for need in job.needs:
-                    owner = self.owner.get(need)
-                    if owner is not None:
-                        held[owner] += 1
+                    holder = owner.get(need)
+                    if holder is not None:
+                        held[holder] += 1
                 best = max(held)
                 worker = min(
                     (w for w in range(self.count) if held[w] == best), key=lambda w: load[w]
