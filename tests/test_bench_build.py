@@ -10,7 +10,16 @@ from tests.conftest import REPO
 
 def test_the_benchmark_runs_and_incremental_output_equals_cold_output() -> None:
     result = subprocess.run(
-        [sys.executable, "benchmarks/bench_build.py", "--incidents", "500", "--repeat", "1"],
+        [
+            sys.executable,
+            "benchmarks/bench_build.py",
+            "--incidents",
+            "500",
+            "--repeat",
+            "1",
+            "--wait",
+            "0",
+        ],
         cwd=REPO,
         capture_output=True,
         text=True,
