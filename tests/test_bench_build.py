@@ -29,6 +29,7 @@ def test_the_benchmark_runs_and_incremental_output_equals_cold_output() -> None:
     assert list(figures) == [
         "incidents",
         "cold_seconds",
+        "disk_wait_seconds",
         "cold_peak_rss_mb",
         "cold_largest_process_rss_mb",
         "files",
