@@ -95,10 +95,8 @@ def wait_for_quick_file_creation(folder: Path, limit: float = 330.0) -> float:
     """
     began = time.monotonic()
     deadline = began + limit
-    attempt = 0
     while True:
-        attempt += 1
-        probe = folder / f"probe-{attempt}"
+        probe = folder / f"probe-{time.monotonic_ns()}"
         probe.mkdir(parents=True)
         started = time.perf_counter()
         for number in range(PROBE_FILES):
