@@ -1,11 +1,13 @@
 """Parse and render on every core: forked workers that keep what they parsed for rendering.
 
 A worker is a fork of the build process, so it starts with the config, the theme and the
-output folder already set up. Asked to parse, it reads its share of the incident files,
-keeps the incidents and reports their summaries; asked to render, it renders its share of
-the jobs (those showing the incidents it holds, mostly), writes the files itself and reports
-the bytes written. Full incidents never travel between processes. This process is worker 0;
-on platforms without fork, or for little work, it is the only one.
+output folder already set up. Asked to parse, it reads a chunk of the incident files, keeps
+the incidents and reports their summaries; asked to render, it renders a chunk of jobs
+(those showing the incidents it holds, mostly), writes the files itself and reports the
+bytes written. Full incidents never travel between processes. Chunks go out as workers
+finish them, and a worker that runs out of its own takes the last of another's, so a core
+that runs slower for a while holds no one up. This process is worker 0; on platforms without
+fork, or for little work, it is the only one.
 """
 
 from __future__ import annotations
