@@ -278,8 +278,7 @@ def _carry_over(
     bases, digests, site_paths = live_state.memo
     if tuple(bases) != renderer.incident_bases():
         return set(), {}
-    present = {incident.id: incident.digest for incident in site.incidents}
-    skip = {iid for iid, value in present.items() if digests.get(iid) == value}
+    skip = {i.id for i in site.incidents if digests.get(i.id) == i.digest}
     # The live files, but for the site's own (all planned again) and those of incidents
     # that changed or are gone: set operations, not a loop over every file.
     dropped = {*site_paths, *(UNIT + incident_id for incident_id in digests.keys() - skip)}

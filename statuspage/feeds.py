@@ -307,12 +307,16 @@ def _order(entry: tuple[datetime, str, int]) -> EntryKey:
 
 
 def _latest(incident: IncidentSummary) -> EntryKey:
-    """The order key of an incident's newest entry (updates are oldest first)."""
+    """The order key of an incident's newest entry (updates are oldest first).
+
+    `_order` spelt out, since this runs for every incident: a postmortem published at the
+    time of the last update sorts after it.
+    """
     times = incident.update_times
-    newest = _order((times[-1], incident.id, len(times)))
-    if incident.postmortem_at is None:
-        return newest
-    return max(newest, _order((incident.postmortem_at, incident.id, POSTMORTEM)))
+    postmortem = incident.postmortem_at
+    if postmortem is not None and postmortem >= times[-1]:
+        return (postmortem, incident.id, 1 << 30)
+    return (times[-1], incident.id, len(times))
 
 
 def postmortem_html(

@@ -249,6 +249,16 @@ class IncidentSummary:
         (iid, path, digest, kind, title, impact, components, status, created, started) = record[:10]
         resolved, scheduled_for, scheduled_until, postmortem, states, has_postmortem = record[10:16]
         iso = datetime.fromisoformat
+        texts = record[16]
+        update_times = tuple(map(iso, texts))
+        # Creation, start and resolution are mostly the first and last update's times.
+        first, last = texts[0], texts[-1]
+        known = {first: update_times[0], last: update_times[-1]}
+        shown = _SHOWN_STATES.get(states)
+        if shown is None:  # few distinct combinations: converted once each
+            shown = tuple([(cid, _STATES[state]) for cid, state in states])
+            if len(_SHOWN_STATES) < 4096:
+                _SHOWN_STATES[states] = shown
         return cls(
             iid,
             path,
@@ -258,15 +268,15 @@ class IncidentSummary:
             _IMPACTS[impact],
             components,
             _STATUSES[status],
-            iso(created),
-            iso(started),
-            resolved and iso(resolved),
+            known.get(created) or iso(created),
+            known.get(started) or iso(started),
+            resolved and (known.get(resolved) or iso(resolved)),
             scheduled_for and iso(scheduled_for),
             scheduled_until and iso(scheduled_until),
             postmortem and iso(postmortem),
-            tuple([(cid, _STATES[state]) for cid, state in states]),
+            shown,
             has_postmortem,
-            tuple(map(iso, record[16])),
+            update_times,
         )
 
 
@@ -275,6 +285,7 @@ _KINDS = {k.value: k for k in Kind}
 _IMPACTS = {i.value: i for i in Impact}
 _STATUSES = {s.value: s for s in Status}
 _STATES = {s.value: s for s in ComponentState}
+_SHOWN_STATES: dict[tuple[tuple[str, str], ...], tuple[tuple[str, ComponentState], ...]] = {}
 
 
 def _iso(moment: datetime | None) -> str | None:
