@@ -367,8 +367,8 @@ def load_incidents(
         if record is None:
             to_parse.append(entry)
         elif record.stamp == entry.stamp and max(entry.stamp[1:3]) < racy_before:
-            current[entry.display] = record  # the common case, spelt out: it runs for every file
-        elif _still_valid(entry, record, racy_before):
+            current[entry.display] = record  # same stat, old enough to trust: most files
+        elif _same_bytes(entry, record):
             if record.stamp != entry.stamp:  # same bytes, new stat: remember the new one
                 record = record._replace(stamp=entry.stamp)
                 changed.append(entry.display)
@@ -420,10 +420,8 @@ def _racy_ns(sources: Sources) -> int:
     return FINE_RACY_NS
 
 
-def _still_valid(entry: InputFile, record: FileRecord, racy_before: int) -> bool:
-    """Whether a cached record still describes the file: same stat, or else same bytes."""
-    if record.stamp == entry.stamp and max(entry.mtime_ns, entry.ctime_ns) < racy_before:
-        return True
+def _same_bytes(entry: InputFile, record: FileRecord) -> bool:
+    """Whether a cached record whose stat cannot be trusted still describes the file."""
     if record.stamp[0] != entry.size:
         return False
     from .loader import content_digest

@@ -35,6 +35,7 @@ FORMATS = {
 FORMAT_NAMES = {"rss": "RSS", "atom": "Atom", "json": "JSON Feed"}
 EMPTY_FEED_TIME = datetime(1970, 1, 1, tzinfo=UTC)  # the updated time of a feed with no entry
 POSTMORTEM = 0  # the entry number that stands for an incident's postmortem
+_POSTMORTEM_LAST = 1 << 30  # its place in the order: after updates of the same time
 
 
 def feed_path(scope: str, scope_id: str, fmt: str) -> str:
@@ -75,11 +76,6 @@ class Entry:
     updated: datetime
     html: Markup
     categories: tuple[str, ...]
-
-    @property
-    def url(self) -> str:
-        """Where the entry is read: the same as its id."""
-        return self.id
 
     @cached_property
     def xml(self) -> XmlEntry:
@@ -303,7 +299,7 @@ def newest(by_latest: Iterable[IncidentSummary], limit: int) -> list[tuple[datet
 def _order(entry: tuple[datetime, str, int]) -> EntryKey:
     """Newer first; for the same time, a postmortem after the updates, then by id."""
     at, incident_id, number = entry
-    return (at, incident_id, number if number != POSTMORTEM else 1 << 30)
+    return (at, incident_id, number if number != POSTMORTEM else _POSTMORTEM_LAST)
 
 
 def _latest(incident: IncidentSummary) -> EntryKey:
@@ -315,7 +311,7 @@ def _latest(incident: IncidentSummary) -> EntryKey:
     times = incident.update_times
     postmortem = incident.postmortem_at
     if postmortem is not None and postmortem >= times[-1]:
-        return (postmortem, incident.id, 1 << 30)
+        return (postmortem, incident.id, _POSTMORTEM_LAST)
     return (times[-1], incident.id, len(times))
 
 

@@ -110,15 +110,11 @@ def report_duplicate(file: SourceFile, key: ScalarNode, first: dict[str, Node]) 
     """Report `key` if the mapping had it before (key nodes by name in `first`); True if so."""
     earlier = first.get(key.value)
     if earlier is not None:
-        _report_duplicate(file, key, earlier)
+        line = earlier.start_mark.line + 1
+        file.report(key, f"duplicate key '{key.value}' (first at line {line}); keep only one")
         return True
     first[key.value] = key
     return False
-
-
-def _report_duplicate(file: SourceFile, key: ScalarNode, earlier: Node) -> None:
-    line = earlier.start_mark.line + 1
-    file.report(key, f"duplicate key '{key.value}' (first at line {line}); keep only one")
 
 
 def describe(node: Node) -> str:
@@ -189,15 +185,12 @@ class Mapping:
                 file.report(key, f"a key must be a plain word, not {describe(key)}")
                 continue
             name = key.value
-            if name in self.keys:
-                _report_duplicate(file, key, self.keys[name])
+            if report_duplicate(file, key, self.keys):  # else kept in keys, unknown ones too
                 continue
             if name not in allowed:
-                self.keys[name] = key  # for a later duplicate's message
                 file.report(key, unknown_message("key", name, allowed))
                 continue
             self.values[name] = value
-            self.keys[name] = key
             if not is_null(value):
                 self._set[name] = value
         for name in required:
