@@ -18,7 +18,7 @@ import traceback
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .cache import FileRecord
 from .errors import StatuspageError, ThemeError
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from .publish import TreeWriter
     from .sources import InputFile
 
+T = TypeVar("T")  # a chunk of work, as `Workers._dispatch` hands them out
 MIN_ITEMS_PER_WORKER = 150  # below this a fork costs more than it saves
 # Rough relative cost of a job by kind (times the incidents it shows), for sharing out work.
 _COST = {"incident": 1.0, "feed": 0.3, "history": 3.0, "component": 3.0, "index": 5.0}
@@ -153,40 +154,31 @@ class Workers:
     ) -> list[FileRecord]:
         """Parse `entries`, spread over the workers; results in the order of `entries`.
 
-        The files go out in chunks, two in flight per forked worker, each worker taking the
-        next as it finishes one; this process does `meanwhile` first, then takes its part.
+        The files go out in chunks (see `_dispatch`), each worker taking the next as it
+        finishes one; this process does `meanwhile` first, then takes its part.
         """
         results: list[FileRecord | None] = [None] * len(entries)
         size = max(MIN_PARSE_CHUNK, -(-len(entries) // (self.count * CHUNKS_PER_SHARE)))
-        queue = deque(range(0, len(entries), size))
-        sent: list[deque[int]] = [deque() for _ in self._children]
+        queue = deque(range(0, len(entries), size))  # where each chunk starts
 
-        def give(index: int) -> None:
-            if queue:
-                start = queue.popleft()
-                self._children[index][1].send(("parse", entries[start : start + size]))
-                sent[index].append(start)
+        def send(worker: int, start: int) -> None:
+            self._children[worker - 1][1].send(("parse", entries[start : start + size]))
 
-        def receive(index: int) -> None:
-            process, connection = self._children[index]
-            self._keep(sent[index].popleft(), _answer(process, connection), index + 1, results)
-            give(index)
+        def keep(worker: int, start: int, part: list[FileRecord]) -> None:
+            results[start : start + len(part)] = part
+            for record in part:
+                if record.summary is not None:
+                    self.owner[str(record.summary[0])] = worker
+                    self._records[str(record.summary[0])] = record.summary
 
         try:
-            for index in range(len(self._children)):
-                give(index)
-                give(index)
-            if meanwhile is not None:
-                meanwhile()
-            while queue:
-                start = queue.popleft()
-                self._keep(start, self.state.parse(entries[start : start + size]), 0, results)
-                for index, (_, connection) in enumerate(self._children):
-                    while sent[index] and connection.poll():
-                        receive(index)
-            for index in range(len(self._children)):
-                while sent[index]:
-                    receive(index)
+            self._dispatch(
+                lambda worker, steal: queue.popleft() if queue else None,
+                send,
+                lambda start: keep(0, start, self.state.parse(entries[start : start + size])),
+                keep,
+                meanwhile,
+            )
         except BaseException:
             self.close()
             raise
@@ -194,65 +186,81 @@ class Workers:
         assert len(done) == len(entries), "every chunk was answered"
         return done
 
-    def _keep(
-        self, start: int, part: list[FileRecord], worker: int, results: list[FileRecord | None]
-    ) -> None:
-        """Put the records `worker` made of the files from `start` on in their places."""
-        results[start : start + len(part)] = part
-        for record in part:
-            if record.summary is not None:
-                self.owner[str(record.summary[0])] = worker
-                self._records[str(record.summary[0])] = record.summary
-
     def render(self, site: Site, jobs: Sequence[Job], writer: TreeWriter) -> int:
         """Render and write `jobs`, each where the incidents it shows are held, if it can.
 
-        Each worker's share goes out in chunks, two at a time to each forked worker so that
-        it never waits for the next. A worker that runs out takes the last chunks of the one
-        with the most left (loading the incidents they need): on a machine whose cores do
-        not all run at the same speed, no core waits for a slower one's share.
+        Each worker's share goes out in chunks (see `_dispatch`). A worker that runs out
+        takes the last chunks of the one with the most left (loading the incidents they
+        need): on a machine whose cores do not all run at the same speed, no core waits for
+        a slower one's share.
         """
         queues = [deque(_chunks(share)) for share in self._share(jobs)]
         if self.state.site is not site:
             assert self.state.make_renderer is not None
             self.state.site = site
             self.state.renderer = self.state.make_renderer(site)
-        pending = [0] * len(self._children)
-        for index in range(len(self._children)):
-            for _ in range(2):
-                pending[index] += self._send(index, site, queues, writer, steal=False)
         written = 0
-        while chunk := _take(queues, 0):
-            written += self.state.render(chunk, writer)
-            for index, (process, connection) in enumerate(self._children):
-                while pending[index] and connection.poll():
-                    written += int(_answer(process, connection))
-                    pending[index] -= 1
-                    pending[index] += self._send(index, site, queues, writer)
-        for index, (process, connection) in enumerate(self._children):
-            while pending[index]:
-                written += int(_answer(process, connection))
-                pending[index] -= 1
-                pending[index] += self._send(index, site, queues, writer)
+
+        def send(worker: int, chunk: list[Job]) -> None:
+            index = worker - 1
+            items = None if self._with_site[index] else self._site_for(site, worker)
+            self._children[index][1].send(("render", items, chunk, writer))
+            self._with_site[index] = True
+
+        def add(size: int) -> None:
+            nonlocal written
+            written += size
+
+        self._dispatch(
+            lambda worker, steal: _take(queues, worker, steal),
+            send,
+            lambda chunk: add(self.state.render(chunk, writer)),
+            lambda worker, chunk, size: add(int(size)),
+        )
         return written
 
-    def _send(
+    def _dispatch(
         self,
-        index: int,
-        site: Site,
-        queues: list[deque[list[Job]]],
-        writer: TreeWriter,
-        *,
-        steal: bool = True,
-    ) -> int:
-        """Give forked worker `index` its next chunk; 1 if there was one, else 0."""
-        chunk = _take(queues, index + 1, steal)
-        if not chunk:
-            return 0
-        records = None if self._with_site[index] else self._site_for(site, index + 1)
-        self._children[index][1].send(("render", records, chunk, writer))
-        self._with_site[index] = True
-        return 1
+        next_for: Callable[[int, bool], T | None],
+        send: Callable[[int, T], None],
+        here: Callable[[T], None],
+        answered: Callable[[int, T, Any], None],
+        meanwhile: Callable[[], None] | None = None,
+    ) -> None:
+        """Work through chunks: two in flight per forked worker, so it never waits for the
+        next, and this process doing its own (`here`) between looks at their answers.
+
+        Workers are numbered from 0, this process. `next_for(worker, steal)` gives a worker's
+        next chunk, or None; without `steal`, only one of its own (the first two each forked
+        worker is sent). `send(worker, chunk)` sends it; `answered(worker, chunk, value)`
+        takes a forked worker's answer. `meanwhile` runs once the first are sent.
+        """
+        sent: list[deque[T]] = [deque() for _ in self._children]
+
+        def give(index: int, steal: bool = True) -> None:
+            chunk = next_for(index + 1, steal)
+            if chunk is not None:
+                send(index + 1, chunk)
+                sent[index].append(chunk)
+
+        def receive(index: int) -> None:
+            process, connection = self._children[index]
+            answered(index + 1, sent[index].popleft(), _answer(process, connection))
+            give(index)
+
+        for index in range(len(self._children)):
+            give(index, steal=False)
+            give(index, steal=False)
+        if meanwhile is not None:
+            meanwhile()
+        while (chunk := next_for(0, True)) is not None:
+            here(chunk)
+            for index, (_, connection) in enumerate(self._children):
+                while sent[index] and connection.poll():
+                    receive(index)
+        for index in range(len(self._children)):
+            while sent[index]:
+                receive(index)
 
     def _site_for(self, site: Site, worker: int) -> list[str | SummaryRecord]:
         """The site's incidents for `worker`: the id of those it holds, the record of others."""
