@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import subprocess
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +12,7 @@ import playwright.sync_api as playwright_sync
 import pytest
 
 from statuspage.build import build_site
-from tests.conftest import NOW, REPO, require_program
+from tests.conftest import NOW, REPO, require_program, serving
 
 PAGES = [
     "index.html",
@@ -43,17 +40,8 @@ CHROMIUM_ARGS = [
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     out = tmp_path_factory.mktemp("a11y") / "public"
     build_site(REPO, out, NOW, use_cache=False)
-    handler = functools.partial(QuietHandler, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
+    with serving(out) as url:
+        yield f"{url}/"
 
 
 @pytest.fixture(scope="module")

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -15,7 +12,7 @@ import lxml.etree
 import pytest
 
 from statuspage.build import build_site
-from tests.conftest import CONFIG, NOW, REPO, RESOLVED, RUNNING, MakeSite, SiteDir
+from tests.conftest import CONFIG, NOW, REPO, RESOLVED, RUNNING, MakeSite, SiteDir, serving
 
 REFERENCE = REPO.parent / "shared" / "reference" / "statuspage-summary-github.json"
 TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}(Z|[+-]\d\d:\d\d)$")
@@ -319,20 +316,10 @@ def test_text_from_files_is_json_escaped(make_site: MakeSite) -> None:
 # -- a real Statuspage client reads our API --------------------------------------------------
 
 
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture
 def served(site: SiteDir) -> Iterator[str]:
-    out = build(site)
-    handler = functools.partial(QuietHandler, directory=str(out))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serving(build(site)) as url:
+        yield url
 
 
 def test_the_statuspage_prometheus_exporter_reads_our_summary(

@@ -15,21 +15,9 @@ from statuspage.build import build_site, check_site
 from statuspage.errors import OutputError, ThemeError, ValidationFailed
 from statuspage.jobs import Job
 from statuspage.publish import TreeWriter
-from tests.conftest import NOW, REPO, RESOLVED, MakeSite, SiteDir
+from tests.conftest import API_ENDPOINTS, NOW, REPO, RESOLVED, MakeSite, SiteDir
 
-API_FILES = [
-    f"api/v2/{name}"
-    for name in (
-        "summary.json",
-        "status.json",
-        "components.json",
-        "incidents.json",
-        "incidents/unresolved.json",
-        "scheduled-maintenances.json",
-        "scheduled-maintenances/upcoming.json",
-        "scheduled-maintenances/active.json",
-    )
-]
+API_FILES = [f"api/v2/{name}" for name in API_ENDPOINTS]
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:

@@ -10,18 +10,7 @@ from statuspage.build import build_site
 from statuspage.cli import main
 from statuspage.loader import load_site
 from statuspage.models import Impact
-from tests.conftest import NOW, REPO
-
-API_ENDPOINTS = [
-    "summary.json",
-    "status.json",
-    "components.json",
-    "incidents.json",
-    "incidents/unresolved.json",
-    "scheduled-maintenances.json",
-    "scheduled-maintenances/upcoming.json",
-    "scheduled-maintenances/active.json",
-]
+from tests.conftest import API_ENDPOINTS, NOW, REPO
 
 
 def test_the_example_site_checks_clean() -> None:
