@@ -14,7 +14,9 @@ import pytest
 from statuspage.build import build_site
 from tests.conftest import CONFIG, NOW, REPO, RESOLVED, RUNNING, MakeSite, SiteDir, serving
 
-REFERENCE = REPO.parent / "shared" / "reference" / "statuspage-summary-github.json"
+# A real Statuspage payload: GitHub's https://www.githubstatus.com/api/v2/summary.json, saved
+# on 2022-11-25 (see tests/data/README.md).
+REFERENCE = REPO / "tests" / "data" / "statuspage-summary-github.json"
 TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}(Z|[+-]\d\d:\d\d)$")
 
 OPEN = """\
