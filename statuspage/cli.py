@@ -13,9 +13,9 @@ from pathlib import Path
 import click
 
 from . import __version__
-from .build import DEFAULT_OUT, build_site, check_site
+from .engine.build import DEFAULT_OUT, build_site, check_site
 from .errors import StatuspageError, ValidationFailed
-from .timefmt import parse_time
+from .sources.times import parse_time
 
 ROOT_OPTION = click.option(
     "--root",
@@ -140,7 +140,7 @@ def build(
 )
 def serve(root: Path, host: str, port: int, now: datetime | None) -> None:
     """Preview the site: build, serve it, and rebuild whenever a file changes."""
-    from .serve import PreviewServer  # watchdog and http.server only load for this command
+    from .serve.preview import PreviewServer  # watchdog and http.server only load for this command
 
     try:
         preview = PreviewServer(root, host, port, now, report=click.echo)

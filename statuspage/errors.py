@@ -48,7 +48,3 @@ class ThemeError(StatuspageError):
 
 class OutputError(StatuspageError):
     """The output directory cannot be written or replaced safely."""
-
-
-class UsageError(StatuspageError):
-    """A command-line value is wrong (a bad --now, say)."""

@@ -17,8 +17,8 @@ from typing import Any
 import pytest
 
 from statuspage.errors import ValidationFailed
-from statuspage.loader import load_site
-from statuspage.models import Site
+from statuspage.model import Site
+from statuspage.sources.loader import load_site
 
 REPO = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)

@@ -11,7 +11,7 @@ import axe_playwright_python.base as axe_base
 import playwright.sync_api as playwright_sync
 import pytest
 
-from statuspage.build import build_site
+from statuspage.engine.build import build_site
 from tests.conftest import NOW, REPO, require_program, serving
 
 PAGES = [

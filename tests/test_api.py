@@ -11,7 +11,7 @@ from typing import Any
 import lxml.etree
 import pytest
 
-from statuspage.build import build_site
+from statuspage.engine.build import build_site
 from tests.conftest import CONFIG, NOW, REPO, RESOLVED, RUNNING, MakeSite, SiteDir, serving
 
 # A real Statuspage payload: GitHub's https://www.githubstatus.com/api/v2/summary.json, saved

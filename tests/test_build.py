@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from statuspage import parallel, publish
-from statuspage.build import build_site, check_site
+from statuspage.engine import parallel, publish
+from statuspage.engine.build import build_site, check_site
+from statuspage.engine.publish import TreeWriter
 from statuspage.errors import OutputError, ThemeError, ValidationFailed
-from statuspage.jobs import Job
-from statuspage.publish import TreeWriter
+from statuspage.render.jobs import Job
 from tests.conftest import API_ENDPOINTS, NOW, REPO, RESOLVED, MakeSite, SiteDir
 
 API_FILES = [f"api/v2/{name}" for name in API_ENDPOINTS]
@@ -199,7 +199,7 @@ def test_a_template_typo_fails_the_build_instead_of_printing_nothing(site: SiteD
     with pytest.raises(ThemeError) as error:
         build_site(site.root, out, NOW)
     assert str(error.value) == (
-        "site-template/404.html:1: 'statuspage.render.Page object' has no attribute 'titel'"
+        "site-template/404.html:1: 'statuspage.render.pages.Page object' has no attribute 'titel'"
     )
     assert not out.exists()
 
@@ -370,7 +370,7 @@ def test_an_output_folder_emptied_by_hand_is_written_again(site: SiteDir) -> Non
 def test_check_reads_only_the_files_that_changed(
     site: SiteDir, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from statuspage import loader
+    from statuspage.sources import loader
 
     site.incident("other", RESOLVED)
     parsed: list[str] = []
@@ -415,7 +415,7 @@ def test_pages_whose_templates_show_the_state_follow_it(site: SiteDir) -> None:
 def test_files_of_unchanged_incidents_are_not_planned_again(
     make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from statuspage.outputs import SiteRenderer
+    from statuspage.render.outputs import SiteRenderer
 
     site = make_site(incidents={f"i{n}": RESOLVED for n in range(5)})
     skipped: list[set[str]] = []

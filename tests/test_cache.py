@@ -6,7 +6,7 @@ import threading
 import time
 from pathlib import Path
 
-from statuspage.cache import _SHARDS, BuildCache, FileRecord, TreeState, _shard
+from statuspage.engine.cache import _SHARDS, BuildCache, FileRecord, SavedFiles, TreeState, _shard
 from statuspage.errors import SourceError
 
 PROBLEM = SourceError("incidents/b.yaml", 3, 9, "unknown impact 'huge'")
@@ -22,26 +22,31 @@ def records(count: int) -> dict[str, FileRecord]:
 def test_file_records_round_trip_for_the_same_context(tmp_path: Path) -> None:
     cache = BuildCache(tmp_path / "cache")
     saved = records(40) | {"incidents/b.yaml": FileRecord((1, 2, 3, 4), "d", None, (PROBLEM,))}
-    cache.save_files("ids-1", saved, saved)
+    assert cache.files("ids-1") == SavedFiles("ids-1", {}, None)
+    cache.save_files(cache.files("ids-1"), saved, saved)
     cache.close()
     reopened = BuildCache(tmp_path / "cache")
-    assert reopened.files("ids-1") == saved
-    assert reopened.files("ids-2") == {}  # other component ids: the records no longer hold
+    assert reopened.files("ids-1").records == saved
+    # Other component ids: the records no longer hold, and the next save replaces them all.
+    assert reopened.files("ids-2") == SavedFiles("ids-2", {}, None)
+    reopened.save_files(reopened.files("ids-2"), records(3), [])
+    assert reopened.files("ids-2").records == records(3)
+    assert reopened.files("ids-1").records == {}
 
 
 def test_saving_one_change_rewrites_only_its_shard(tmp_path: Path) -> None:
     cache = BuildCache(tmp_path)
     saved = records(200)
-    cache.save_files("ids", saved, saved)
+    cache.save_files(cache.files("ids"), saved, saved)
     before = {n: cache.get(f"files {n}") for n in range(_SHARDS)}
     changed = "incidents/i7.yaml"
     saved[changed] = FileRecord((9, 9, 9, 9), "new", ("summary", 7), ())
     writes: list[str] = []
     real_put = cache.put
     cache.put = lambda key, value: (writes.append(key), real_put(key, value))  # type: ignore[method-assign]
-    cache.save_files("ids", saved, [changed])
+    cache.save_files(cache.files("ids"), saved, [changed])
     assert writes == [f"files {_shard(changed)}"]
-    assert cache.files("ids") == saved
+    assert cache.files("ids").records == saved
     after = {n: cache.get(f"files {n}") for n in range(_SHARDS)}
     assert [n for n in range(_SHARDS) if before[n] != after[n]] == [_shard(changed)]
 
@@ -49,8 +54,9 @@ def test_saving_one_change_rewrites_only_its_shard(tmp_path: Path) -> None:
 def test_after_loading_one_change_is_saved_without_visiting_every_record(tmp_path: Path) -> None:
     cache = BuildCache(tmp_path)
     saved = records(200)
-    cache.save_files("ids", saved, saved)
-    loaded = cache.files("ids")
+    cache.save_files(cache.files("ids"), saved, saved)
+    read = cache.files("ids")
+    loaded = dict(read.records)
     changed, gone = "incidents/i7.yaml", "incidents/i8.yaml"
     loaded[changed] = FileRecord((9, 9, 9, 9), "new", ("summary", 7), ())
     del loaded[gone]
@@ -59,18 +65,18 @@ def test_after_loading_one_change_is_saved_without_visiting_every_record(tmp_pat
         def items(self):  # type: ignore[no-untyped-def]
             raise AssertionError("every record visited")
 
-    cache.save_files("ids", OnlyLookups(loaded), [changed, gone])
-    assert BuildCache(tmp_path).files("ids") == loaded
+    cache.save_files(read, OnlyLookups(loaded), [changed, gone])
+    assert BuildCache(tmp_path).files("ids").records == loaded
 
 
 def test_forgotten_files_disappear(tmp_path: Path) -> None:
     cache = BuildCache(tmp_path)
     saved = records(5)
-    cache.save_files("ids", saved, saved)
+    cache.save_files(cache.files("ids"), saved, saved)
     gone = "incidents/i3.yaml"
     del saved[gone]
-    cache.save_files("ids", saved, [gone])
-    assert gone not in cache.files("ids")
+    cache.save_files(cache.files("ids"), saved, [gone])
+    assert cache.files("ids").records == saved
 
 
 def test_tree_states(tmp_path: Path) -> None:

@@ -6,10 +6,10 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from statuspage.build import build_site
 from statuspage.cli import main
-from statuspage.loader import load_site
-from statuspage.models import Impact
+from statuspage.engine.build import build_site
+from statuspage.model import Impact
+from statuspage.sources.loader import load_site
 from tests.conftest import API_ENDPOINTS, NOW, REPO
 
 

@@ -13,7 +13,7 @@ import feedparser
 import lxml.etree
 import pytest
 
-from statuspage.build import build_site
+from statuspage.engine.build import build_site
 from tests.conftest import CONFIG, NOW, REPO, RESOLVED, MakeSite, SiteDir
 
 URL = "https://status.test.example"
@@ -401,7 +401,7 @@ def test_text_that_xml_cannot_hold_is_dropped_and_the_rest_escaped(make_site: Ma
 def test_rss_dates_read_as_email_utils_writes_them(moment: datetime) -> None:
     from email.utils import format_datetime
 
-    from statuspage.feeds import rfc822
+    from statuspage.render.feedwriters import rfc822
 
     assert rfc822(moment) == format_datetime(moment)
     assert parsedate_to_datetime(rfc822(moment)) == moment
@@ -409,7 +409,7 @@ def test_rss_dates_read_as_email_utils_writes_them(moment: datetime) -> None:
 
 @pytest.mark.parametrize("value", ['a "quoted" & <tagged>', "it's", "line\nbreak\ttab\rcr", ""])
 def test_attribute_values_parse_back_to_the_text(value: str) -> None:
-    from statuspage.feeds import _attribute
+    from statuspage.render.feedwriters import _attribute
 
     element = lxml.etree.fromstring(f"<e a={_attribute(value)}/>".encode())
     assert element.get("a") == value

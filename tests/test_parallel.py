@@ -6,16 +6,17 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 
-from statuspage import parallel
+from statuspage.engine import parallel
+from statuspage.engine.parallel import Workers, WorkerState, worker_count
+from statuspage.engine.publish import TreeWriter
 from statuspage.errors import StatuspageError, ThemeError
-from statuspage.jobs import Job
-from statuspage.loader import load_config
-from statuspage.parallel import Workers, WorkerState, worker_count
-from statuspage.publish import TreeWriter
-from statuspage.sources import scan
+from statuspage.render.jobs import Job
+from statuspage.sources.inputs import scan
+from statuspage.sources.loader import load_config, load_inputs
 from tests.conftest import RESOLVED, MakeSite
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="workers fork: Linux only")
@@ -26,6 +27,8 @@ class FakeRenderer:
 
     With `slow_away`, a forked worker takes that many seconds a job.
     """
+
+    costs: ClassVar[dict[str, float]] = {}  # every kind costs the same
 
     def __init__(self, failure: str | None = None, slow_away: float = 0.0) -> None:
         self.failure = failure
@@ -51,7 +54,7 @@ def state_for(make_site: MakeSite, count: int, failure: str | None = None) -> Wo
     return WorkerState(
         config=config.config,
         known=config.known,
-        files={e.incident_id: e for e in sources.incidents},
+        files={e.stem: e for e in sources.incidents},
         make_renderer=lambda _site: FakeRenderer(failure),  # type: ignore[arg-type,return-value]
     )
 
@@ -83,7 +86,7 @@ def test_parsing_in_three_processes_keeps_the_order(
 def test_rendering_goes_where_the_incident_was_parsed(
     make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from statuspage.loader import assemble
+    from statuspage.sources.loader import assemble
 
     monkeypatch.setattr(parallel, "MIN_PARSE_CHUNK", 1)  # both processes parse some
     state = state_for(make_site, 6)
@@ -94,11 +97,12 @@ def test_rendering_goes_where_the_incident_was_parsed(
         sources = scan(next(iter(state.files.values())).path and Path(entries[0].path).parents[1])
         summaries = [
             state.details.get(r.summary[0])
-            or __import__("statuspage.models").models.IncidentSummary.from_record(r.summary)
+            or __import__("statuspage.model").model.IncidentSummary.from_record(r.summary)
             for r in parsed
             if r.summary
         ]
-        site = assemble(sources, load_config(sources), summaries, [], state.details)
+        config, inputs = load_config(sources), load_inputs(sources)
+        site = assemble(sources, config, inputs, summaries, [], state.details)
         jobs = [
             Job(f"incidents/{i}/index.html", "incident", (i,), (i,), "k")
             for i in sorted(state.files)
@@ -118,7 +122,7 @@ def test_rendering_goes_where_the_incident_was_parsed(
 def test_a_fast_worker_takes_the_last_chunks_of_a_slow_one(
     make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from statuspage.models import Site
+    from statuspage.model import Site
 
     monkeypatch.setattr(parallel, "MIN_CHUNK", 4)
     state = state_for(make_site, 1)
@@ -152,7 +156,7 @@ def test_a_fast_worker_takes_the_last_chunks_of_a_slow_one(
 def test_errors_in_a_worker_reach_the_build(
     make_site: MakeSite, tmp_path: Path, failure: str, error: type[Exception], message: str
 ) -> None:
-    from statuspage.models import Site
+    from statuspage.model import Site
 
     state = state_for(make_site, 1, failure)
     assert state.config is not None
@@ -187,7 +191,7 @@ def test_work_is_shared_by_what_each_worker_holds_then_by_load(make_site: MakeSi
         Job("feed.atom", "feed", (), ("a", "b", "c"), "k"),
         *(Job(f"history/page/{n}/index.html", "history", (n,), (), "k") for n in range(1, 4)),
     ]
-    shares = workers._share(jobs)
+    shares = workers._share(jobs, {"incident": 1.0, "feed": 0.3, "history": 3.0})
     assert [sorted(j.path for j in share) for share in shares] == [
         ["history/page/1/index.html", "incidents/a/index.html"],
         ["feed.atom", "feed.rss", "history/page/2/index.html"],  # b and c are there

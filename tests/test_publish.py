@@ -7,16 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from statuspage import publish
-from statuspage.cache import TreeState
-from statuspage.jobs import Job
-from statuspage.publish import (
+from statuspage.engine import publish
+from statuspage.engine.cache import TreeState
+from statuspage.engine.publish import (
     OutputTrees,
     file_count,
     identity,
     manifest_of,
     tree_state,
 )
+from statuspage.render.jobs import Job
 
 
 def job(path: str, key: str, unit: str = "") -> Job:
@@ -28,7 +28,7 @@ def unit_paths(unit: str) -> list[str]:
 
 
 def changes_for(trees: OutputTrees, *jobs: Job) -> publish.Changes:
-    return trees.changes(jobs, manifest_of(jobs, unit_paths), unit_paths)
+    return trees.changes(jobs, manifest_of(jobs))
 
 
 def tree(folder: Path, files: dict[str, str]) -> None:
@@ -58,25 +58,39 @@ def test_changes_compare_the_plan_with_both_folders(tmp_path: Path) -> None:
 def test_an_incident_s_own_files_share_one_manifest_entry(tmp_path: Path) -> None:
     page, feed = unit_paths("x")
     jobs = [job("index.html", "i"), job(page, "p1", "x"), job(feed, "f1", "x")]
-    manifest = manifest_of(jobs, unit_paths)
-    assert manifest == {"index.html": "i", "@x": "p1 f1"}
+    manifest = manifest_of(jobs)
+    assert manifest == {"index.html": "i", "@x": f"{page} p1 {feed} f1"}
     assert file_count(manifest) == 3
     # The live site has the page right, the spare has the feed right; y is gone.
+    y_page, y_feed = unit_paths("y")
     trees = OutputTrees(
         tmp_path / "out",
         tmp_path / "spare",
-        {"index.html": "i", "@x": "p1 f0"},
-        {"index.html": "i", "@x": "p0 f1", "@y": "p0 f0"},
+        {"index.html": "i", "@x": f"{page} p1 {feed} f0"},
+        {"index.html": "i", "@x": f"{page} p0 {feed} f1", "@y": f"{y_page} p0 {y_feed} f0"},
     )
-    changes = trees.changes(jobs, manifest, unit_paths)
+    changes = trees.changes(jobs, manifest)
     assert changes.render == []
     assert changes.link == [page]
     assert changes.remove == sorted(unit_paths("y"))
     new = [job(page, "p2", "x"), job(feed, "f1", "x")]
-    changes = trees.changes(new, manifest_of(new, unit_paths, {"index.html": "i"}), unit_paths)
+    changes = trees.changes(new, manifest_of(new, {"index.html": "i"}))
     assert ([j.path for j in changes.render], changes.link) == ([page], [])
-    with pytest.raises(ValueError, match="not"):
-        manifest_of([job(page, "p", "x")], unit_paths)  # the feed is missing
+    with pytest.raises(ValueError, match="space"):
+        manifest_of([job("incidents/x/a b.txt", "k", "x")])
+
+
+def test_an_incident_s_files_may_come_and_go_with_its_updates(tmp_path: Path) -> None:
+    def drafts(*numbers: int) -> list[Job]:
+        return [job(f"incidents/x/draft-{n}.txt", f"k{n}", "x") for n in numbers]
+
+    spare = manifest_of(drafts(1, 2, 3))
+    trees = OutputTrees(tmp_path / "out", tmp_path / "spare", spare, spare)
+    fewer = trees.changes(drafts(1, 2), manifest_of(drafts(1, 2)))
+    assert (fewer.render, fewer.link, fewer.remove) == ([], [], ["incidents/x/draft-3.txt"])
+    more = trees.changes(drafts(1, 2, 3, 4), manifest_of(drafts(1, 2, 3, 4)))
+    assert ([j.path for j in more.render], more.remove) == (["incidents/x/draft-4.txt"], [])
+    assert file_count(manifest_of(drafts(1, 2, 3, 4))) == 4
 
 
 def test_writing_into_the_spare_never_touches_a_file_the_live_site_shares(tmp_path: Path) -> None:

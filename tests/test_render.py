@@ -8,7 +8,7 @@ import lxml.html
 import pytest
 from lxml.html import HtmlElement
 
-from statuspage.build import build_site
+from statuspage.engine.build import build_site
 from tests.conftest import CONFIG, NOW, RESOLVED, RUNNING, MakeSite, SiteDir
 
 BERLIN_CONFIG = CONFIG.replace("timezone: UTC", "timezone: Europe/Berlin")
@@ -385,8 +385,8 @@ def test_pages_make_no_third_party_requests(site_out: Path) -> None:
 def test_template_variables_follow_every_template_a_page_uses() -> None:
     from zoneinfo import ZoneInfo
 
-    from statuspage.render import UNKNOWN_TEMPLATE, make_environment, template_variables
-    from statuspage.theme import Theme
+    from statuspage.render.templates import UNKNOWN_TEMPLATE, make_environment, template_variables
+    from statuspage.sources.theme import Theme
 
     templates = {
         "page.html": '{% extends "base.html" %}{% block main %}{{ view }}{% endblock %}',

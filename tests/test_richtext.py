@@ -9,7 +9,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from statuspage.richtext import MarkdownRenderer, is_safe_href, plain_paragraphs
+from statuspage.render.richtext import MarkdownRenderer, is_safe_href, plain_paragraphs
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from statuspage.serve import PreviewServer
+from statuspage.serve.preview import PreviewServer
 from tests.conftest import NOW, RESOLVED, MakeSite, SiteDir
 
 

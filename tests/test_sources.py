@@ -6,7 +6,7 @@ import os
 import subprocess
 import sys
 
-from statuspage.sources import scan
+from statuspage.sources.inputs import scan
 from tests.conftest import RESOLVED, MakeSite
 
 
@@ -17,13 +17,13 @@ def test_scan_finds_incidents_sorted_and_skips_hidden_files(make_site: MakeSite)
     site.write("incidents/.drafts/c.yaml", RESOLVED)
     site.write("incidents/notes.txt", "not an incident")
     sources = scan(site.root)
-    assert [(f.display, f.incident_id) for f in sources.incidents] == [
+    assert [(f.display, f.stem) for f in sources.incidents] == [
         ("incidents/2025/a.yaml", "a"),
         ("incidents/2026/b.yaml", "b"),
     ]
     assert sources.config is not None and sources.config.display == "statuspage.yaml"
     assert sources.problems == ()
-    assert "(default theme)/base.html" in [f.display for f in sources.theme]
+    assert "site-template (default theme)/base.html" in [f.display for f in sources.theme]
 
 
 def test_the_fingerprint_follows_every_input_and_the_extras(make_site: MakeSite) -> None:
@@ -54,7 +54,7 @@ def test_the_stamp_changes_even_when_size_and_mtime_are_put_back(make_site: Make
 def test_the_fingerprint_is_the_same_in_another_process(make_site: MakeSite) -> None:
     site = make_site(incidents={"db": RESOLVED, "api": RESOLVED})
     code = (
-        "import sys, pathlib; from statuspage.sources import scan; "
+        "import sys, pathlib; from statuspage.sources.inputs import scan; "
         "print(scan(pathlib.Path(sys.argv[1])).fingerprint('x'))"
     )
     elsewhere = subprocess.run(

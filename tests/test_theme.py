@@ -7,7 +7,7 @@ import sys
 import zipfile
 from pathlib import Path
 
-from statuspage.theme import Theme, default_theme_dir
+from statuspage.sources.theme import Theme, default_theme_dir
 from tests.conftest import REPO, RESOLVED, MakeSite
 
 
@@ -55,7 +55,7 @@ def test_the_wheel_carries_the_theme_and_builds_outside_the_repository(
         [
             sys.executable,
             "-c",
-            "from statuspage.theme import default_theme_dir; print(default_theme_dir())",
+            "from statuspage.sources.theme import default_theme_dir; print(default_theme_dir())",
         ],
         cwd=tmp_path,
         env={"PYTHONPATH": str(unpacked)},

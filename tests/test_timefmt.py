@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from statuspage.timefmt import (
+from statuspage.render.timefmt import (
     format_date,
     format_day,
     format_duration,

@@ -13,52 +13,52 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from ..render.jobs import Job
 from .cache import TreeState
-from .jobs import Job
 
 Manifest = dict[str, str]
 """What an output folder holds: the job key of each file, by path.
 
-The files made for one incident alone (its page and feeds) share one entry, `@<id>`, whose
-value is their keys in the order `unit_paths` gives their paths: a large site has four such
-files per incident, and a quarter of the entries is a quarter of the time spent loading,
-comparing and saving manifests.
+The files made for one incident alone (its page and feeds, however many) share one entry,
+`@<id>`, whose value lists each with its key: 'path key path key ...'. Their number may
+differ from incident to incident; a large site has four or more per incident, and one entry
+for them all is a fraction of the time spent loading, comparing and saving manifests.
 """
-UnitPaths = Callable[[str], Sequence[str]]
 UNIT = "@"  # starts the manifest entry of an incident's own files; no output path does
 
 
-def _no_units(unit: str) -> Sequence[str]:
-    raise ValueError(f"no paths known for the files of {unit!r}")
-
-
-def manifest_of(
-    jobs: Iterable[Job], unit_paths: UnitPaths = _no_units, carried: Manifest | None = None
-) -> Manifest:
+def manifest_of(jobs: Iterable[Job], carried: Manifest | None = None) -> Manifest:
     """The manifest of the files `jobs` make, with the entries of `carried` besides."""
     manifest = dict(carried) if carried else {}
-    units: dict[str, dict[str, str]] = {}
+    units: dict[str, list[str]] = {}
     for job in jobs:
         if job.unit:
-            units.setdefault(job.unit, {})[job.path] = job.key
+            if " " in job.path:
+                raise ValueError(f"an incident's own file has a space in its path: {job.path!r}")
+            units.setdefault(job.unit, []).extend((job.path, job.key))
         else:
             manifest[job.path] = job.key
-    for unit, keys in units.items():
-        paths = unit_paths(unit)
-        if keys.keys() != set(paths):
-            raise ValueError(f"the jobs for {unit!r} make {sorted(keys)}, not {sorted(paths)}")
-        manifest[UNIT + unit] = " ".join(keys[path] for path in paths)
+    for unit, pairs in units.items():
+        manifest[UNIT + unit] = " ".join(pairs)
     return manifest
+
+
+def unit_files(entry: str) -> dict[str, str]:
+    """The files of an incident's manifest entry, with their keys, by path."""
+    parts = entry.split(" ") if entry else []
+    return dict(zip(parts[::2], parts[1::2], strict=True))
 
 
 def file_count(manifest: Manifest) -> int:
     """How many files a folder with `manifest` holds."""
-    return sum(value.count(" ") + 1 if name[0] == UNIT else 1 for name, value in manifest.items())
+    return sum(
+        (value.count(" ") + 1) // 2 if name[0] == UNIT else 1 for name, value in manifest.items()
+    )
 
 
 class Changes(NamedTuple):
@@ -108,9 +108,7 @@ class OutputTrees:
         """The trees at `out` and `spare`, trusting saved states only for the same folders."""
         return cls(out, spare, _known(out, live), _known(spare, spare_state))
 
-    def changes(
-        self, jobs: Iterable[Job], target: Manifest, unit_paths: UnitPaths = _no_units
-    ) -> Changes:
+    def changes(self, jobs: Iterable[Job], target: Manifest) -> Changes:
         """Compare the new site's manifest `target` with both folders; `jobs` make its files.
 
         `target` may hold entries the jobs do not make: files known unchanged since the last
@@ -124,6 +122,7 @@ class OutputTrees:
         # in the spare, the live folder and the plan, and only the differences are visited.
         to_render: set[str] = set()
         link: list[str] = []
+        remove: list[str] = []
         for name, key in target.items() - spare.items():  # what the spare lacks or has wrong
             if not name.startswith(UNIT):
                 if live.get(name) == key:
@@ -131,19 +130,19 @@ class OutputTrees:
                 else:
                     to_render.add(name)
                 continue
-            keys = key.split(" ")
-            had, shown = spare.get(name, "").split(" "), live.get(name, "").split(" ")
-            for index, path in enumerate(unit_paths(name[1:])):
-                if index < len(had) and had[index] == keys[index]:
+            wanted = unit_files(key)
+            had, shown = unit_files(spare.get(name, "")), unit_files(live.get(name, ""))
+            for path, file_key in wanted.items():
+                if had.get(path) == file_key:
                     continue
-                if index < len(shown) and shown[index] == keys[index]:
+                if shown.get(path) == file_key:
                     link.append(path)
                 else:
                     to_render.add(path)
+            remove.extend(had.keys() - wanted.keys())  # files the incident no longer makes
         render = [job for job in jobs if job.path in to_render]
-        remove: list[str] = []
         for name in spare.keys() - target.keys():
-            remove.extend(unit_paths(name[1:]) if name.startswith(UNIT) else (name,))
+            remove.extend(unit_files(spare[name]) if name.startswith(UNIT) else (name,))
         return Changes(render, sorted(link), sorted(remove), unchanged=False)
 
     def prepare(self) -> TreeWriter:

@@ -13,16 +13,17 @@ import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from . import __version__
-from .cache import CACHE_DIR, BuildCache, FileRecord, TreeState
-from .errors import OutputError, SourceError
-from .jobs import digest
-from .models import IncidentSummary
+from .. import __version__
+from ..errors import OutputError, ValidationFailed
+from ..render.jobs import digest
+from ..sources.inputs import CONFIG_FILE, input_kinds, scan
+from .cache import CACHE_DIR, BuildCache, TreeState
+from .incidents import load_incidents, racy_ns, start_workers
 from .publish import (
     UNIT,
     Changes,
@@ -33,20 +34,16 @@ from .publish import (
     manifest_of,
     tree_state,
 )
-from .sources import INCIDENTS_DIR, InputFile, Sources, scan
-from .theme import THEME_DIR
 
 if TYPE_CHECKING:  # loaded only once a build has work to do, to keep no-op builds fast
-    from .loader import LoadedConfig
-    from .models import Site
-    from .outputs import SiteRenderer
+    from ..model import Site
+    from ..render.outputs import SiteRenderer
+    from ..render.templates import TemplateCache
+    from ..sources.loader import LoadedConfig
+    from ..sources.theme import Theme
     from .parallel import Workers, WorkerState
-    from .render import TemplateCache
-    from .theme import Theme
 
 DEFAULT_OUT = "public"
-FINE_RACY_NS = 50_000_000  # a file this close to a scan may change without its stat showing it
-COARSE_RACY_NS = 2_000_000_000  # ... on file systems that keep whole seconds only
 
 
 class BuildResult(NamedTuple):
@@ -72,10 +69,11 @@ def build_site(
     """Validate and render the site at `root` into `out`, replacing it atomically.
 
     Raises ValidationFailed (nothing written), ThemeError (nothing written) or OutputError
-    (the old output untouched).
+    (the old output untouched). A folder that is not a site is left as it was.
     """
     started = time.perf_counter()
     root, out = root.resolve(), out.resolve()
+    require_site(root)
     check_output_location(root, out)
     try:
         if not use_cache:
@@ -90,13 +88,21 @@ def build_site(
         raise OutputError(f"cannot build into {out}: {exc}") from exc
 
 
+def require_site(root: Path) -> None:
+    """Raise ValidationFailed, having made nothing, when `root` holds no statuspage.yaml."""
+    if not (root / CONFIG_FILE).is_file():
+        from ..sources.loader import missing_config
+
+        raise ValidationFailed([missing_config(root)])
+
+
 def check_output_location(root: Path, out: Path) -> None:
     """Refuse an output folder whose replacement would destroy the site's own files."""
     if out == root or out in root.parents:
         raise OutputError(f"{out} holds the site's own files; choose another --out, such as public")
-    for protected in (INCIDENTS_DIR, THEME_DIR, CACHE_DIR):
-        folder = root / protected
-        if out == folder or folder in out.parents:
+    for protected in (*(kind.path for kind in input_kinds()), CACHE_DIR):
+        location = root / protected
+        if out == location or location in out.parents:
             raise OutputError(f"{out} is inside {protected}/; choose another --out, such as public")
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out} exists and is not a folder; remove it or choose another --out")
@@ -135,14 +141,14 @@ class _Build:
         last = cache.get("last") if cache else None
         live_state = cache.tree(self.live_name) if cache else None
         if last is not None and last[0] == fingerprint and live_state is not None:
-            settled = sources.newest_change_ns() < last[1] - _racy_ns(sources)
+            settled = sources.newest_change_ns() < last[1] - racy_ns(sources)
             if settled and identity(self.out) == live_state.identity:
                 return self._result(started, file_count(live_state.manifest), None, 0, last[2])
 
-        from .loader import load_config
-        from .outputs import SiteRenderer
+        from ..render.outputs import SiteRenderer
+        from ..sources.loader import load_config, load_inputs
+        from ..sources.theme import Theme
         from .parallel import WorkerState
-        from .theme import Theme
 
         if cache is None:
             staging = self.out.with_name(f".{self.out.name}.tmp-{os.getpid()}")
@@ -151,12 +157,14 @@ class _Build:
             spare = spare_folder(self.out, cache.folder)
             trees = OutputTrees.open(self.out, spare, live_state, cache.tree(self.spare_name))
         config = load_config(sources)
-        theme = Theme.load(self.root)
+        inputs = load_inputs(sources)
+        theme = Theme.read(sources.theme)
         templates = self._template_cache(theme.digest)
         state = WorkerState(
             config=config.config,
             known=config.known,
-            files={entry.incident_id: entry for entry in sources.incidents},
+            files={entry.stem: entry for entry in sources.incidents},
+            inputs=inputs.data,
             make_renderer=lambda site: SiteRenderer(site, self.now, theme, templates),
         )
         workers: Workers | None = None
@@ -164,6 +172,7 @@ class _Build:
             site, workers = load_incidents(
                 sources,
                 config,
+                inputs,
                 state,
                 cache,
                 scanned_at,
@@ -176,8 +185,8 @@ class _Build:
             jobs = renderer.plan(skip)
             if cache is not None:
                 cache.put("templates", (theme.digest, templates.variables))
-            manifest = manifest_of(jobs, renderer.incident_paths, carried)
-            changes = trees.changes(jobs, manifest, renderer.incident_paths)
+            manifest = manifest_of(jobs, carried)
+            changes = trees.changes(jobs, manifest)
             files = file_count(manifest)
             if changes.unchanged:
                 self._remember(fingerprint, scanned_at, len(site.incidents))
@@ -206,7 +215,7 @@ class _Build:
         """Compiled templates and what each reads, kept in the cache for the same theme."""
         from jinja2 import FileSystemBytecodeCache
 
-        from .render import TemplateCache
+        from ..render.templates import TemplateCache
 
         if self.cache is None:
             return TemplateCache()
@@ -229,9 +238,10 @@ class _Build:
         first = not self.out.exists()
         writer = trees.prepare()
         try:
+            # Removed first: a file an incident no longer makes may be made by another job.
+            trees.remove(changes.remove)
             size = workers.render(site, changes.render, writer)
             workers.link(self.out, changes.link, writer)
-            trees.remove(changes.remove)
             trees.swap()
         except BaseException:
             if self.cache is None:  # a staging folder nothing will reuse
@@ -290,18 +300,21 @@ def check_site(root: Path, *, workers: int | None = None) -> Site:
     """Validate the site at `root` as a build does, using and updating the build cache.
 
     Raises ValidationFailed with every problem; returns the Site (summaries only) otherwise.
+    A folder that is not a site is left as it was.
     """
-    from .loader import load_config
+    from ..sources.loader import load_config, load_inputs
     from .parallel import WorkerState
 
     root = root.resolve()
+    require_site(root)
     scanned_at = time.time_ns()
     sources = scan(root)
     config = load_config(sources)
-    files = {entry.incident_id: entry for entry in sources.incidents}
+    inputs = load_inputs(sources)
+    files = {entry.stem: entry for entry in sources.incidents}
     state = WorkerState(config=config.config, known=config.known, files=files)
     with _open_cache(root) as cache:
-        site, pool = load_incidents(sources, config, state, cache, scanned_at, workers)
+        site, pool = load_incidents(sources, config, inputs, state, cache, scanned_at, workers)
     if pool is not None:
         pool.close()
     return site
@@ -326,108 +339,3 @@ def _analyse(templates: TemplateCache, theme: Theme, config: LoadedConfig) -> No
     """Read the page templates ahead of planning, while workers parse (errors wait for it)."""
     if config.config is not None:  # else the build stops with the config's problems
         templates.analyse(theme, config.config.zone)
-
-
-def start_workers(state: WorkerState, items: int, limit: int | None) -> Workers:
-    """Workers for `items` pieces of work: more than this process only for a lot of it."""
-    from .parallel import Workers, default_workers, worker_count
-
-    return Workers(state, worker_count(items, limit or default_workers()))
-
-
-def load_incidents(
-    sources: Sources,
-    config: LoadedConfig,
-    state: WorkerState,
-    cache: BuildCache | None,
-    scanned_at: int,
-    max_workers: int | None,
-    meanwhile: Callable[[], None] | None = None,
-) -> tuple[Site, Workers | None]:
-    """The Site with every summary; the files that changed are parsed, by workers if many.
-
-    Returns the workers when it started some: they hold what they parsed, for rendering.
-    Raises ValidationFailed (having stopped any workers) when any file has a problem.
-    `meanwhile` is done while forked workers parse, or else after parsing.
-    """
-    from .loader import assemble
-
-    context = digest(sorted(config.known) if config.known is not None else None)
-    records = cache.files(context) if cache else {}
-    # Records were all checked against their files at the last load: trust a record whose
-    # file's stat is unchanged and old enough not to hide a change made in the same tick.
-    checked_at = cache.get("files_checked_at") if cache else None
-    racy_before = (checked_at or 0) - _racy_ns(sources)
-    present = {entry.display for entry in sources.incidents}
-    changed = [path for path in records if path not in present]  # files that are gone
-    current: dict[str, FileRecord] = {}
-    to_parse: list[InputFile] = []
-    for entry in sources.incidents:
-        record = records.get(entry.display)
-        if record is None:
-            to_parse.append(entry)
-        elif record.stamp == entry.stamp and max(entry.stamp[1:3]) < racy_before:
-            current[entry.display] = record  # same stat, old enough to trust: most files
-        elif _same_bytes(entry, record):
-            if record.stamp != entry.stamp:  # same bytes, new stat: remember the new one
-                record = record._replace(stamp=entry.stamp)
-                changed.append(entry.display)
-            current[entry.display] = record
-        else:
-            to_parse.append(entry)
-    workers = start_workers(state, len(to_parse), max_workers) if len(to_parse) > 1 else None
-    if workers is not None:
-        parsed = workers.parse(to_parse, meanwhile)
-    else:
-        parsed = state.parse(to_parse)
-        if meanwhile is not None:
-            meanwhile()
-    for entry, record in zip(to_parse, parsed, strict=True):
-        current[entry.display] = record
-        changed.append(entry.display)
-    summaries: list[IncidentSummary] = []
-    problems: list[SourceError] = []
-    held = state.details
-    rebuild = IncidentSummary.from_record
-    for entry in sources.incidents:
-        record = current[entry.display]
-        if record.problems:
-            problems.extend(record.problems)
-        if record.summary is None:
-            continue
-        incident = held.get(entry.incident_id)
-        if incident is not None and incident.digest == record.digest:
-            summaries.append(incident)
-        else:
-            summaries.append(rebuild(record.summary))
-    if cache is not None:
-        if changed:
-            cache.save_files(context, current, changed)
-        cache.put("files_checked_at", scanned_at)
-    try:
-        return assemble(sources, config, summaries, problems, state.details), workers
-    except BaseException:
-        if workers is not None:
-            workers.close()
-        raise
-
-
-def _racy_ns(sources: Sources) -> int:
-    """How close to a scan a change may go unseen: longer where the file system keeps seconds."""
-    stamps = [f.mtime_ns for f in sources.incidents[:50]]
-    if stamps and all(ns % 1_000_000_000 == 0 for ns in stamps):
-        return COARSE_RACY_NS
-    return FINE_RACY_NS
-
-
-def _same_bytes(entry: InputFile, record: FileRecord) -> bool:
-    """Whether a cached record whose stat cannot be trusted still describes the file."""
-    if record.stamp[0] != entry.size:
-        return False
-    from .loader import content_digest
-
-    try:
-        with open(entry.path, "rb") as handle:  # noqa: PTH123 - str paths: no Path per file
-            return content_digest(handle.read()) == record.digest
-    except OSError:
-        return False

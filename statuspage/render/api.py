@@ -1,4 +1,4 @@
-"""A Statuspage-compatible API (v2, public endpoints) and status badges, as static files.
+"""A Statuspage-compatible API (v2, public endpoints), as static files.
 
 Tools that read Atlassian Statuspage's public API (exporters, dashboards, chat bots, other
 status pages) read ours unchanged: the same paths under api/v2/, the same objects with the
@@ -10,25 +10,23 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from markupsafe import escape
-
-from .jobs import Job, KeyMaker
-from .models import (
+from ..model import (
     Component,
     ComponentState,
     Impact,
     Incident,
     IncidentSummary,
     Kind,
-    Site,
     Status,
     worst,
 )
+from .jobs import Job, KeyMaker, RenderContext
+from .views import SiteIndex
 
 API = "api/v2"
 LIST_LIMIT = 50  # incidents.json and scheduled-maintenances.json hold the newest 50
@@ -52,22 +50,6 @@ DESCRIPTIONS = {
     "maintenance": "Service Under Maintenance",
 }
 
-# Badge colours: each passes WCAG AA (4.5:1) with white text; shields.io names alike.
-BADGE_COLOURS = {
-    ComponentState.OPERATIONAL: ("#1a7f37", "brightgreen"),
-    ComponentState.UNDER_MAINTENANCE: ("#0550ae", "blue"),
-    ComponentState.DEGRADED_PERFORMANCE: ("#7d4e00", "yellow"),
-    ComponentState.PARTIAL_OUTAGE: ("#a0410d", "orange"),
-    ComponentState.MAJOR_OUTAGE: ("#b31d28", "red"),
-}
-BADGE_MESSAGES = {
-    ComponentState.OPERATIONAL: "all systems operational",
-    ComponentState.UNDER_MAINTENANCE: "maintenance in progress",
-    ComponentState.DEGRADED_PERFORMANCE: "degraded performance",
-    ComponentState.PARTIAL_OUTAGE: "partial outage",
-    ComponentState.MAJOR_OUTAGE: "major outage",
-}
-
 
 def api_time(moment: datetime | None, zone: Any) -> str | None:
     """Statuspage's time format: milliseconds and the offset, Z for UTC."""
@@ -89,17 +71,18 @@ def group_id(name: str) -> str:
 
 
 class ApiRenderer:
-    """Plans and renders the API's JSON files and the badges of one site."""
+    """Plans and renders the API's JSON files of one site."""
 
-    KINDS = frozenset({"api", "badge"})
+    kinds: ClassVar[Mapping[str, float]] = {"api": 2.0}
 
-    def __init__(self, site: Site) -> None:
-        self.site = site
-        self.config = site.config
-        self.zone = site.config.zone
-        self.page_id = site.config.page_id or default_page_id(site.config.url)
-        self.states = site.current_states()
-        self.components = {c.id: c for c in site.components}
+    def __init__(self, index: SiteIndex, context: RenderContext) -> None:
+        self.index = index
+        self.site = index.site
+        self.config = index.config
+        self.zone = self.config.zone
+        self.page_id = self.config.page_id or default_page_id(self.config.url)
+        self.states = index.states
+        self.components = index.components
         self._keys = KeyMaker("api", repr(self.config))
         self._component_times = self._times_by_component()
         self._component_objects: list[dict[str, Any]] | None = None
@@ -110,50 +93,41 @@ class ApiRenderer:
         """Each JSON file under api/v2/ with the incidents it shows in full."""
         incidents = [i for i in self.site.incidents if i.kind is Kind.INCIDENT]
         maintenance = [i for i in self.site.incidents if i.kind is Kind.MAINTENANCE]
-        unresolved = [i for i in self.site.open if not i.is_maintenance]
-        upcoming = sorted((m for m in self.site.open if not m.has_begun), key=_by_schedule)
-        active = [m for m in self.site.open if m.is_maintenance and m.has_begun]
+        index = self.index
         return {
-            "summary.json": [*unresolved, *upcoming, *active],
+            "summary.json": [*index.active, *index.upcoming, *index.in_progress],
             "status.json": [],
             "components.json": [],
             # The site lists newest first by start (creation, for an incident), then id.
             "incidents.json": incidents[:LIST_LIMIT],
-            "incidents/unresolved.json": unresolved,
+            "incidents/unresolved.json": index.active,
             "scheduled-maintenances.json": maintenance[:LIST_LIMIT],
-            "scheduled-maintenances/upcoming.json": upcoming,
-            "scheduled-maintenances/active.json": active,
+            "scheduled-maintenances/upcoming.json": index.upcoming,
+            "scheduled-maintenances/active.json": index.in_progress,
         }
 
-    def plan(self) -> list[Job]:
-        """The API's files and the badges, each keyed by what it shows."""
+    def incident_base(self) -> str:
+        """Nothing: no API file is made for one incident."""
+        return ""
+
+    def plan_incident(self, incident: IncidentSummary) -> list[Job]:
+        """No API file is made for one incident."""
+        return []
+
+    def plan_site(self) -> list[Job]:
+        """The API's files, each keyed by what it shows."""
         common = [self.page_updated_at(), sorted(self.states.items()), self._component_times]
         jobs = []
         for name, shown in self.endpoints().items():
             needs = tuple(i.id for i in shown)
             digests = [i.digest for i in shown]
             jobs.append(self._keys.job(f"{API}/{name}", "api", (name,), needs, [*common, digests]))
-        overall = self.overall()
-        for stem, label, state in [
-            ("status", "status", overall),
-            *((c.id, c.name, self.states[c.id]) for c in self.site.components),
-        ]:
-            for fmt in ("svg", "json"):
-                path = f"badges/{stem}.{fmt}"
-                jobs.append(self._keys.job(path, "badge", (stem, fmt), depends=[label, state]))
         return jobs
 
     # -- rendering -----------------------------------------------------------
 
     def render(self, job: Job) -> bytes:
-        """The bytes of one API file or badge."""
-        if job.kind == "badge":
-            stem, fmt = str(job.args[0]), str(job.args[1])
-            if stem == "status":
-                label, state = "status", self.overall()
-            else:
-                label, state = self.components[stem].name, self.states[stem]
-            return badge_svg(label, state) if fmt == "svg" else badge_json(label, state)
+        """The bytes of one API file."""
         name = str(job.args[0])
         shown = [self.site.incident(i) for i in job.needs]
         body: dict[str, Any] = {"page": self.page()}
@@ -171,14 +145,10 @@ class ApiRenderer:
             body["status"] = {"indicator": indicator, "description": DESCRIPTIONS[indicator]}
         return (json.dumps(body, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
-    def overall(self) -> ComponentState:
-        """The worst state of any component now."""
-        return worst(self.states.values())
-
     def indicator(self) -> str:
         """Statuspage's indicator: the worst of the components' states and open impacts;
         'maintenance' while a maintenance is in progress and nothing is worse."""
-        by_state = INDICATORS[self.overall()]
+        by_state = INDICATORS[self.index.overall]
         rank = LEVELS.index(by_state) if by_state in LEVELS else 0
         in_maintenance = False
         for incident in self.site.open:
@@ -303,16 +273,12 @@ class ApiRenderer:
         status = incident.status.value
         if incident.postmortem_at is not None and incident.status is Status.RESOLVED:
             status = "postmortem"
-        last = incident.updates[-1]
-        updated = max((u.edited_at or u.at for u in incident.updates), default=last.at)
-        if incident.postmortem_at is not None:
-            updated = max(updated, incident.postmortem_at)
         body: dict[str, Any] = {
             "id": incident.id,
             "name": incident.title,
             "status": status,
             "created_at": api_time(incident.created_at, zone),
-            "updated_at": api_time(updated, zone),
+            "updated_at": api_time(incident.updated_at, zone),
             "monitoring_at": api_time(monitoring, zone),
             "resolved_at": api_time(incident.resolved_at, zone),
             "impact": "maintenance" if incident.is_maintenance else incident.impact.value,
@@ -359,43 +325,3 @@ class ApiRenderer:
                 }
             )
         return updates[::-1]
-
-
-def _by_schedule(incident: IncidentSummary) -> tuple[datetime, str]:
-    return (incident.sort_at, incident.id)
-
-
-def _text_width(text: str) -> int:
-    """The width of `text` in 11-pixel Verdana, near enough to size a badge."""
-    narrow, wide = "fijlrt.,:;!|' ", "mwMW@%"
-    return round(sum(3.5 if c in narrow else 9.5 if c in wide else 7 for c in text))
-
-
-def badge_svg(label: str, state: ComponentState) -> bytes:
-    """A small flat badge: the label on grey, the state in its colour; readable and named."""
-    message = BADGE_MESSAGES[state] if label == "status" else state.label.lower()
-    colour = BADGE_COLOURS[state][0]
-    left, right = _text_width(label) + 12, _text_width(message) + 12
-    title = escape(f"{label}: {message}")
-    svg = (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + right}" height="20" '
-        f'role="img" aria-label="{title}"><title>{title}</title>'
-        f'<rect width="{left}" height="20" fill="#555"/>'
-        f'<rect x="{left}" width="{right}" height="20" fill="{colour}"/>'
-        f'<g fill="#fff" font-family="Verdana,DejaVu Sans,sans-serif" font-size="11" '
-        f'text-anchor="middle"><text x="{left / 2:g}" y="14">{escape(label)}</text>'
-        f'<text x="{left + right / 2:g}" y="14">{escape(message)}</text></g></svg>\n'
-    )
-    return svg.encode()
-
-
-def badge_json(label: str, state: ComponentState) -> bytes:
-    """A shields.io endpoint document, for badges in shields.io's styles."""
-    message = BADGE_MESSAGES[state] if label == "status" else state.label.lower()
-    document = {
-        "schemaVersion": 1,
-        "label": label,
-        "message": message,
-        "color": BADGE_COLOURS[state][1],
-    }
-    return (json.dumps(document, ensure_ascii=False) + "\n").encode()

@@ -17,8 +17,8 @@ from typing import Any, TypeVar
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .errors import SourceError
-from .timefmt import parse_time
+from ..errors import SourceError
+from .times import parse_time
 
 try:
     from yaml import CSafeLoader as _BaseLoader

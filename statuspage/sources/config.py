@@ -6,8 +6,8 @@ import re
 import zoneinfo
 from urllib.parse import urlsplit
 
-from .ids import id_problem
-from .models import Component, Config
+from ..model import Component, Config
+from ..model.ids import id_problem
 from .yamlio import Mapping, SourceFile, parse, suggest
 
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")

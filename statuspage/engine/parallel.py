@@ -20,24 +20,22 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from ..errors import StatuspageError, ThemeError
+from ..model import Config, Incident, IncidentSummary, InputData, Site, SummaryRecord
+from ..render.jobs import Job
 from .cache import FileRecord
-from .errors import StatuspageError, ThemeError
-from .jobs import Job
-from .models import Config, Incident, IncidentSummary, Site, SummaryRecord
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
     from multiprocessing.process import BaseProcess
     from pathlib import Path
 
-    from .outputs import SiteRenderer
+    from ..render.outputs import SiteRenderer
+    from ..sources.inputs import InputFile
     from .publish import TreeWriter
-    from .sources import InputFile
 
 T = TypeVar("T")  # a chunk of work, as `Workers._dispatch` hands them out
 MIN_ITEMS_PER_WORKER = 150  # below this a fork costs more than it saves
-# Rough relative cost of a job by kind (times the incidents it shows), for sharing out work.
-_COST = {"incident": 1.0, "feed": 0.3, "history": 3.0, "component": 3.0, "index": 5.0}
 
 
 @dataclass
@@ -47,6 +45,7 @@ class WorkerState:
     config: Config | None
     known: frozenset[str] | None  # component ids, for parsing
     files: dict[str, InputFile]  # every incident file, by id
+    inputs: dict[str, InputData] = field(default_factory=dict)  # the other input kinds' data
     make_renderer: Callable[[Site], SiteRenderer] | None = None  # None: parsing only
     details: dict[str, Incident] = field(default_factory=dict)
     renderer: SiteRenderer | None = None
@@ -55,7 +54,7 @@ class WorkerState:
 
     def parse(self, entries: Sequence[InputFile]) -> list[FileRecord]:
         """Parse files, keep their incidents, return what the build caches of each."""
-        from .loader import parse_incident
+        from ..sources.loader import parse_incident
 
         results = []
         for entry in entries:
@@ -74,7 +73,7 @@ class WorkerState:
             self.details[item] if isinstance(item, str) else IncidentSummary.from_record(item)
             for item in items
         )
-        self.site = Site(self.config, summaries, self.details)
+        self.site = Site(self.config, summaries, self.details, self.inputs)
         self.renderer = self.make_renderer(self.site)
 
     def render(self, jobs: Sequence[Job], writer: TreeWriter) -> int:
@@ -89,7 +88,7 @@ class WorkerState:
         return written
 
     def _load(self, incident_id: str) -> Incident:
-        from .loader import parse_incident
+        from ..sources.loader import parse_incident
 
         assert self.site is not None
         if not self._digests:
@@ -101,12 +100,22 @@ class WorkerState:
         return parsed.incident
 
 
-def _order(job: Job) -> tuple[float, str]:
-    """Costly jobs first; the files of one incident together, so a worker that takes the last
-    chunks of another's share loads few incidents for them."""
-    if job.unit:
-        return (-_COST["incident"], job.unit)
-    return (-_COST.get(job.kind, 1.0) * len(job.needs or "x"), "")
+def _cost(costs: dict[str, float], job: Job) -> float:
+    """A job's rough cost: its kind's, times the incidents it shows."""
+    return costs.get(job.kind, 1.0) * max(1, len(job.needs))
+
+
+def _order(costs: dict[str, float]) -> Callable[[Job], tuple[float, str]]:
+    """Costly jobs first; the files of one incident together (an incident page's cost each),
+    so a worker that takes the last chunks of another's share loads few incidents for them."""
+    unit_cost = -costs.get("incident", 1.0)
+
+    def order(job: Job) -> tuple[float, str]:
+        if job.unit:
+            return (unit_cost, job.unit)
+        return (-_cost(costs, job), "")
+
+    return order
 
 
 def default_workers() -> int:
@@ -194,11 +203,11 @@ class Workers:
         need): on a machine whose cores do not all run at the same speed, no core waits for
         a slower one's share.
         """
-        queues = [deque(_chunks(share)) for share in self._share(jobs)]
-        if self.state.site is not site:
+        if self.state.site is not site or self.state.renderer is None:
             assert self.state.make_renderer is not None
             self.state.site = site
             self.state.renderer = self.state.make_renderer(site)
+        queues = [deque(_chunks(share)) for share in self._share(jobs, self.state.renderer.costs)]
         written = 0
 
         def send(worker: int, chunk: list[Job]) -> None:
@@ -286,7 +295,7 @@ class Workers:
             done += int(_answer(process, connection))
         return done
 
-    def _share(self, jobs: Sequence[Job]) -> list[list[Job]]:
+    def _share(self, jobs: Sequence[Job], costs: dict[str, float]) -> list[list[Job]]:
         """Give each job to the worker holding most of what it shows, else the least loaded.
 
         Jobs for one incident go where it was parsed; a feed of many incidents goes where
@@ -296,7 +305,7 @@ class Workers:
         load = [0.0] * self.count
         placed: dict[tuple[str, ...], int] = {}  # a scope's formats stay together
         owner = self.owner
-        for job in sorted(jobs, key=_order):
+        for job in sorted(jobs, key=_order(costs)):
             if job.unit and job.unit in owner:  # most jobs: spelt out, it runs for each
                 worker = owner[job.unit]
             elif job.needs in placed:
@@ -315,7 +324,7 @@ class Workers:
             else:
                 worker = min(range(self.count), key=lambda w: load[w])
             shares[worker].append(job)
-            load[worker] += _COST.get(job.kind, 1.0) * max(1, len(job.needs))
+            load[worker] += _cost(costs, job)
         return shares
 
     def close(self) -> None:

@@ -14,9 +14,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from . import __version__
-from .errors import SourceError
-from .models import SummaryRecord
+from .. import __version__
+from ..errors import SourceError
+from ..model import SummaryRecord
 
 try:
     import fcntl
@@ -24,7 +24,7 @@ except ImportError:  # pragma: no cover - Windows: builds of one site are not se
     fcntl = None  # type: ignore[assignment]
 
 CACHE_DIR = ".statuspage-cache"
-_SCHEMA = f"statuspage {__version__} cache 9"
+_SCHEMA = f"statuspage {__version__} cache 10"
 
 
 class FileRecord(NamedTuple):
@@ -38,6 +38,18 @@ class FileRecord(NamedTuple):
     digest: str
     summary: SummaryRecord | None
     problems: tuple[SourceError, ...]
+
+
+class SavedFiles(NamedTuple):
+    """The file records saved for one context, as `BuildCache.files` read them.
+
+    `shards` keeps what was read shard by shard, so that saving a few changed records
+    rewrites only their shards without visiting every record.
+    """
+
+    context: str
+    records: dict[str, FileRecord]
+    shards: dict[int, dict[str, Any]] | None  # None: none were saved for this context
 
 
 class TreeState(NamedTuple):
@@ -59,7 +71,6 @@ class BuildCache:
         ignore = folder / ".gitignore"
         if not ignore.exists():
             ignore.write_text("# Made by statuspage: the build cache, safe to delete.\n*\n")
-        self._shards: dict[int, dict[str, Any]] | None = None  # as `files` read them
         database = folder / "cache.sqlite3"
         try:
             self._db = self._open(database)
@@ -126,58 +137,46 @@ class BuildCache:
         """Save a plain value (str, int, tuples and dicts of those)."""
         self._db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, marshal.dumps(value)))
 
-    def files(self, context: str) -> dict[str, FileRecord]:
+    def files(self, context: str) -> SavedFiles:
         """The records of incident files saved for the same `context` (the config's ids)."""
         if self.get("files_context") != context:
-            self._shards = None
-            return {}
+            return SavedFiles(context, {}, None)
         records: dict[str, FileRecord] = {}
         make = FileRecord._make
-        self._shards = {}
+        shards: dict[int, dict[str, Any]] = {}
         for key, blob in self._db.execute("SELECT key, value FROM meta WHERE key LIKE 'files %'"):
-            shard = self._shards[int(key.split()[1])] = marshal.loads(blob)
+            shard = shards[int(key.split()[1])] = marshal.loads(blob)
             for path, saved in shard.items():
                 if saved[3]:  # problems, saved as plain fields
                     saved = (*saved[:3], tuple(SourceError(*p) for p in saved[3]))
                 records[path] = make(saved)
-        return records
+        return SavedFiles(context, records, shards)
 
     def save_files(
-        self, context: str, records: Mapping[str, FileRecord], changed: Iterable[str]
+        self, saved: SavedFiles, records: Mapping[str, FileRecord], changed: Iterable[str]
     ) -> None:
-        """Save the records of every incident file; only shards holding `changed` are written.
+        """Save the records of every incident file, where `saved` is what `files` read.
 
-        `changed` names the files whose record is new, and the files that are gone.
+        `changed` names the files whose record is new, and the files that are gone: only
+        the shards holding them are written, unless `saved` holds none for its context.
         """
-        if self.get("files_context") != context:
+        if saved.shards is None:
             self._db.execute("DELETE FROM meta WHERE key LIKE 'files %'")
-            self.put("files_context", context)
-            self._shards = None
-            dirty = set(range(_SHARDS))
+            self.put("files_context", saved.context)
+            shards: dict[int, dict[str, tuple[Any, ...]]] = {n: {} for n in range(_SHARDS)}
+            for path, record in records.items():
+                shards[_shard(path)][path] = _saved(record)
         else:
-            dirty = {_shard(path) for path in changed}
-        shards: dict[int, dict[str, tuple[Any, ...]]] = {}
-        if self._shards is not None:  # the shards `files` read, with the changed records put in
-            for number in dirty:
-                shards[number] = dict(self._shards.get(number, {}))
+            # The shards that were read, with the changed records put in.
+            shards = {n: dict(saved.shards.get(n, {})) for n in {_shard(p) for p in changed}}
             for path in changed:
                 if path in records:
                     shards[_shard(path)][path] = _saved(records[path])
                 else:
                     shards[_shard(path)].pop(path, None)
-        else:
-            shards = {number: {} for number in dirty}
-            for path, record in records.items():
-                shard = shards.get(_shard(path))
-                if shard is not None:
-                    shard[path] = _saved(record)
         with self._transaction():
             for number, shard in shards.items():
                 self.put(f"files {number}", shard)
-        if self._shards is not None:
-            self._shards.update(shards)
-        elif len(shards) == _SHARDS:
-            self._shards = shards
 
     def tree(self, name: str) -> TreeState | None:
         """The saved state of an output tree, or None."""

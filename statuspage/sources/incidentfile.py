@@ -7,7 +7,7 @@ from datetime import datetime
 
 from yaml.nodes import Node, ScalarNode
 
-from .models import (
+from ..model import (
     IMPACT_STATE,
     INCIDENT_STATUSES,
     MAINTENANCE_STATUSES,
@@ -174,70 +174,54 @@ class _IncidentReader:
         return start, end
 
     def _read_updates(self, kind: Kind, impact: Impact, listed: list[str]) -> list[Update]:
+        """Every update, oldest first; none at all when any of them has a problem."""
         seq = self.top.sequence("updates", "[{at: ..., status: ..., message: ...}]")
         if seq is None:
             return []
         if not seq.value:
             self.file.report(seq, "'updates' is empty; add at least one update")
             return []
-        updates: list[Update] = []
-        explicit: dict[str, ComponentState] = {}
-        affected = list(listed)
-        previous: tuple[datetime, int] | None = None
-        closed_line: int | None = None
+        timeline = _Timeline(self.file, kind, impact, listed)
+        updates = []
         for number, node in enumerate(seq.value, start=1):
-            entry = Mapping.read(
-                self.file, node, "each update", UPDATE_KEYS, ("at", "status", "message")
-            )
-            if entry is None:
-                continue
-            line = entry.node.start_mark.line + 1
-            if closed_line is not None:
-                closed = "resolved" if kind is Kind.INCIDENT else "completed"
-                self.file.report(
-                    entry.node,
-                    f"update after the {kind.value} was {closed} (line {closed_line}); "
-                    f"a postmortem goes in postmortem_at and its sections, "
-                    f"a new problem in a new incident",
-                )
-            at = entry.time("at")
-            if at is not None and previous is not None and at < previous[0]:
-                self.file.report(
-                    entry.get("at"),
-                    f"update is dated before the one above it (line {previous[1]}); "
-                    f"list updates oldest first",
-                )
-            if at is not None:
-                previous = (at, line)
-            edited_at = entry.time("edited_at")
-            if edited_at is not None and at is not None and edited_at < at:
-                self.file.report(
-                    entry.get("edited_at"),
-                    f"edited_at ({edited_at.isoformat()}) is before the update's own time "
-                    f"({at.isoformat()})",
-                )
-                edited_at = None
-            status = self._read_status(entry, kind)
-            message = entry.text("message")
-            changes = self._read_states(entry, status)
-            if status is not None and status.is_closed and closed_line is None:
-                closed_line = line
-            if at is None or status is None or message is None or changes is None:
-                continue
-            explicit.update(changes)
-            affected.extend(cid for cid in changes if cid not in affected)
-            default = _default_state(kind, impact, status)
-            states = tuple(
-                (
-                    cid,
-                    ComponentState.OPERATIONAL if status.is_closed else explicit.get(cid, default),
-                )
-                for cid in affected
-            )
-            updates.append(
-                Update(number, at, status, message, states, tuple(changes), line, edited_at)
-            )
+            update = self._read_update(node, number, timeline)
+            if update is not None:
+                updates.append(update)
         return updates if len(updates) == len(seq.value) else []
+
+    def _read_update(self, node: Node, number: int, timeline: _Timeline) -> Update | None:
+        """One update, checked against those above it (`timeline`)."""
+        entry = Mapping.read(
+            self.file, node, "each update", UPDATE_KEYS, ("at", "status", "message")
+        )
+        if entry is None:
+            return None
+        line = entry.node.start_mark.line + 1
+        timeline.check_open(entry)
+        at = entry.time("at")
+        if at is not None:
+            timeline.check_order(entry, at, line)
+        edited_at = self._read_edited_at(entry, at)
+        status = self._read_status(entry, timeline.kind)
+        message = entry.text("message")
+        changes = self._read_states(entry, status)
+        if status is not None and status.is_closed:
+            timeline.close(line)
+        if at is None or status is None or message is None or changes is None:
+            return None
+        states = timeline.states_after(changes, status)
+        return Update(number, at, status, message, states, tuple(changes), line, edited_at)
+
+    def _read_edited_at(self, entry: Mapping, at: datetime | None) -> datetime | None:
+        edited_at = entry.time("edited_at")
+        if edited_at is not None and at is not None and edited_at < at:
+            self.file.report(
+                entry.get("edited_at"),
+                f"edited_at ({edited_at.isoformat()}) is before the update's own time "
+                f"({at.isoformat()})",
+            )
+            return None
+        return edited_at
 
     def _read_status(self, entry: Mapping, kind: Kind) -> Status | None:
         own, other = (
@@ -338,6 +322,57 @@ class _IncidentReader:
                     f"postmortem_at is set but '{section}' is missing; write it or remove "
                     f"postmortem_at until the postmortem is complete",
                 )
+
+
+class _Timeline:
+    """What reading an incident's updates in order knows so far, to check and derive the next."""
+
+    def __init__(self, file: SourceFile, kind: Kind, impact: Impact, listed: list[str]) -> None:
+        self.file = file
+        self.kind = kind
+        self.impact = impact
+        self.affected = list(listed)  # listed ones first, then those updates name
+        self.explicit: dict[str, ComponentState] = {}  # the latest state each update named
+        self.previous: tuple[datetime, int] | None = None  # the last dated update, and its line
+        self.closed_line: int | None = None  # where it was resolved or completed
+
+    def check_open(self, entry: Mapping) -> None:
+        """Report an update that follows the closing one."""
+        if self.closed_line is None:
+            return
+        closed = "resolved" if self.kind is Kind.INCIDENT else "completed"
+        self.file.report(
+            entry.node,
+            f"update after the {self.kind.value} was {closed} (line {self.closed_line}); "
+            f"a postmortem goes in postmortem_at and its sections, "
+            f"a new problem in a new incident",
+        )
+
+    def check_order(self, entry: Mapping, at: datetime, line: int) -> None:
+        """Report an update dated before the one above it."""
+        if self.previous is not None and at < self.previous[0]:
+            self.file.report(
+                entry.get("at"),
+                f"update is dated before the one above it (line {self.previous[1]}); "
+                f"list updates oldest first",
+            )
+        self.previous = (at, line)
+
+    def close(self, line: int) -> None:
+        """Note where the incident was closed (the first closing update)."""
+        if self.closed_line is None:
+            self.closed_line = line
+
+    def states_after(
+        self, changes: dict[str, ComponentState], status: Status
+    ) -> tuple[tuple[str, ComponentState], ...]:
+        """Every affected component's state from an update on: as named, else by default."""
+        self.explicit.update(changes)
+        self.affected.extend(cid for cid in changes if cid not in self.affected)
+        if status.is_closed:
+            return tuple((cid, ComponentState.OPERATIONAL) for cid in self.affected)
+        default = _default_state(self.kind, self.impact, status)
+        return tuple((cid, self.explicit.get(cid, default)) for cid in self.affected)
 
 
 def _read_state(file: SourceFile, node: Node) -> ComponentState | None:

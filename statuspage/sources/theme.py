@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .inputs import InputFile
 
 THEME_DIR = "site-template"
 TEMPLATE_SUFFIX = ".html"
@@ -12,7 +17,7 @@ TEMPLATE_SUFFIX = ".html"
 
 def default_theme_dir() -> Path:
     """The default theme: inside the installed package, or beside it in a source checkout."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parent.parent
     for candidate in (package / THEME_DIR, package.parent / THEME_DIR):
         if (candidate / "base.html").is_file():
             return candidate
@@ -29,36 +34,38 @@ class Theme:
     templates: dict[str, str]
     assets: dict[str, bytes]
     origins: dict[str, str]
+    digest: str = field(init=False)  # changes whenever any template or static file does
 
-    @property
-    def digest(self) -> str:
-        """Changes whenever any template or static file does."""
+    def __post_init__(self) -> None:
         hasher = hashlib.blake2b(digest_size=16)
         for name in sorted(self.templates):
             hasher.update(f"{name}\0{self.templates[name]}\0".encode())
         for name in sorted(self.assets):
             hasher.update(name.encode() + b"\0" + self.assets[name] + b"\0")
-        return hasher.hexdigest()
+        object.__setattr__(self, "digest", hasher.hexdigest())
+
+    @classmethod
+    def read(cls, files: Iterable[InputFile]) -> Theme:
+        """The theme made of the scanned theme files: the default ones, then the site's own.
+
+        A file's name is its path below its theme folder; a later file of the same name
+        replaces an earlier one.
+        """
+        templates: dict[str, str] = {}
+        assets: dict[str, bytes] = {}
+        origins: dict[str, str] = {}
+        for entry in files:
+            name = entry.display.split("/", 1)[1]
+            if name.endswith(TEMPLATE_SUFFIX):
+                templates[name] = Path(entry.path).read_text(encoding="utf-8")
+                origins[name] = entry.display
+            else:
+                assets[name] = Path(entry.path).read_bytes()
+        return cls(templates=templates, assets=assets, origins=origins)
 
     @classmethod
     def load(cls, site_root: Path) -> Theme:
         """The default theme, with any file of the same name in site_root/site-template over it."""
-        templates: dict[str, str] = {}
-        assets: dict[str, bytes] = {}
-        origins: dict[str, str] = {}
-        default = default_theme_dir()
-        for directory in (default, site_root / THEME_DIR):
-            if not directory.is_dir():
-                continue
-            shown = f"{THEME_DIR} (default theme)" if directory == default else THEME_DIR
-            for path in sorted(directory.rglob("*")):
-                relative = path.relative_to(directory)
-                if not path.is_file() or any(p.startswith(".") for p in relative.parts):
-                    continue
-                name = relative.as_posix()
-                if path.suffix == TEMPLATE_SUFFIX:
-                    templates[name] = path.read_text(encoding="utf-8")
-                    origins[name] = f"{shown}/{name}"
-                else:
-                    assets[name] = path.read_bytes()
-        return cls(templates=templates, assets=assets, origins=origins)
+        from .inputs import THEME, find
+
+        return cls.read(find(site_root, THEME))

@@ -17,13 +17,11 @@ from typing import Any
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from .build import BuildResult, build_site
-from .errors import StatuspageError, ValidationFailed
-from .sources import CONFIG_FILE, INCIDENTS_DIR
-from .theme import THEME_DIR
+from ..engine.build import BuildResult, build_site
+from ..errors import StatuspageError, ValidationFailed
+from ..sources.inputs import input_kinds, input_location
 
 DEBOUNCE_SECONDS = 0.2
-INPUT_FOLDERS = (INCIDENTS_DIR, THEME_DIR)  # watched with all they hold; the root itself alone
 
 
 class PreviewServer:
@@ -80,8 +78,9 @@ class PreviewServer:
     def start(self) -> None:
         """Build, then serve and watch in background threads."""
         self.rebuild()
-        # Only the inputs: the root's own files, incidents/ and site-template/. Not public/
-        # nor the cache, whose spare copy of the site alone has a folder per incident.
+        # Only the inputs: the root itself (for its files, and folders made later) and each
+        # input folder with all it holds. Not public/ nor the cache, whose spare copy of the
+        # site alone has a folder per incident.
         self._watcher = _Watcher(self)
         self._watched: set[str] = set()
         self._observer.schedule(self._watcher, str(self.root), recursive=False)
@@ -91,11 +90,11 @@ class PreviewServer:
 
     def watch_inputs(self) -> None:
         """Watch the input folders that exist and are not watched yet."""
-        for name in INPUT_FOLDERS:
-            folder = self.root / name
-            if name not in self._watched and folder.is_dir():
+        for kind in input_kinds():
+            folder = self.root / kind.path
+            if kind.folder and kind.path not in self._watched and folder.is_dir():
                 self._observer.schedule(self._watcher, str(folder), recursive=True)
-                self._watched.add(name)
+                self._watched.add(kind.path)
 
     def schedule_rebuild(self) -> None:
         """Rebuild shortly, once, however many changes arrive meanwhile (editors save in bursts)."""
@@ -131,11 +130,11 @@ class _Watcher(FileSystemEventHandler):
             return
         if any(part.startswith(".") for part in relative.parts):
             return
-        top = relative.parts[0] if relative.parts else ""
-        if len(relative.parts) == 1 and top in INPUT_FOLDERS:
+        kind = input_location(relative.parts)
+        if kind is None:
+            return  # not an input: the output, say, or another file at the root
+        if kind.folder and len(relative.parts) == 1:
             self.preview.watch_inputs()  # made after the preview started
-        elif len(relative.parts) == 1 and top != CONFIG_FILE:
-            return  # another file at the root: not an input
         self.preview.schedule_rebuild()
 
 

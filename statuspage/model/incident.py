@@ -1,131 +1,12 @@
-"""The loaded site: frozen values, with every derived fact computed from the updates."""
+"""Incidents and maintenance: frozen values, with every derived fact computed from the updates."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
-from enum import StrEnum
-from functools import cached_property
 from typing import Any
-from zoneinfo import ZoneInfo
 
-
-class Impact(StrEnum):
-    """How badly an incident hurts users, as declared by its author."""
-
-    NONE = "none"
-    MINOR = "minor"
-    MAJOR = "major"
-    CRITICAL = "critical"
-
-
-class Kind(StrEnum):
-    """An unplanned incident or a scheduled maintenance."""
-
-    INCIDENT = "incident"
-    MAINTENANCE = "maintenance"
-
-
-class Status(StrEnum):
-    """The status an update sets; incidents and maintenance each use their own four."""
-
-    INVESTIGATING = "investigating"
-    IDENTIFIED = "identified"
-    MONITORING = "monitoring"
-    RESOLVED = "resolved"
-    SCHEDULED = "scheduled"
-    IN_PROGRESS = "in_progress"
-    VERIFYING = "verifying"
-    COMPLETED = "completed"
-
-    @cached_property  # pages and feeds ask for it thousands of times
-    def label(self) -> str:
-        """The status as a reader sees it: 'In progress'."""
-        return self.value.replace("_", " ").capitalize()
-
-    @cached_property  # asked of every update and incident, many times a build
-    def is_closed(self) -> bool:
-        """True once nothing more happens: resolved or completed."""
-        return self in (Status.RESOLVED, Status.COMPLETED)
-
-
-INCIDENT_STATUSES = (Status.INVESTIGATING, Status.IDENTIFIED, Status.MONITORING, Status.RESOLVED)
-MAINTENANCE_STATUSES = (Status.SCHEDULED, Status.IN_PROGRESS, Status.VERIFYING, Status.COMPLETED)
-
-
-class ComponentState(StrEnum):
-    """A component's state, ordered from best to worst by `severity`."""
-
-    OPERATIONAL = "operational"
-    UNDER_MAINTENANCE = "under_maintenance"
-    DEGRADED_PERFORMANCE = "degraded_performance"
-    PARTIAL_OUTAGE = "partial_outage"
-    MAJOR_OUTAGE = "major_outage"
-
-    @cached_property  # pages and feeds ask for it thousands of times
-    def label(self) -> str:
-        """The state as a reader sees it: 'Partial outage'."""
-        return self.value.replace("_", " ").capitalize()
-
-    @property
-    def severity(self) -> int:
-        """0 for operational up to 4 for a major outage."""
-        return _SEVERITY[self]
-
-
-_SEVERITY = {state: rank for rank, state in enumerate(ComponentState)}
-
-# The state an open incident of each impact puts its components in, unless an update says.
-IMPACT_STATE = {
-    Impact.NONE: ComponentState.OPERATIONAL,
-    Impact.MINOR: ComponentState.DEGRADED_PERFORMANCE,
-    Impact.MAJOR: ComponentState.PARTIAL_OUTAGE,
-    Impact.CRITICAL: ComponentState.MAJOR_OUTAGE,
-}
-
-
-class ActionState(StrEnum):
-    """How far a prevention action item has come."""
-
-    PLANNED = "planned"
-    IN_PROGRESS = "in_progress"
-    DONE = "done"
-
-    @cached_property  # pages and feeds ask for it thousands of times
-    def label(self) -> str:
-        """The state as a reader sees it: 'In progress'."""
-        return self.value.replace("_", " ").capitalize()
-
-
-@dataclass(frozen=True, slots=True)
-class Component:
-    """One part of the service whose state the page shows."""
-
-    id: str
-    name: str
-    description: str | None
-    group: str | None
-    position: int
-
-
-@dataclass(frozen=True, slots=True)
-class Config:
-    """The site's settings, from statuspage.yaml."""
-
-    title: str
-    url: str  # absolute, without a trailing slash
-    timezone: str
-    language: str
-    description: str | None
-    components: tuple[Component, ...]
-    feed_limit: int  # entries in the site-wide and per-component feeds
-    page_id: str | None = None  # the API's page id; None: the site's host name
-
-    @property
-    def zone(self) -> ZoneInfo:
-        """The time zone pages show times in (ZoneInfo caches one instance per key)."""
-        return ZoneInfo(self.timezone)
+from .enums import ActionState, ComponentState, Impact, Kind, Status
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +66,9 @@ class IncidentSummary:
     states: tuple[tuple[str, ComponentState], ...]  # of the affected components, now
     has_postmortem: bool  # any of the four sections is written
     update_times: tuple[datetime, ...]  # when each update was posted, oldest first
+    updated_at: (
+        datetime  # when anything in it last changed: an update, a correction, the postmortem
+    )
 
     @property
     def is_maintenance(self) -> bool:
@@ -206,6 +90,11 @@ class IncidentSummary:
         """The time lists order by: the first update, or the scheduled start of a maintenance."""
         return self.scheduled_for or self.created_at
 
+    @property
+    def is_ongoing(self) -> bool:
+        """True once begun and until over: while its duration grows with the clock."""
+        return self.has_begun and not self.status.is_closed
+
     def duration(self, now: datetime) -> timedelta:
         """How long it lasted, or has lasted so far at `now` when still open."""
         end = self.resolved_at or now
@@ -219,7 +108,7 @@ class IncidentSummary:
         return ComponentState.OPERATIONAL
 
     def to_record(self) -> SummaryRecord:
-        """This summary as plain values; `IncidentSummary.from_record` reverses it."""
+        """This summary as plain values in the order of RECORD_FIELDS; `from_record` reverses it."""
         return (
             self.id,
             self.path,
@@ -238,22 +127,42 @@ class IncidentSummary:
             tuple((cid, state.value) for cid, state in self.states),
             self.has_postmortem,
             tuple(moment.isoformat() for moment in self.update_times),
+            _iso(self.updated_at),
         )
 
     @classmethod
     def from_record(cls, record: SummaryRecord) -> IncidentSummary:
         """Rebuild a summary from `to_record`'s plain values.
 
-        Positional and without helpers: a build rebuilds every incident's summary this way.
+        Positional and without helpers, since a build rebuilds every incident's summary this
+        way (keyword arguments cost 50 % more); the import-time check below RECORD_FIELDS
+        keeps the positions and the fields in step.
         """
-        (iid, path, digest, kind, title, impact, components, status, created, started) = record[:10]
-        resolved, scheduled_for, scheduled_until, postmortem, states, has_postmortem = record[10:16]
+        (
+            iid,
+            path,
+            digest,
+            kind,
+            title,
+            impact,
+            components,
+            status,
+            created,
+            started,
+            resolved,
+            scheduled_for,
+            scheduled_until,
+            postmortem,
+            states,
+            has_postmortem,
+            texts,
+            updated,
+        ) = record
         iso = datetime.fromisoformat
-        texts = record[16]
         update_times = tuple(map(iso, texts))
-        # Creation, start and resolution are mostly the first and last update's times.
-        first, last = texts[0], texts[-1]
-        known = {first: update_times[0], last: update_times[-1]}
+        # Creation, start, resolution and the last change are mostly the first and last
+        # update's times.
+        known = {texts[0]: update_times[0], texts[-1]: update_times[-1]}
         shown = _SHOWN_STATES.get(states)
         if shown is None:  # few distinct combinations: converted once each
             shown = tuple([(cid, _STATES[state]) for cid, state in states])
@@ -277,8 +186,33 @@ class IncidentSummary:
             shown,
             has_postmortem,
             update_times,
+            known.get(updated) or iso(updated),
         )
 
+
+# The fields of a summary in the order of its record and of the dataclass.
+RECORD_FIELDS = (
+    "id",
+    "path",
+    "digest",
+    "kind",
+    "title",
+    "impact",
+    "components",
+    "status",
+    "created_at",
+    "started_at",
+    "resolved_at",
+    "scheduled_for",
+    "scheduled_until",
+    "postmortem_at",
+    "states",
+    "has_postmortem",
+    "update_times",
+    "updated_at",
+)
+if tuple(f.name for f in fields(IncidentSummary)) != RECORD_FIELDS:  # pragma: no cover
+    raise TypeError("IncidentSummary's fields moved: update to_record, from_record, RECORD_FIELDS")
 
 # Enum(value) goes through the metaclass; a dict is several times faster for many records.
 _KINDS = {k.value: k for k in Kind}
@@ -330,6 +264,9 @@ class Incident(IncidentSummary):
         if kind is Kind.MAINTENANCE:
             begun = [u.at for u in updates if u.status is not Status.SCHEDULED]
             started = begun[0] if begun else (scheduled_for or started)
+        changed = [u.edited_at or u.at for u in updates]
+        if postmortem_at is not None:
+            changed.append(postmortem_at)
         return cls(
             id=id,
             path=path,
@@ -348,6 +285,7 @@ class Incident(IncidentSummary):
             states=last.states,
             has_postmortem=bool(admission or cause or fix or prevention_text or action_items),
             update_times=tuple(u.at for u in updates),
+            updated_at=max(changed),
             updates=updates,
             admission=admission,
             cause=cause,
@@ -378,50 +316,3 @@ class Incident(IncidentSummary):
             previous.update(update.states)
             result.append(changed)
         return tuple(result)
-
-
-@dataclass(frozen=True, slots=True)
-class Site:
-    """Everything loaded from a site's files.
-
-    `incidents` summarises every incident and maintenance, newest first. `details` holds
-    their whole text: all of them after a full load; an incremental build loads only those
-    whose pages it renders, and asking for another is a bug that `incident` reports.
-    """
-
-    config: Config
-    incidents: tuple[IncidentSummary, ...]
-    details: Mapping[str, Incident]
-    # The incidents and maintenance still open, newest first: what the status page, the
-    # API's live endpoints and the components' states look at, found in one pass.
-    open: tuple[IncidentSummary, ...] = field(init=False)
-
-    def __post_init__(self) -> None:
-        open_ = tuple(i for i in self.incidents if not i.status.is_closed)
-        object.__setattr__(self, "open", open_)
-
-    @property
-    def components(self) -> tuple[Component, ...]:
-        """The components, in the order statuspage.yaml lists them."""
-        return self.config.components
-
-    def incident(self, incident_id: str) -> Incident:
-        """The whole text of one incident."""
-        try:
-            return self.details[incident_id]
-        except KeyError:
-            raise LookupError(f"incident {incident_id!r} was not loaded for this build") from None
-
-    def current_states(self) -> dict[str, ComponentState]:
-        """Each component's state now: the worst any open incident or maintenance gives it."""
-        states = dict.fromkeys((c.id for c in self.components), ComponentState.OPERATIONAL)
-        for incident in self.open:
-            for cid, state in incident.states:
-                if state.severity > states[cid].severity:
-                    states[cid] = state
-        return states
-
-
-def worst(states: Iterable[ComponentState]) -> ComponentState:
-    """The most severe of `states`, operational when there are none."""
-    return max(states, key=lambda s: s.severity, default=ComponentState.OPERATIONAL)

@@ -8,11 +8,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import NamedTuple
 
+from ..errors import SourceError, ValidationFailed
+from ..model import Config, Incident, IncidentSummary, InputData, Site
 from .config import read_config
-from .errors import SourceError, ValidationFailed
 from .incidentfile import read_incident
-from .models import Config, Incident, IncidentSummary, Site
-from .sources import CONFIG_FILE, InputFile, Sources, scan
+from .inputs import CONFIG_FILE, InputFile, Sources, scan
 from .yamlio import SourceFile
 
 
@@ -45,51 +45,78 @@ class LoadedConfig(NamedTuple):
         return frozenset(c.id for c in self.config.components)
 
 
+class LoadedInputs(NamedTuple):
+    """The input kinds beyond config, incidents and theme, read: their data by kind name."""
+
+    data: dict[str, InputData]
+    problems: tuple[SourceError, ...]
+
+
 def load_site(root: Path) -> Site:
-    """Read statuspage.yaml and every incident under `root`, all of them in full.
+    """Read statuspage.yaml, every incident and every other input under `root`, in full.
 
     Raises ValidationFailed listing every problem found, sorted.
     """
     sources = scan(root)
     config = load_config(sources)
+    inputs = load_inputs(sources)
     parsed = [parse_incident(entry, config.known) for entry in sources.incidents]
     return assemble(
         sources,
         config,
+        inputs,
         [p.incident for p in parsed if p.incident is not None],
         [problem for p in parsed for problem in p.problems],
     )
+
+
+def missing_config(root: Path) -> SourceError:
+    """The problem of a folder without statuspage.yaml."""
+    message = f"not found in {root}; run statuspage in the site's folder or pass --root"
+    return SourceError(CONFIG_FILE, 0, 0, message)
 
 
 def load_config(sources: Sources) -> LoadedConfig:
     """Read statuspage.yaml, or report that it is missing."""
     file = SourceFile(CONFIG_FILE)
     if sources.config is None:
-        message = f"not found in {sources.root}; run statuspage in the site's folder or pass --root"
-        return LoadedConfig(None, "", (SourceError(CONFIG_FILE, 0, 0, message),))
-    data = _read_bytes(sources.config.path, file)
-    text = _decode(data, file) if data is not None else None
+        return LoadedConfig(None, "", (missing_config(sources.root),))
+    data = read_bytes(sources.config.path, file)
+    text = decode(data, file) if data is not None else None
     config = read_config(text, file) if text is not None else None
     return LoadedConfig(config, content_digest(data or b""), tuple(file.problems))
+
+
+def load_inputs(sources: Sources) -> LoadedInputs:
+    """Read the files of every input kind that names its own reader."""
+    data: dict[str, InputData] = {}
+    problems: list[SourceError] = []
+    for kind in sources.kinds:
+        if kind.read is None:
+            continue
+        value, found = kind.read(sources.files[kind.name])
+        problems.extend(found)
+        if value is not None:
+            data[kind.name] = value
+    return LoadedInputs(data, tuple(problems))
 
 
 def parse_incident(entry: InputFile, known: frozenset[str] | None) -> ParsedFile:
     """Read and check one incident file."""
     file = SourceFile(entry.display)
-    data = _read_bytes(entry.path, file)
+    data = read_bytes(entry.path, file)
     if data is None:
         return ParsedFile(entry.display, "", None, tuple(file.problems))
     digest = content_digest(data)
-    text = _decode(data, file)
-    incident = (
-        read_incident(text, file, entry.incident_id, digest, known) if text is not None else None
-    )
+    text = decode(data, file)
+    incident = read_incident(text, file, entry.stem, digest, known) if text is not None else None
     return ParsedFile(entry.display, digest, incident, tuple(file.problems))
 
 
 def assemble(
     sources: Sources,
     config: LoadedConfig,
+    inputs: LoadedInputs,
     summaries: Iterable[IncidentSummary],
     problems: Iterable[SourceError],
     details: Mapping[str, Incident] | None = None,
@@ -98,13 +125,13 @@ def assemble(
 
     `details` holds the incidents read in full; by default the summaries that are.
     """
-    found = [*sources.problems, *config.problems, *problems]
+    found = [*sources.problems, *config.problems, *inputs.problems, *problems]
     if found or config.config is None:
         raise ValidationFailed(found)
     ordered = sorted(summaries, key=_newest_first, reverse=True)
     if details is None:
         details = {i.id: i for i in ordered if isinstance(i, Incident)}
-    return Site(config=config.config, incidents=tuple(ordered), details=details)
+    return Site(config=config.config, incidents=tuple(ordered), details=details, inputs=inputs.data)
 
 
 def _newest_first(incident: IncidentSummary) -> tuple[datetime, str]:
@@ -112,7 +139,8 @@ def _newest_first(incident: IncidentSummary) -> tuple[datetime, str]:
     return (incident.scheduled_for or incident.created_at, incident.id)
 
 
-def _read_bytes(path: str, file: SourceFile) -> bytes | None:
+def read_bytes(path: str, file: SourceFile) -> bytes | None:
+    """A file's bytes, or None having reported why it cannot be read."""
     try:
         with open(path, "rb") as handle:  # noqa: PTH123 - str paths: no Path per file
             return handle.read()
@@ -121,7 +149,8 @@ def _read_bytes(path: str, file: SourceFile) -> bytes | None:
         return None
 
 
-def _decode(data: bytes, file: SourceFile) -> str | None:
+def decode(data: bytes, file: SourceFile) -> str | None:
+    """UTF-8 text (a byte-order mark allowed), or None having reported where it is not."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -1,0 +1,105 @@
+"""Status badges: a small SVG per component and for the whole page, and shields.io endpoints."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import ClassVar
+
+from markupsafe import escape
+
+from ..model import ComponentState, IncidentSummary
+from .jobs import Job, KeyMaker, RenderContext
+from .views import SiteIndex
+
+# Badge colours: each passes WCAG AA (4.5:1) with white text; shields.io names alike.
+BADGE_COLOURS = {
+    ComponentState.OPERATIONAL: ("#1a7f37", "brightgreen"),
+    ComponentState.UNDER_MAINTENANCE: ("#0550ae", "blue"),
+    ComponentState.DEGRADED_PERFORMANCE: ("#7d4e00", "yellow"),
+    ComponentState.PARTIAL_OUTAGE: ("#a0410d", "orange"),
+    ComponentState.MAJOR_OUTAGE: ("#b31d28", "red"),
+}
+BADGE_MESSAGES = {
+    ComponentState.OPERATIONAL: "all systems operational",
+    ComponentState.UNDER_MAINTENANCE: "maintenance in progress",
+    ComponentState.DEGRADED_PERFORMANCE: "degraded performance",
+    ComponentState.PARTIAL_OUTAGE: "partial outage",
+    ComponentState.MAJOR_OUTAGE: "major outage",
+}
+
+
+class BadgeRenderer:
+    """Plans and renders the badges of the site's overall state and of each component."""
+
+    kinds: ClassVar[Mapping[str, float]] = {"badge": 0.2}
+
+    def __init__(self, index: SiteIndex, context: RenderContext) -> None:
+        self.index = index
+        self._keys = KeyMaker("badges", repr(index.config))
+
+    def incident_base(self) -> str:
+        """Nothing: no badge is made for one incident."""
+        return ""
+
+    def plan_incident(self, incident: IncidentSummary) -> list[Job]:
+        """No badge is made for one incident."""
+        return []
+
+    def plan_site(self) -> list[Job]:
+        """An SVG and a shields.io document for the page's overall state and each component."""
+        index = self.index
+        jobs = []
+        for stem, label, state in [
+            ("status", "status", index.overall),
+            *((c.id, c.name, index.states[c.id]) for c in index.site.components),
+        ]:
+            for fmt in ("svg", "json"):
+                path = f"badges/{stem}.{fmt}"
+                jobs.append(self._keys.job(path, "badge", (stem, fmt), depends=[label, state]))
+        return jobs
+
+    def render(self, job: Job) -> bytes:
+        """The bytes of one badge."""
+        stem, fmt = str(job.args[0]), str(job.args[1])
+        if stem == "status":
+            label, state = "status", self.index.overall
+        else:
+            label, state = self.index.components[stem].name, self.index.states[stem]
+        return badge_svg(label, state) if fmt == "svg" else badge_json(label, state)
+
+
+def _text_width(text: str) -> int:
+    """The width of `text` in 11-pixel Verdana, near enough to size a badge."""
+    narrow, wide = "fijlrt.,:;!|' ", "mwMW@%"
+    return round(sum(3.5 if c in narrow else 9.5 if c in wide else 7 for c in text))
+
+
+def badge_svg(label: str, state: ComponentState) -> bytes:
+    """A small flat badge: the label on grey, the state in its colour; readable and named."""
+    message = BADGE_MESSAGES[state] if label == "status" else state.label.lower()
+    colour = BADGE_COLOURS[state][0]
+    left, right = _text_width(label) + 12, _text_width(message) + 12
+    title = escape(f"{label}: {message}")
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + right}" height="20" '
+        f'role="img" aria-label="{title}"><title>{title}</title>'
+        f'<rect width="{left}" height="20" fill="#555"/>'
+        f'<rect x="{left}" width="{right}" height="20" fill="{colour}"/>'
+        f'<g fill="#fff" font-family="Verdana,DejaVu Sans,sans-serif" font-size="11" '
+        f'text-anchor="middle"><text x="{left / 2:g}" y="14">{escape(label)}</text>'
+        f'<text x="{left + right / 2:g}" y="14">{escape(message)}</text></g></svg>\n'
+    )
+    return svg.encode()
+
+
+def badge_json(label: str, state: ComponentState) -> bytes:
+    """A shields.io endpoint document, for badges in shields.io's styles."""
+    message = BADGE_MESSAGES[state] if label == "status" else state.label.lower()
+    document = {
+        "schemaVersion": 1,
+        "label": label,
+        "message": message,
+        "color": BADGE_COLOURS[state][1],
+    }
+    return (json.dumps(document, ensure_ascii=False) + "\n").encode()

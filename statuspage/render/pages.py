@@ -1,0 +1,425 @@
+"""The HTML pages and the theme's static files: pure functions of the site index, the clock and
+the theme."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, ClassVar, NamedTuple, TypeVar
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import jinja2
+
+from ..model import Component, ComponentState, Incident, IncidentSummary, worst
+from .feeds import FeedLink, feed_links
+from .jobs import Job, KeyMaker, RenderContext, digest
+from .templates import UNKNOWN_TEMPLATE, theme_error
+from .timefmt import format_date, format_month
+from .views import IncidentView, SiteIndex
+
+PAGE_SIZE = 50
+RECENT_DAYS = 14
+
+BANNERS = {
+    ComponentState.OPERATIONAL: "All systems operational",
+    ComponentState.UNDER_MAINTENANCE: "Maintenance in progress",
+    ComponentState.DEGRADED_PERFORMANCE: "Degraded performance",
+    ComponentState.PARTIAL_OUTAGE: "Partial system outage",
+    ComponentState.MAJOR_OUTAGE: "Major system outage",
+}
+
+T = TypeVar("T")
+
+# Records that are not part of the site's model are named tuples here and in the other
+# modules: a build makes thousands of some, and defining a slotted dataclass takes about a
+# millisecond, paid at start-up by every build, even one that finds nothing to do.
+
+
+class Page(NamedTuple):
+    """What every template knows of the page it renders."""
+
+    path: str  # output file, e.g. incidents/db/index.html
+    root: str  # prefix from this page to the site root, e.g. ../../
+    title: str
+    description: str
+    canonical: str
+    feeds: tuple[FeedGroup, ...]  # the feeds a reader of this page may follow
+
+
+class FeedGroup(NamedTuple):
+    """One feed in its three formats, with what it follows ('this incident', say)."""
+
+    label: str  # for the Subscribe links
+    title: str  # for <link rel="alternate" title=...>
+    links: tuple[FeedLink, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    """Where a page of a long list sits among its siblings; links are relative to it."""
+
+    number: int
+    count: int
+    previous: str | None
+    next: str | None
+
+
+class ComponentGroup(NamedTuple):
+    """Components shown together under a group name (None for a component on its own)."""
+
+    name: str | None
+    rows: tuple[tuple[Component, ComponentState], ...]
+
+    @property
+    def state(self) -> ComponentState:
+        """The worst state among the group's components."""
+        return worst(state for _, state in self.rows)
+
+
+class Day(NamedTuple):
+    """One day of the index page's recent history."""
+
+    start: datetime  # local midnight
+    incidents: tuple[IncidentSummary, ...]
+
+
+def paginate(items: Sequence[T], size: int = PAGE_SIZE) -> list[Sequence[T]]:
+    """Split `items` into pages of `size`; an empty list still gives one (empty) page."""
+    return [items[i : i + size] for i in range(0, len(items), size)] or [items[:0]]
+
+
+def page_path(base: str, number: int) -> str:
+    """The file of page `number` of a list at `base`: base/index.html, base/page/2/index.html."""
+    prefix = f"{base}/" if base else ""
+    return f"{prefix}index.html" if number == 1 else f"{prefix}page/{number}/index.html"
+
+
+def relative_root(path: str) -> str:
+    """The prefix that leads from the page at `path` back to the site root ('./' at the top)."""
+    return "../" * path.count("/") or "./"
+
+
+class PageRenderer:
+    """Plans and renders the HTML pages and static files of one site at one moment.
+
+    An incident's HTML is rendered once (by the site index) and shared by the pages and
+    feeds that show it.
+    """
+
+    kinds: ClassVar[Mapping[str, float]] = {
+        "asset": 1.0,
+        "index": 5.0,
+        "404": 1.0,
+        "incident": 1.0,
+        "history": 3.0,
+        "component": 3.0,
+    }
+
+    def __init__(self, index: SiteIndex, context: RenderContext) -> None:
+        self.index = index
+        self.site = index.site
+        self.config = index.config
+        self.now = context.now
+        self.theme = context.theme
+        self.templates = context.templates
+        self.env = self.templates.environment(self.theme, self.config.zone)
+        self._globals: dict[str, Any] = {
+            "site": self.config,
+            "now": self.now,
+            "zone": self.config.timezone,
+            "states": index.states,
+            "overall": index.overall,
+            "banners": BANNERS,
+        }
+        self._keys = KeyMaker("pages", self.theme.digest, repr(self.config), self.now.isoformat())
+        self._render: dict[str, Callable[[Job], bytes]] = {
+            "asset": lambda job: self.theme.assets[job.path],
+            "index": lambda job: self.render_index(),
+            "404": lambda job: self.render_not_found(),
+            "incident": lambda job: self.render_incident(self.site.incident(str(job.args[0]))),
+            "history": lambda job: self.render_history(int(job.args[0])),
+            "component": lambda job: self.render_component(
+                self.index.components[str(job.args[0])], int(job.args[1])
+            ),
+        }
+
+    # -- planning ------------------------------------------------------------
+
+    def incident_base(self) -> str:
+        """What every incident's page depends on besides the incident itself."""
+        return digest(self._keys.base, *self._states_for("incident.html"))
+
+    def plan_incident(self, incident: IncidentSummary) -> list[Job]:
+        """The incident's page."""
+        return [
+            self._keys.job(
+                f"incidents/{incident.id}/index.html",
+                "incident",
+                (incident.id,),
+                needs=(incident.id,),
+                depends=[*self._states_for("incident.html"), incident.digest],
+                unit=incident.id,
+            )
+        ]
+
+    def plan_site(self) -> list[Job]:
+        """Every page and static file but the incidents' own, each with what it depends on."""
+        keys = self._keys
+        jobs = [keys.job(name, "asset", (name,)) for name in sorted(self.theme.assets)]
+        index = self.index
+        shown = [*index.active, *index.in_progress, *index.upcoming]
+        recent = [i for day in self.recent_days() for i in day.incidents]
+        jobs.append(
+            keys.job(
+                "index.html",
+                "index",
+                needs=[i.id for i in shown],
+                depends=[*self._states_for("index.html"), *(i.digest for i in shown + recent)],
+            )
+        )
+        jobs.append(keys.job("404.html", "404", depends=self._states_for("404.html")))
+        jobs.extend(self._plan_list("history", "history", self.site.incidents, "history.html"))
+        for component in self.site.components:
+            jobs.extend(
+                self._plan_list(
+                    f"components/{component.id}",
+                    "component",
+                    index.by_component[component.id],
+                    "component.html",
+                    component.id,
+                    index.states[component.id].value,
+                )
+            )
+        return jobs
+
+    def _plan_list(
+        self,
+        base: str,
+        kind: str,
+        incidents: Sequence[IncidentSummary],
+        template: str,
+        *extra: str,
+    ) -> list[Job]:
+        pages = paginate(incidents)
+        return [
+            self._keys.job(
+                page_path(base, number),
+                kind,
+                (*extra[:1], number),
+                depends=[
+                    *self._states_for(template),
+                    *extra,
+                    len(pages),
+                    len(incidents),
+                    "".join([i.digest for i in chunk]),  # one string: a repr each is slower
+                ],
+            )
+            for number, chunk in enumerate(pages, start=1)
+        ]
+
+    def _states_for(self, template: str) -> list[object]:
+        """The current states, for the keys of pages whose templates may show them."""
+        names = self.templates.names_read(template, self.theme, self.config.zone)
+        uses = not {"states", "overall", UNKNOWN_TEMPLATE}.isdisjoint(names)
+        return [self._globals["states"]] if uses else []
+
+    # -- rendering -----------------------------------------------------------
+
+    def render(self, job: Job) -> bytes:
+        """The bytes of one planned page or static file."""
+        return self._render[job.kind](job)
+
+    def page(self, path: str, title: str, description: str) -> Page:
+        """The Page for an output file; its canonical URL is the folder for index.html files."""
+        public = path.removesuffix("index.html")
+        root = relative_root(path)
+        return Page(
+            path=path,
+            root=root,
+            title=title,
+            description=description,
+            canonical=f"{self.config.url}/{public}",
+            feeds=self.feeds_for(path, root),
+        )
+
+    def feeds_for(self, path: str, root: str) -> tuple[FeedGroup, ...]:
+        """The feeds the page at `path` offers: its incident's or component's, then the site's.
+
+        Links start with `root`, the way from the page to the site root.
+        """
+        site = self.config.title
+        everything = FeedGroup("Every incident", site, tuple(feed_links("site", "", root, site)))
+        scope, _, rest = path.partition("/")
+        item = rest.split("/", 1)[0]
+        if scope == "incidents":
+            about = f"{self.site.incident(item).title} · {site}"
+            links = tuple(feed_links("incident", item, root, about))
+            return (FeedGroup("This incident", about, links), everything)
+        if scope == "components":
+            name = self.index.components[item].name
+            about = f"{name} · {site}"
+            links = tuple(feed_links("component", item, root, about))
+            return (FeedGroup(name, about, links), everything)
+        return (everything,)
+
+    def write(self, template: str, page: Page, **context: Any) -> bytes:
+        """Render `template` for `page` with `context` on top of the site-wide values."""
+        try:
+            html = self.env.get_template(template).render(**self._globals, page=page, **context)
+        except jinja2.TemplateError as error:
+            raise theme_error(error, template, self.theme) from error
+        return html.encode("utf-8")
+
+    def pagination(self, base: str, number: int, count: int) -> Pagination:
+        """Links from page `number` of the list at `base` to its neighbours."""
+        up = relative_root(page_path(base, number))
+
+        def link(target: int) -> str | None:
+            if not 1 <= target <= count:
+                return None
+            return up + page_path(base, target).removesuffix("index.html")
+
+        return Pagination(number, count, link(number - 1), link(number + 1))
+
+    def views(self, incidents: Iterable[IncidentSummary]) -> list[IncidentView]:
+        """The incidents' views, their whole text loaded."""
+        details, view = self.site.incident, self.index.view
+        return [view(details(i.id)) for i in incidents]
+
+    def render_index(self) -> bytes:
+        """The status page: banner, components, what is happening now, the last two weeks."""
+        index = self.index
+        description = self.config.description or (
+            f"Current status of {self.config.title}: components, incidents and maintenance."
+        )
+        page = self.page("index.html", self.config.title, description)
+        return self.write(
+            "index.html",
+            page,
+            groups=self.component_groups(),
+            active=self.views(index.active),
+            maintenance=self.views(index.in_progress),
+            upcoming=self.views(index.upcoming),
+            days=self.recent_days(),
+        )
+
+    def component_groups(self) -> list[ComponentGroup]:
+        """Components in config order, grouped; a group shows where its first member is."""
+        slots: list[str | Component] = []  # a group's name, or a component on its own
+        members: dict[str, list[Component]] = {}
+        for component in self.site.components:
+            if component.group is None:
+                slots.append(component)
+            elif component.group in members:
+                members[component.group].append(component)
+            else:
+                members[component.group] = [component]
+                slots.append(component.group)
+        states = self.index.states
+
+        def rows(components: Iterable[Component]) -> tuple[tuple[Component, ComponentState], ...]:
+            return tuple((c, states[c.id]) for c in components)
+
+        return [
+            ComponentGroup(slot, rows(members[slot]))
+            if isinstance(slot, str)
+            else ComponentGroup(None, rows([slot]))
+            for slot in slots
+        ]
+
+    def recent_days(self) -> list[Day]:
+        """The last RECENT_DAYS days in the site's zone, newest first, with what began on each."""
+        zone = self.config.zone
+        today = self.now.astimezone(zone).date()
+        days = [today - timedelta(days=back) for back in range(RECENT_DAYS)]
+        by_day: dict[date, list[IncidentSummary]] = {day: [] for day in days}
+        for incident in self.site.incidents:  # newest first
+            day = incident.sort_at.astimezone(zone).date()
+            if day < days[-1]:
+                break
+            if incident.sort_at <= self.now and day in by_day:
+                by_day[day].append(incident)
+        return [Day(datetime(d.year, d.month, d.day, tzinfo=zone), tuple(by_day[d])) for d in days]
+
+    def render_incident(self, incident: Incident) -> bytes:
+        """One incident's page: summary, timeline and the four transparency sections."""
+        view = self.index.view(incident)
+        kind = "Maintenance" if incident.is_maintenance else "Incident"
+        when = format_date(incident.sort_at, self.config.zone)
+        state = incident.status.label.lower()
+        description = f"{kind} on {when}, {state}: {incident.title}."
+        page = self.page(f"incidents/{incident.id}/index.html", incident.title, description)
+        return self.write("incident.html", page, view=view)
+
+    def render_history(self, number: int) -> bytes:
+        """Page `number` of every incident and maintenance, newest first."""
+        title = "Incident history"
+        description = f"Every incident and maintenance on {self.config.title}, newest first."
+        return self._render_list(
+            "history", self.site.incidents, number, title, description, "history.html"
+        )
+
+    def render_component(self, component: Component, number: int) -> bytes:
+        """Page `number` of a component's page: its state now and the incidents that touched it."""
+        description = f"Status and incident history of {component.name} on {self.config.title}."
+        return self._render_list(
+            f"components/{component.id}",
+            self.index.by_component[component.id],
+            number,
+            component.name,
+            description,
+            "component.html",
+            component=component,
+            state=self.index.states[component.id],
+        )
+
+    def _render_list(
+        self,
+        base: str,
+        incidents: Sequence[IncidentSummary],
+        number: int,
+        title: str,
+        description: str,
+        template: str,
+        **context: Any,
+    ) -> bytes:
+        pages = paginate(incidents)
+        if number > 1:
+            title = f"{title}, page {number} of {len(pages)}"
+        page = self.page(page_path(base, number), title, description)
+        return self.write(
+            template,
+            page,
+            months=_by_month(pages[number - 1], self.config.zone),
+            pagination=self.pagination(base, number, len(pages)),
+            total=len(incidents),
+            **context,
+        )
+
+    def render_not_found(self) -> bytes:
+        """404.html, served at any depth: its links start from the site's own path."""
+        root = urlsplit(self.config.url).path.rstrip("/") + "/"
+        page = Page(
+            path="404.html",
+            root=root,
+            title="Page not found",
+            description=f"This page does not exist on {self.config.title}.",
+            canonical=f"{self.config.url}/404.html",
+            feeds=self.feeds_for("404.html", root),
+        )
+        return self.write("404.html", page)
+
+
+def _by_month(
+    incidents: Iterable[IncidentSummary], zone: ZoneInfo
+) -> list[tuple[str, list[IncidentSummary]]]:
+    """Group incidents (newest first) under month headings in the site's zone."""
+    months: list[tuple[str, list[IncidentSummary]]] = []
+    for incident in incidents:
+        label = format_month(incident.sort_at, zone)
+        if not months or months[-1][0] != label:
+            months.append((label, []))
+        months[-1][1].append(incident)
+    return months
