@@ -9,6 +9,9 @@ import os
 import shutil
 import textwrap
 import threading
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from statuspage.engine.build import build_site
 from statuspage.errors import ValidationFailed
 from statuspage.model import Site
 from statuspage.sources.loader import load_site
@@ -163,3 +167,37 @@ def serving(folder: Path) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder` with its bytes."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+def cold_build(site: SiteDir, now: datetime) -> dict[str, bytes]:
+    """What a build without cache writes into a fresh folder: what every build must write."""
+    fresh = site.root.parent / f"cold-{now.timestamp():.0f}"
+    shutil.rmtree(fresh, ignore_errors=True)
+    build_site(site.root, fresh, now, use_cache=False)
+    return snapshot(fresh)
+
+
+def fetch(url: str) -> tuple[int, str]:
+    """The status and text of a GET of `url`, errors included."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> None:
+    """Wait until `condition()` holds; fail the test after `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError("the server did not rebuild in time")

@@ -15,16 +15,18 @@ from statuspage.engine.build import build_site, check_site
 from statuspage.engine.publish import TreeWriter
 from statuspage.errors import OutputError, ThemeError, ValidationFailed
 from statuspage.render.jobs import Job
-from tests.conftest import API_ENDPOINTS, NOW, REPO, RESOLVED, MakeSite, SiteDir
+from tests.conftest import (
+    API_ENDPOINTS,
+    NOW,
+    REPO,
+    RESOLVED,
+    MakeSite,
+    SiteDir,
+    cold_build,
+    snapshot,
+)
 
 API_FILES = [f"api/v2/{name}" for name in API_ENDPOINTS]
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file below `folder` with its bytes."""
-    return {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
 
 
 @pytest.fixture
@@ -112,15 +114,7 @@ def test_a_failure_while_writing_leaves_the_previous_output_and_no_debris(
     assert visible(site.root) == ["incidents", "public", "statuspage.yaml"]
     # The next build does not trust the half-written spare folder.
     build_site(site.root, out, NOW + timedelta(hours=1), use_cache=use_cache)
-    assert snapshot(out) == cold(site, NOW + timedelta(hours=1))
-
-
-def cold(site: SiteDir, now: datetime) -> dict[str, bytes]:
-    """What a build without cache writes into a fresh folder."""
-    fresh = site.root.parent / f"cold-{now.timestamp():.0f}"
-    shutil.rmtree(fresh, ignore_errors=True)
-    build_site(site.root, fresh, now, use_cache=False)
-    return snapshot(fresh)
+    assert snapshot(out) == cold_build(site, NOW + timedelta(hours=1))
 
 
 def test_the_swap_works_without_renameat2(site: SiteDir, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -130,7 +124,7 @@ def test_the_swap_works_without_renameat2(site: SiteDir, monkeypatch: pytest.Mon
     site.incident("db", RESOLVED.replace("Fixed.", "Fixed for good."))
     result = build_site(site.root, out, NOW)
     assert result.rendered > 0
-    assert snapshot(out) == cold(site, NOW)
+    assert snapshot(out) == cold_build(site, NOW)
     assert visible(site.root) == ["incidents", "public", "statuspage.yaml"]
 
 
@@ -218,12 +212,12 @@ def test_an_error_in_a_default_template_names_the_default_theme(site: SiteDir) -
     site.write(
         "site-template/404.html",
         '{% extends "base.html" %}{% import "_macros.html" as m %}'
-        "{% block main %}{{ m.incident_list([3], page, now) }}{% endblock %}",
+        "{% block main %}{{ m.incident_list([3], page, clock) }}{% endblock %}",
     )
     with pytest.raises(ThemeError) as error:
         build_site(site.root, site.root / "public", NOW)
     assert str(error.value) == (
-        "site-template (default theme)/_macros.html:13: 'int object' has no attribute 'impact'"
+        "site-template (default theme)/_macros.html:16: 'int object' has no attribute 'impact'"
     )
 
 
@@ -269,14 +263,20 @@ def test_incremental_builds_write_what_a_cold_build_writes(
         ("rename a component", lambda: rename_component(site), NOW, 46),
         # feeds, the API and badges depend on neither the theme nor the clock
         ("override a template", lambda: override_footer(site), NOW, 10),
-        ("a later clock", lambda: None, later, 10),
+        # the index and the components' pages, which say when they were generated: nothing
+        # else shows the clock while no incident is open
+        ("a later clock", lambda: None, later, 5),
         ("delete the cache", lambda: shutil.rmtree(site.root / ".statuspage-cache"), later, 46),
         ("nothing changed again", lambda: None, later, None),
+        ("open an incident", lambda: site.incident("hooks", OPEN), later, 4 + 9 + 8 + 4),
+        # besides those five, the pages that say how long it has lasted so far: its own and
+        # the history page
+        ("a later clock, an incident open", lambda: None, later + timedelta(hours=1), 5 + 2),
     ]
     for name, change, now, rendered in steps:
         change()
         result = build_site(site.root, out, now, workers=workers)
-        assert snapshot(out) == cold(site, now), name
+        assert snapshot(out) == cold_build(site, now), name
         assert (result.rendered if not result.unchanged else None) == rendered, name
 
 
@@ -340,7 +340,7 @@ def test_the_old_site_survives_intact_as_the_spare(site: SiteDir) -> None:
     assert snapshot(spare_of(site)) == first  # nothing was written through a shared file
     site.incident("db", RESOLVED.replace("Fixed.", "Done again."))
     build_site(site.root, out, NOW)
-    assert snapshot(out) == cold(site, NOW)
+    assert snapshot(out) == cold_build(site, NOW)
 
 
 def test_a_change_that_keeps_size_and_mtime_is_still_seen(site: SiteDir) -> None:
@@ -364,7 +364,7 @@ def test_an_output_folder_emptied_by_hand_is_written_again(site: SiteDir) -> Non
         shutil.rmtree(child) if child.is_dir() else child.unlink()
     result = build_site(site.root, out, NOW)
     assert not result.unchanged  # the spare, which is whole, took the emptied folder's place
-    assert snapshot(out) == cold(site, NOW)
+    assert snapshot(out) == cold_build(site, NOW)
 
 
 def test_check_reads_only_the_files_that_changed(
@@ -409,7 +409,7 @@ def test_pages_whose_templates_show_the_state_follow_it(site: SiteDir) -> None:
     # new incident, its component and the site; the API; badges of the site and component
     assert result.rendered == 9 + 9 + 8 + 4
     assert "Degraded performance" in (out / "incidents/db/index.html").read_text()
-    assert snapshot(out) == cold(site, NOW)
+    assert snapshot(out) == cold_build(site, NOW)
 
 
 def test_files_of_unchanged_incidents_are_not_planned_again(
@@ -430,6 +430,15 @@ def test_files_of_unchanged_incidents_are_not_planned_again(
     build_site(site.root, out, NOW)
     site.incident("i2", RESOLVED.replace("Fixed.", "Done."))
     build_site(site.root, out, NOW)
-    build_site(site.root, out, NOW + timedelta(hours=1))  # a new clock: every page changes
-    assert skipped == [set(), {"i0", "i1", "i3", "i4"}, set()]
-    assert snapshot(out) == cold(site, NOW + timedelta(hours=1))
+    build_site(site.root, out, NOW + timedelta(hours=1))  # closed incidents' files keep theirs
+    site.incident("i5", OPEN)
+    build_site(site.root, out, NOW + timedelta(hours=1))
+    build_site(site.root, out, NOW + timedelta(hours=2))  # an open incident's may follow it
+    assert skipped == [
+        set(),
+        {"i0", "i1", "i3", "i4"},
+        {"i0", "i1", "i2", "i3", "i4"},
+        {"i0", "i1", "i2", "i3", "i4"},
+        {"i0", "i1", "i2", "i3", "i4"},
+    ]
+    assert snapshot(out) == cold_build(site, NOW + timedelta(hours=2))

@@ -2,33 +2,13 @@
 
 from __future__ import annotations
 
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from statuspage.serve.preview import PreviewServer
-from tests.conftest import NOW, RESOLVED, MakeSite, SiteDir
-
-
-def fetch(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return response.status, response.read().decode()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read().decode()
-
-
-def wait_for(condition: object, seconds: float = 10.0) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if callable(condition) and condition():
-            return
-        time.sleep(0.05)
-    raise AssertionError("the server did not rebuild in time")
+from tests.conftest import NOW, RESOLVED, MakeSite, SiteDir, fetch, wait_for
 
 
 @pytest.fixture

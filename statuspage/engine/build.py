@@ -279,18 +279,19 @@ def _carry_over(
 ) -> tuple[set[str], Manifest]:
     """Incidents whose own files need no planning, and those files' keys, from the last build.
 
-    When the renderers' bases are what they were, the files made for one incident alone
-    change only with that incident: for every incident with the same digest, the keys the
-    live site has are still right. Planning then costs what changed, not the whole site.
+    When the renderers' bases are what they were, the files made for one closed incident
+    alone change only with that incident: for every one with the same digest, the keys the
+    live site has are still right. (An open incident's may follow the clock: how long it has
+    lasted so far.) Planning then costs what changed, not the whole site.
     """
     if live is None or live_state is None or live_state.memo is None:
         return set(), {}
     bases, digests, site_paths = live_state.memo
     if tuple(bases) != renderer.incident_bases():
         return set(), {}
-    skip = {i.id for i in site.incidents if digests.get(i.id) == i.digest}
+    skip = {i.id for i in site.incidents if not i.is_open and digests.get(i.id) == i.digest}
     # The live files, but for the site's own (all planned again) and those of incidents
-    # that changed or are gone: set operations, not a loop over every file.
+    # planned again or gone: set operations, not a loop over every file.
     dropped = {*site_paths, *(UNIT + incident_id for incident_id in digests.keys() - skip)}
     carried = {name: key for name, key in live.items() if name not in dropped}
     return skip, carried

@@ -77,10 +77,11 @@ class Renderer(Protocol):
 
     A renderer's files are of two sorts. Those made for one incident alone (its page, its
     feeds) come from `plan_incident`, with the incident's id as their `unit`; how many there
-    are may depend on the incident (one per update, say). They depend on nothing but the
-    incident and `incident_base()`, so a build whose base is unchanged carries the keys of
-    unchanged incidents' files over from the last build without planning them. Every other
-    file comes from `plan_site`.
+    are may depend on the incident (one per update, say). Those of a closed incident depend
+    on nothing but the incident and `incident_base()`, so a build whose bases are unchanged
+    carries the keys of unchanged closed incidents' files over from the last build without
+    planning them; open incidents are planned on every build. Every other file comes from
+    `plan_site`.
     """
 
     @property

@@ -46,6 +46,28 @@ class Page(NamedTuple):
     description: str
     canonical: str
     feeds: tuple[FeedGroup, ...]  # the feeds a reader of this page may follow
+    # What the footer says: when the page was generated, where that tells a reader how fresh
+    # the states it shows are (the status page, a component's page); else when what it shows
+    # last changed, so that the page changes only with that.
+    generated: datetime | None = None
+    updated: datetime | None = None
+
+
+class Clock:
+    """The build's clock as pages show it: how long an incident has lasted, so far if ongoing.
+
+    A page that shows `elapsed` of an ongoing incident is rebuilt as the clock moves; one
+    whose template reads `now` itself, on every build.
+    """
+
+    __slots__ = ("_now",)
+
+    def __init__(self, now: datetime) -> None:
+        self._now = now
+
+    def elapsed(self, incident: IncidentSummary) -> timedelta:
+        """How long `incident` lasted, or has lasted until now."""
+        return incident.duration(self._now)
 
 
 class FeedGroup(NamedTuple):
@@ -128,12 +150,14 @@ class PageRenderer:
         self._globals: dict[str, Any] = {
             "site": self.config,
             "now": self.now,
+            "clock": Clock(self.now),
             "zone": self.config.timezone,
             "states": index.states,
             "overall": index.overall,
             "banners": BANNERS,
         }
-        self._keys = KeyMaker("pages", self.theme.digest, repr(self.config), self.now.isoformat())
+        self._keys = KeyMaker("pages", self.theme.digest, repr(self.config))
+        self._clock_key = self.now.isoformat()
         self._render: dict[str, Callable[[Job], bytes]] = {
             "asset": lambda job: self.theme.assets[job.path],
             "index": lambda job: self.render_index(),
@@ -149,7 +173,7 @@ class PageRenderer:
 
     def incident_base(self) -> str:
         """What every incident's page depends on besides the incident itself."""
-        return digest(self._keys.base, *self._states_for("incident.html"))
+        return digest(self._keys.base, *self._shown_for("incident.html"))
 
     def plan_incident(self, incident: IncidentSummary) -> list[Job]:
         """The incident's page."""
@@ -159,7 +183,7 @@ class PageRenderer:
                 "incident",
                 (incident.id,),
                 needs=(incident.id,),
-                depends=[*self._states_for("incident.html"), incident.digest],
+                depends=[*self._shown_for("incident.html", [incident]), incident.digest],
                 unit=incident.id,
             )
         ]
@@ -176,10 +200,15 @@ class PageRenderer:
                 "index.html",
                 "index",
                 needs=[i.id for i in shown],
-                depends=[*self._states_for("index.html"), *(i.digest for i in shown + recent)],
+                # The clock: the page says when it was generated, and which days are recent.
+                depends=[
+                    *self._shown_for("index.html"),
+                    self._clock_key,
+                    *(i.digest for i in shown + recent),
+                ],
             )
         )
-        jobs.append(keys.job("404.html", "404", depends=self._states_for("404.html")))
+        jobs.append(keys.job("404.html", "404", depends=self._shown_for("404.html")))
         jobs.extend(self._plan_list("history", "history", self.site.incidents, "history.html"))
         for component in self.site.components:
             jobs.extend(
@@ -202,6 +231,7 @@ class PageRenderer:
         template: str,
         *extra: str,
     ) -> list[Job]:
+        """The pages of a list; the first of a component's says when it was generated."""
         pages = paginate(incidents)
         return [
             self._keys.job(
@@ -209,7 +239,8 @@ class PageRenderer:
                 kind,
                 (*extra[:1], number),
                 depends=[
-                    *self._states_for(template),
+                    *self._shown_for(template, chunk),
+                    *([self._clock_key] if _shows_generated(kind, number) else []),
                     *extra,
                     len(pages),
                     len(incidents),
@@ -219,11 +250,20 @@ class PageRenderer:
             for number, chunk in enumerate(pages, start=1)
         ]
 
-    def _states_for(self, template: str) -> list[object]:
-        """The current states, for the keys of pages whose templates may show them."""
+    def _shown_for(self, template: str, incidents: Iterable[IncidentSummary] = ()) -> list[object]:
+        """What of the site's state and of the clock a page from `template` may show.
+
+        The current states, where the template reads them; the clock, where it reads `now`,
+        or shows how long one of `incidents` (those the page shows) has lasted so far.
+        """
         names = self.templates.names_read(template, self.theme, self.config.zone)
-        uses = not {"states", "overall", UNKNOWN_TEMPLATE}.isdisjoint(names)
-        return [self._globals["states"]] if uses else []
+        unknown = UNKNOWN_TEMPLATE in names
+        shown: list[object] = []
+        if unknown or not {"states", "overall"}.isdisjoint(names):
+            shown.append(self._globals["states"])
+        if unknown or "now" in names or ("clock" in names and any(i.is_ongoing for i in incidents)):
+            shown.append(self._clock_key)
+        return shown
 
     # -- rendering -----------------------------------------------------------
 
@@ -231,7 +271,15 @@ class PageRenderer:
         """The bytes of one planned page or static file."""
         return self._render[job.kind](job)
 
-    def page(self, path: str, title: str, description: str) -> Page:
+    def page(
+        self,
+        path: str,
+        title: str,
+        description: str,
+        *,
+        generated: datetime | None = None,
+        updated: datetime | None = None,
+    ) -> Page:
         """The Page for an output file; its canonical URL is the folder for index.html files."""
         public = path.removesuffix("index.html")
         root = relative_root(path)
@@ -242,6 +290,8 @@ class PageRenderer:
             description=description,
             canonical=f"{self.config.url}/{public}",
             feeds=self.feeds_for(path, root),
+            generated=generated,
+            updated=updated,
         )
 
     def feeds_for(self, path: str, root: str) -> tuple[FeedGroup, ...]:
@@ -294,7 +344,7 @@ class PageRenderer:
         description = self.config.description or (
             f"Current status of {self.config.title}: components, incidents and maintenance."
         )
-        page = self.page("index.html", self.config.title, description)
+        page = self.page("index.html", self.config.title, description, generated=self.now)
         return self.write(
             "index.html",
             page,
@@ -350,7 +400,12 @@ class PageRenderer:
         when = format_date(incident.sort_at, self.config.zone)
         state = incident.status.label.lower()
         description = f"{kind} on {when}, {state}: {incident.title}."
-        page = self.page(f"incidents/{incident.id}/index.html", incident.title, description)
+        page = self.page(
+            f"incidents/{incident.id}/index.html",
+            incident.title,
+            description,
+            updated=incident.updated_at,
+        )
         return self.write("incident.html", page, view=view)
 
     def render_history(self, number: int) -> bytes:
@@ -358,13 +413,14 @@ class PageRenderer:
         title = "Incident history"
         description = f"Every incident and maintenance on {self.config.title}, newest first."
         return self._render_list(
-            "history", self.site.incidents, number, title, description, "history.html"
+            "history", "history", self.site.incidents, number, title, description, "history.html"
         )
 
     def render_component(self, component: Component, number: int) -> bytes:
         """Page `number` of a component's page: its state now and the incidents that touched it."""
         description = f"Status and incident history of {component.name} on {self.config.title}."
         return self._render_list(
+            "component",
             f"components/{component.id}",
             self.index.by_component[component.id],
             number,
@@ -377,6 +433,7 @@ class PageRenderer:
 
     def _render_list(
         self,
+        kind: str,
         base: str,
         incidents: Sequence[IncidentSummary],
         number: int,
@@ -388,11 +445,18 @@ class PageRenderer:
         pages = paginate(incidents)
         if number > 1:
             title = f"{title}, page {number} of {len(pages)}"
-        page = self.page(page_path(base, number), title, description)
+        chunk = pages[number - 1]
+        page = self.page(
+            page_path(base, number),
+            title,
+            description,
+            generated=self.now if _shows_generated(kind, number) else None,
+            updated=max((i.updated_at for i in chunk), default=None),
+        )
         return self.write(
             template,
             page,
-            months=_by_month(pages[number - 1], self.config.zone),
+            months=_by_month(chunk, self.config.zone),
             pagination=self.pagination(base, number, len(pages)),
             total=len(incidents),
             **context,
@@ -410,6 +474,11 @@ class PageRenderer:
             feeds=self.feeds_for("404.html", root),
         )
         return self.write("404.html", page)
+
+
+def _shows_generated(kind: str, number: int) -> bool:
+    """Whether a list page says when it was generated: a component's first, with its state."""
+    return kind == "component" and number == 1
 
 
 def _by_month(

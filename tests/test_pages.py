@@ -167,6 +167,7 @@ def test_index_lists_the_last_fourteen_days(site_out: Path) -> None:
 
 
 def test_every_page_has_title_description_canonical_and_stylesheet(site_out: Path) -> None:
+    generated = ("2026-11-23T13:00:00+01:00", "Generated 23 Nov 2026, 13:00 CET.")
     expected = {
         "index.html": ("Test Cloud Status", "https://status.test.example/", "./style.css"),
         "incidents/old/index.html": (
@@ -185,6 +186,17 @@ def test_every_page_has_title_description_canonical_and_stylesheet(site_out: Pat
             "../../style.css",
         ),
     }
+    # The status page and a component's say when they were made, so that a reader sees how
+    # fresh the states are; others, when what they show last changed.
+    footers = {
+        "index.html": generated,
+        "incidents/old/index.html": (
+            "2026-10-01T17:52:00+02:00",
+            "Last updated 1 Oct 2026, 17:52 CEST.",
+        ),
+        "history/index.html": ("2026-11-23T12:00:00+01:00", "Last updated 23 Nov 2026, 12:00 CET."),
+        "components/api/index.html": generated,
+    }
     for path, (title, canonical, css) in expected.items():
         root = page(site_out, path)
         assert root.findtext(".//title") == title
@@ -193,12 +205,13 @@ def test_every_page_has_title_description_canonical_and_stylesheet(site_out: Pat
         assert root.cssselect("meta[name=description]")[0].get("content")
         assert root.get("lang") == "en"
         assert len(root.cssselect("h1")) == 1
-        footer = root.cssselect("footer time")[0]
-        assert footer.get("datetime") == "2026-11-23T13:00:00+01:00"
-        assert text(root.cssselect("footer")[0]) == (
-            "Generated 23 Nov 2026, 13:00 CET. Times are shown in Europe/Berlin."
-        )
+        when, said = footers[path]
+        assert root.cssselect("footer time")[0].get("datetime") == when
+        assert text(root.cssselect("footer")[0]) == f"{said} Times are shown in Europe/Berlin."
         assert not root.cssselect("script")
+    assert text(page(site_out, "404.html").cssselect("footer")[0]) == (
+        "Times are shown in Europe/Berlin."
+    )
 
 
 def test_incident_page_summary_and_timeline(site_out: Path) -> None:
@@ -380,24 +393,6 @@ def test_pages_make_no_third_party_requests(site_out: Path) -> None:
             if element.get("rel") == "canonical":
                 continue
             assert url.startswith(("./", "../", "/")) or "://" not in url, (path, url)
-
-
-def test_template_variables_follow_every_template_a_page_uses() -> None:
-    from zoneinfo import ZoneInfo
-
-    from statuspage.render.templates import UNKNOWN_TEMPLATE, make_environment, template_variables
-    from statuspage.sources.theme import Theme
-
-    templates = {
-        "page.html": '{% extends "base.html" %}{% block main %}{{ view }}{% endblock %}',
-        "base.html": '{% import "parts.html" as p %}{{ p.x() }}{% block main %}{% endblock %}',
-        "parts.html": "{% macro x() %}{{ overall }}{% endmacro %}",
-        "dynamic.html": "{% include which %}",
-    }
-    theme = Theme(templates=templates, assets={}, origins={name: name for name in templates})
-    env = make_environment(theme, ZoneInfo("UTC"))
-    assert template_variables(env, "page.html") == {"view", "p", "overall"}
-    assert template_variables(env, "dynamic.html") == {"which", UNKNOWN_TEMPLATE}
 
 
 def test_pages_announce_and_link_their_feeds(site_out: Path) -> None:
