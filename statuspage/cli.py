@@ -19,7 +19,7 @@ from .sources.times import parse_time
 
 ROOT_OPTION = click.option(
     "--root",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
     default=".",
     show_default=True,
     help="The site's folder, holding statuspage.yaml and incidents/.",

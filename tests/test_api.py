@@ -1,4 +1,4 @@
-"""The Statuspage-compatible API and the badges: shapes, values, and a real client reading them."""
+"""The Statuspage-compatible API: shapes, values, and a real client reading them."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import lxml.etree
 import pytest
 
 from statuspage.engine.build import build_site
@@ -281,32 +280,6 @@ def test_times_carry_milliseconds_and_the_site_offset(make_site: MakeSite) -> No
     collect(api(out, "summary.json"))
     collect(api(out, "incidents.json"))
     assert times and all(TIME.match(t) for t in times)
-
-
-def test_badges(site: SiteDir) -> None:
-    out = build(site)
-    svg = (out / "badges/status.svg").read_bytes()
-    assert len(svg) < 600
-    root = lxml.etree.fromstring(svg)
-    assert root.get("role") == "img"
-    # The page's headline: the worst state of any component (the API's indicator also
-    # weighs the impact of open incidents).
-    assert root.get("aria-label") == "status: degraded performance"
-    assert root.findtext("{http://www.w3.org/2000/svg}title") == "status: degraded performance"
-    api_badge = lxml.etree.fromstring((out / "badges/api.svg").read_bytes())
-    assert api_badge.get("aria-label") == "Public API: degraded performance"
-    assert json.loads((out / "badges/status.json").read_text()) == {
-        "schemaVersion": 1,
-        "label": "status",
-        "message": "degraded performance",
-        "color": "yellow",
-    }
-    assert json.loads((out / "badges/docs.json").read_text()) == {
-        "schemaVersion": 1,
-        "label": "Documentation",
-        "message": "under maintenance",
-        "color": "blue",
-    }
 
 
 def test_text_from_files_is_json_escaped(make_site: MakeSite) -> None:

@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from statuspage import __version__
@@ -97,13 +98,32 @@ def test_build_reports_an_unsafe_output_folder(make_site: MakeSite) -> None:
     )
 
 
-def test_a_missing_root(tmp_path: Path) -> None:
-    code, out, _ = run("check", "--root", str(tmp_path))
-    assert code == 1
-    assert out == (
+def test_a_folder_that_is_not_a_site_is_left_as_it_was(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("not a site")
+    message = (
         f"statuspage.yaml: not found in {tmp_path}; run statuspage in the site's folder or "
-        f"pass --root\nFound 1 problem in 1 file.\n"
+        f"pass --root\n"
     )
+    assert run("check", "--root", str(tmp_path)) == (
+        1,
+        message + "Found 1 problem in 1 file.\n",
+        "",
+    )
+    assert run("build", "--root", str(tmp_path)) == (
+        1,
+        "",
+        message + "Found 1 problem in 1 file; nothing was written.\n",
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]  # no cache, no public/
+
+
+@pytest.mark.parametrize("command", ["check", "build", "serve"])
+def test_a_root_that_does_not_exist_is_not_made(tmp_path: Path, command: str) -> None:
+    missing = tmp_path / "no-such-site"
+    code, out, err = run(command, "--root", str(missing))
+    assert (code, out) == (2, "")
+    assert f"Directory '{missing}' does not exist." in err
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_version() -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import marshal
+from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 
-from statuspage.model import ComponentState, Impact, Status, worst
-from statuspage.render.views import current_states
+from statuspage.model import ComponentState, Impact, IncidentSummary, Kind, Status
+from statuspage.model.incident import RECORD_FIELDS
 from tests.conftest import NOW, RESOLVED, MakeSite
 
 OP = ComponentState.OPERATIONAL
@@ -43,24 +45,6 @@ def test_an_open_incident_lasts_until_now(make_site: MakeSite) -> None:
     assert incident.is_open
     assert incident.resolved_at is None
     assert incident.duration(NOW) == timedelta(hours=4)  # 08:00Z to 12:00Z
-
-
-def test_open_incidents_put_components_in_the_state_of_their_impact(make_site: MakeSite) -> None:
-    for impact, state in [
-        ("none", OP),
-        ("minor", DEGRADED),
-        ("major", PARTIAL),
-        ("critical", MAJOR),
-    ]:
-        site = make_site(incidents={"x": OPEN.format(impact=impact)}).load()
-        assert site.incidents[0].impact is Impact(impact)
-        assert site.incidents[0].latest.states == (("api", state), ("dashboard", state))
-        assert current_states(site) == {
-            "api": state,
-            "dashboard": state,
-            "webhooks": OP,
-            "docs": OP,
-        }
 
 
 def test_explicit_states_last_until_changed_and_resolution_clears_them(
@@ -137,24 +121,6 @@ def test_maintenance_states_and_times(make_site: MakeSite) -> None:
     assert incident.has_begun
 
 
-def test_the_worst_open_incident_sets_the_current_state(make_site: MakeSite) -> None:
-    site = make_site(
-        incidents={
-            "minor": OPEN.format(impact="minor"),
-            "major": OPEN.format(impact="major").replace("[api, dashboard]", "[dashboard]"),
-            "old": RESOLVED,
-        }
-    ).load()
-    assert current_states(site) == {
-        "api": DEGRADED,
-        "dashboard": PARTIAL,
-        "webhooks": OP,
-        "docs": OP,
-    }
-    assert worst(current_states(site).values()) is PARTIAL
-    assert worst([]) is OP
-
-
 def test_a_postmortem_is_there_when_any_section_is(make_site: MakeSite) -> None:
     site = make_site(incidents={"a": RESOLVED, "b": RESOLVED + "cause: A bad deploy.\n"}).load()
     by_id = {i.id: i for i in site.incidents}
@@ -166,3 +132,58 @@ def test_labels() -> None:
     assert Status.IN_PROGRESS.label == "In progress"
     assert ComponentState.PARTIAL_OUTAGE.label == "Partial outage"
     assert [s.severity for s in ComponentState] == [0, 1, 2, 3, 4]
+
+
+def moment(minute: int) -> datetime:
+    return datetime(2026, 11, 20, 14, minute, tzinfo=UTC)
+
+
+def test_a_summary_survives_its_record_field_for_field() -> None:
+    # Every field a value of its own, so that two positions swapped cannot go unseen.
+    summary = IncidentSummary(
+        id="x",
+        path="incidents/x.yaml",
+        digest="d",
+        kind=Kind.MAINTENANCE,
+        title="Upgrade",
+        impact=Impact.MINOR,
+        components=("api", "docs"),
+        status=Status.IN_PROGRESS,
+        created_at=moment(1),
+        started_at=moment(2),
+        resolved_at=moment(3),
+        scheduled_for=moment(4),
+        scheduled_until=moment(5),
+        postmortem_at=moment(6),
+        states=(("api", DEGRADED), ("docs", MAINT)),
+        has_postmortem=True,
+        update_times=(moment(1), moment(7)),
+        updated_at=moment(8),
+    )
+    record = summary.to_record()
+    assert len(record) == len(RECORD_FIELDS) == len(fields(IncidentSummary))
+    assert marshal.loads(marshal.dumps(record)) == record  # plain values only
+    assert IncidentSummary.from_record(record) == summary
+
+
+def test_an_incident_was_last_updated_by_its_newest_post_correction_or_postmortem(
+    make_site: MakeSite,
+) -> None:
+    edited = RESOLVED.replace(
+        "    message: We are seeing errors.\n",
+        "    message: We are seeing errors.\n    edited_at: 2026-11-20T16:30:00Z\n",
+    )
+    published = (
+        RESOLVED
+        + "postmortem_at: 2026-11-22T10:00:00Z\n"
+        + "".join(f"{section}: Text.\n" for section in ("admission", "cause", "fix", "prevention"))
+    )
+    site = make_site(incidents={"plain": RESOLVED, "edited": edited, "published": published})
+    updated = {i.id: i.updated_at for i in site.load().incidents}
+    assert updated == {
+        "plain": datetime(2026, 11, 20, 15, 52, tzinfo=UTC),
+        "edited": datetime(2026, 11, 20, 16, 30, tzinfo=UTC),
+        "published": datetime(2026, 11, 22, 10, 0, tzinfo=UTC),
+    }
+    loaded = site.load()
+    assert all(loaded.incident(i.id).summary() == i.summary() for i in loaded.details.values())
