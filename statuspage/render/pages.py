@@ -53,6 +53,14 @@ class Page(NamedTuple):
     updated: datetime | None = None
 
 
+class _Reads(NamedTuple):
+    """What a page template reads that a page's key must follow."""
+
+    states: bool  # the current states
+    now: bool  # the clock itself
+    clock: bool  # how long incidents have lasted
+
+
 class Clock:
     """The build's clock as pages show it: how long an incident has lasted, so far if ongoing.
 
@@ -158,6 +166,7 @@ class PageRenderer:
         }
         self._keys = KeyMaker("pages", self.theme.digest, repr(self.config))
         self._clock_key = self.now.isoformat()
+        self._reads: dict[str, _Reads] = {}  # what each page template reads, found once
         self._render: dict[str, Callable[[Job], bytes]] = {
             "asset": lambda job: self.theme.assets[job.path],
             "index": lambda job: self.render_index(),
@@ -256,12 +265,17 @@ class PageRenderer:
         The current states, where the template reads them; the clock, where it reads `now`,
         or shows how long one of `incidents` (those the page shows) has lasted so far.
         """
-        names = self.templates.names_read(template, self.theme, self.config.zone)
-        unknown = UNKNOWN_TEMPLATE in names
-        shown: list[object] = []
-        if unknown or not {"states", "overall"}.isdisjoint(names):
-            shown.append(self._globals["states"])
-        if unknown or "now" in names or ("clock" in names and any(i.is_ongoing for i in incidents)):
+        reads = self._reads.get(template)
+        if reads is None:
+            names = self.templates.names_read(template, self.theme, self.config.zone)
+            unknown = UNKNOWN_TEMPLATE in names
+            reads = self._reads[template] = _Reads(
+                states=unknown or not {"states", "overall"}.isdisjoint(names),
+                now=unknown or "now" in names,
+                clock="clock" in names,
+            )
+        shown: list[object] = [self._globals["states"]] if reads.states else []
+        if reads.now or (reads.clock and any(i.is_ongoing for i in incidents)):
             shown.append(self._clock_key)
         return shown
 
