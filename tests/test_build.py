@@ -144,7 +144,10 @@ def test_output_is_readable_by_others(site: SiteDir) -> None:
     assert out.stat().st_mode & 0o055 == 0o055  # a web server running as another user reads it
 
 
-@pytest.mark.parametrize("where", [".", "..", "incidents", "incidents/2026", "site-template"])
+@pytest.mark.parametrize(
+    "where",
+    [".", "..", "incidents", "incidents/2026", "site-template", "statuspage.yaml", ".statuspage-cache"],
+)
 def test_refuses_to_replace_the_site_itself(site: SiteDir, where: str) -> None:
     before = snapshot(site.root)
     with pytest.raises(OutputError, match="choose another --out"):

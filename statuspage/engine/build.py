@@ -100,10 +100,16 @@ def check_output_location(root: Path, out: Path) -> None:
     """Refuse an output folder whose replacement would destroy the site's own files."""
     if out == root or out in root.parents:
         raise OutputError(f"{out} holds the site's own files; choose another --out, such as public")
-    for protected in (*(kind.path for kind in input_kinds()), CACHE_DIR):
+    folders = [kind.path for kind in input_kinds() if kind.folder]
+    for protected in (*folders, CACHE_DIR):
         location = root / protected
         if out == location or location in out.parents:
             raise OutputError(f"{out} is inside {protected}/; choose another --out, such as public")
+    for kind in input_kinds():
+        if not kind.folder and out == root / kind.path:
+            raise OutputError(
+                f"{out} is the site's {kind.path}; choose another --out, such as public"
+            )
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out} exists and is not a folder; remove it or choose another --out")
     if out.is_dir() and any(out.iterdir()) and not (out / "index.html").is_file():

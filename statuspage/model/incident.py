@@ -160,14 +160,16 @@ class IncidentSummary:
         ) = record
         iso = datetime.fromisoformat
         update_times = tuple(map(iso, texts))
-        # Creation, start, resolution and the last change are mostly the first and last
-        # update's times.
+        # Creation, start and resolution are mostly the first and last update's times.
         known = {texts[0]: update_times[0], texts[-1]: update_times[-1]}
         shown = _SHOWN_STATES.get(states)
         if shown is None:  # few distinct combinations: converted once each
             shown = tuple([(cid, _STATES[state]) for cid, state in states])
             if len(_SHOWN_STATES) < 4096:
                 _SHOWN_STATES[states] = shown
+        postmortem_at = postmortem and iso(postmortem)
+        # The last change: the postmortem, else mostly the last update.
+        updated_at = postmortem_at if updated == postmortem else known.get(updated) or iso(updated)
         return cls(
             iid,
             path,
@@ -182,11 +184,11 @@ class IncidentSummary:
             resolved and (known.get(resolved) or iso(resolved)),
             scheduled_for and iso(scheduled_for),
             scheduled_until and iso(scheduled_until),
-            postmortem and iso(postmortem),
+            postmortem_at,
             shown,
             has_postmortem,
             update_times,
-            known.get(updated) or iso(updated),
+            updated_at,
         )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from operator import attrgetter
 from typing import Any, ClassVar, NamedTuple, TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -31,6 +32,7 @@ BANNERS = {
 }
 
 T = TypeVar("T")
+_ID = attrgetter("id")
 
 # Records that are not part of the site's model are named tuples here and in the other
 # modules: a build makes thousands of some, and defining a slotted dataclass takes about a
@@ -275,7 +277,8 @@ class PageRenderer:
                 clock="clock" in names,
             )
         shown: list[object] = [self._globals["states"]] if reads.states else []
-        if reads.now or (reads.clock and any(i.is_ongoing for i in incidents)):
+        ongoing = self.index.ongoing
+        if reads.now or (reads.clock and ongoing and not ongoing.isdisjoint(map(_ID, incidents))):
             shown.append(self._clock_key)
         return shown
 

@@ -79,6 +79,8 @@ class SiteIndex:
         self.upcoming = sorted(
             (i for i in site.open if not i.has_begun), key=lambda i: (i.sort_at, i.id)
         )
+        # Those whose duration grows with the clock: the pages that show them follow it.
+        self.ongoing = frozenset(i.id for i in site.open if i.is_ongoing)
         self.markdown = MarkdownRenderer()
         self._views: dict[str, IncidentView] = {}
         self._by_latest: list[IncidentSummary] | None = None
