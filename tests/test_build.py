@@ -146,7 +146,15 @@ def test_output_is_readable_by_others(site: SiteDir) -> None:
 
 @pytest.mark.parametrize(
     "where",
-    [".", "..", "incidents", "incidents/2026", "site-template", "statuspage.yaml", ".statuspage-cache"],
+    [
+        ".",
+        "..",
+        "incidents",
+        "incidents/2026",
+        "site-template",
+        "statuspage.yaml",
+        ".statuspage-cache",
+    ],
 )
 def test_refuses_to_replace_the_site_itself(site: SiteDir, where: str) -> None:
     before = snapshot(site.root)

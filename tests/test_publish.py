@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import marshal
 import os
 from pathlib import Path
 
 import pytest
 
 from statuspage.engine import publish
-from statuspage.engine.cache import TreeState
+from statuspage.engine.cache import TreeState, UnitEntry
 from statuspage.engine.publish import (
     OutputTrees,
     file_count,
     identity,
     manifest_of,
     tree_state,
+    unit_files,
 )
 from statuspage.render.jobs import Job
 
@@ -59,15 +61,20 @@ def test_an_incident_s_own_files_share_one_manifest_entry(tmp_path: Path) -> Non
     page, feed = unit_paths("x")
     jobs = [job("index.html", "i"), job(page, "p1", "x"), job(feed, "f1", "x")]
     manifest = manifest_of(jobs)
-    assert manifest == {"index.html": "i", "@x": f"{page} p1 {feed} f1"}
+    assert manifest.keys() == {"index.html", "@x"}
+    assert unit_files("x", manifest["@x"]) == {page: "p1", feed: "f1"}
     assert file_count(manifest) == 3
+
+    def entry(unit: str, page_key: str, feed_key: str) -> str | UnitEntry:
+        y_page, y_feed = unit_paths(unit)
+        return manifest_of([job(y_page, page_key, unit), job(y_feed, feed_key, unit)])["@" + unit]
+
     # The live site has the page right, the spare has the feed right; y is gone.
-    y_page, y_feed = unit_paths("y")
     trees = OutputTrees(
         tmp_path / "out",
         tmp_path / "spare",
-        {"index.html": "i", "@x": f"{page} p1 {feed} f0"},
-        {"index.html": "i", "@x": f"{page} p0 {feed} f1", "@y": f"{y_page} p0 {y_feed} f0"},
+        {"index.html": "i", "@x": entry("x", "p1", "f0")},
+        {"index.html": "i", "@x": entry("x", "p0", "f1"), "@y": entry("y", "p0", "f0")},
     )
     changes = trees.changes(jobs, manifest)
     assert changes.render == []
@@ -76,8 +83,22 @@ def test_an_incident_s_own_files_share_one_manifest_entry(tmp_path: Path) -> Non
     new = [job(page, "p2", "x"), job(feed, "f1", "x")]
     changes = trees.changes(new, manifest_of(new, {"index.html": "i"}))
     assert ([j.path for j in changes.render], changes.link) == ([page], [])
-    with pytest.raises(ValueError, match="space"):
+    with pytest.raises(ValueError, match="without spaces"):
         manifest_of([job("incidents/x/a b.txt", "k", "x")])
+
+
+def test_incidents_whose_files_have_the_same_paths_share_one_string_of_them() -> None:
+    jobs = [job(path, f"k{unit}", unit) for unit in ("ab", "cd") for path in unit_paths(unit)]
+    manifest = manifest_of(jobs)
+    ab, cd = manifest["@ab"], manifest["@cd"]
+    assert isinstance(ab, tuple) and isinstance(cd, tuple)
+    assert ab[0] is cd[0]  # marshal writes it once, and reads it back as one object
+    loaded = marshal.loads(marshal.dumps(manifest))
+    assert loaded == manifest and loaded["@ab"][0] is loaded["@cd"][0]
+    assert (
+        len(marshal.dumps(manifest))
+        < len(marshal.dumps({**manifest, "@cd": (cd[0] + "", cd[1])})) + 1
+    )
 
 
 def test_an_incident_s_files_may_come_and_go_with_its_updates(tmp_path: Path) -> None:

@@ -22,12 +22,11 @@ from .. import __version__
 from ..errors import OutputError, ValidationFailed
 from ..render.jobs import digest
 from ..sources.inputs import CONFIG_FILE, input_kinds, scan
-from .cache import CACHE_DIR, BuildCache, TreeState
+from .cache import CACHE_DIR, BuildCache, Manifest, TreeState
 from .incidents import load_incidents, racy_ns, start_workers
 from .publish import (
     UNIT,
     Changes,
-    Manifest,
     OutputTrees,
     file_count,
     identity,

@@ -52,11 +52,28 @@ class SavedFiles(NamedTuple):
     shards: dict[int, dict[str, Any]] | None  # None: none were saved for this context
 
 
+UnitEntry = tuple[str, str]
+"""The files made for one incident alone, in its manifest entry: their paths, then their keys.
+
+The paths are joined with spaces and have the incident's id put as NUL: most incidents'
+files have the same paths but for the id, so the strings are one object, which marshal
+writes once and reads back once. The keys are joined in the same order.
+"""
+
+Manifest = dict[str, str | UnitEntry]
+"""What an output folder holds: the job key of each file, by path.
+
+The files made for one incident alone (its page and feeds, however many) share one entry,
+`@<id>`, a UnitEntry: their number may differ from incident to incident, and one entry for
+them all is a fraction of the time spent loading, comparing and saving manifests.
+"""
+
+
 class TreeState(NamedTuple):
     """An output folder as the last build left it: its identity and each file's job key."""
 
     identity: tuple[int, ...]  # see publish.identity
-    manifest: dict[str, str]
+    manifest: Manifest
     # What the files made for one incident alone were planned from: the renderers' bases
     # and each incident's digest. A build that finds the same skips planning them again.
     memo: tuple[Any, ...] | None = None

@@ -19,45 +19,46 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from ..render.jobs import Job
-from .cache import TreeState
+from .cache import Manifest, TreeState, UnitEntry
 
-Manifest = dict[str, str]
-"""What an output folder holds: the job key of each file, by path.
-
-The files made for one incident alone (its page and feeds, however many) share one entry,
-`@<id>`, whose value lists each with its key: 'path key path key ...'. Their number may
-differ from incident to incident; a large site has four or more per incident, and one entry
-for them all is a fraction of the time spent loading, comparing and saving manifests.
-"""
 UNIT = "@"  # starts the manifest entry of an incident's own files; no output path does
+_ID = "\0"  # stands for the incident's id in the paths of its manifest entry
 
 
 def manifest_of(jobs: Iterable[Job], carried: Manifest | None = None) -> Manifest:
     """The manifest of the files `jobs` make, with the entries of `carried` besides."""
     manifest = dict(carried) if carried else {}
-    units: dict[str, list[str]] = {}
+    units: dict[str, tuple[list[str], list[str]]] = {}
     for job in jobs:
         if job.unit:
-            if " " in job.path:
-                raise ValueError(f"an incident's own file has a space in its path: {job.path!r}")
-            units.setdefault(job.unit, []).extend((job.path, job.key))
+            paths, keys = units.setdefault(job.unit, ([], []))
+            paths.append(job.path)
+            keys.append(job.key)
         else:
             manifest[job.path] = job.key
-    for unit, pairs in units.items():
-        manifest[UNIT + unit] = " ".join(pairs)
+    shapes: dict[str, str] = {}  # one object for each distinct string of paths
+    for unit, (paths, keys) in units.items():
+        joined = " ".join(paths)
+        if joined.count(" ") != len(paths) - 1 or _ID in joined:
+            raise ValueError(f"an incident's own files need paths without spaces: {paths}")
+        shape = joined.replace(unit, _ID)
+        manifest[UNIT + unit] = (shapes.setdefault(shape, shape), " ".join(keys))
     return manifest
 
 
-def unit_files(entry: str) -> dict[str, str]:
-    """The files of an incident's manifest entry, with their keys, by path."""
-    parts = entry.split(" ") if entry else []
-    return dict(zip(parts[::2], parts[1::2], strict=True))
+def unit_files(unit: str, entry: str | UnitEntry | None) -> dict[str, str]:
+    """The files of an incident's manifest entry (None: none), with their keys, by path."""
+    if not isinstance(entry, tuple):
+        return {}
+    shape, keys = entry
+    paths = shape.replace(_ID, unit).split(" ")
+    return dict(zip(paths, keys.split(" "), strict=True))
 
 
 def file_count(manifest: Manifest) -> int:
     """How many files a folder with `manifest` holds."""
     return sum(
-        (value.count(" ") + 1) // 2 if name[0] == UNIT else 1 for name, value in manifest.items()
+        value[1].count(" ") + 1 if name[0] == UNIT else 1 for name, value in manifest.items()
     )
 
 
@@ -130,8 +131,10 @@ class OutputTrees:
                 else:
                     to_render.add(name)
                 continue
-            wanted = unit_files(key)
-            had, shown = unit_files(spare.get(name, "")), unit_files(live.get(name, ""))
+            unit = name[1:]
+            wanted = unit_files(unit, key)
+            had = unit_files(unit, spare.get(name))
+            shown = unit_files(unit, live.get(name))
             for path, file_key in wanted.items():
                 if had.get(path) == file_key:
                     continue
@@ -142,7 +145,10 @@ class OutputTrees:
             remove.extend(had.keys() - wanted.keys())  # files the incident no longer makes
         render = [job for job in jobs if job.path in to_render]
         for name in spare.keys() - target.keys():
-            remove.extend(unit_files(spare[name]) if name.startswith(UNIT) else (name,))
+            if name.startswith(UNIT):
+                remove.extend(unit_files(name[1:], spare[name]))
+            else:
+                remove.append(name)
         return Changes(render, sorted(link), sorted(remove), unchanged=False)
 
     def prepare(self) -> TreeWriter:

@@ -127,7 +127,8 @@ class IncidentSummary:
             tuple((cid, state.value) for cid, state in self.states),
             self.has_postmortem,
             tuple(moment.isoformat() for moment in self.update_times),
-            _iso(self.updated_at),
+            # Mostly the last update's time: then None, which takes no room nor parsing.
+            None if self.updated_at == self.update_times[-1] else _iso(self.updated_at),
         )
 
     @classmethod
@@ -168,8 +169,10 @@ class IncidentSummary:
             if len(_SHOWN_STATES) < 4096:
                 _SHOWN_STATES[states] = shown
         postmortem_at = postmortem and iso(postmortem)
-        # The last change: the postmortem, else mostly the last update.
-        updated_at = postmortem_at if updated == postmortem else known.get(updated) or iso(updated)
+        if updated is None:  # the last update's time
+            updated_at = update_times[-1]
+        else:
+            updated_at = postmortem_at if updated == postmortem else iso(updated)
         return cls(
             iid,
             path,
