@@ -453,3 +453,26 @@ def test_files_of_unchanged_incidents_are_not_planned_again(
         {"i0", "i1", "i2", "i3", "i4"},
     ]
     assert snapshot(out) == cold_build(site, NOW + timedelta(hours=2))
+
+
+def test_the_list_pages_that_show_an_ongoing_incident_follow_the_clock(
+    make_site: MakeSite,
+) -> None:
+    # 60 resolved incidents newer than one left open: it is on the second history page.
+    incidents = {
+        f"i{n:02d}": RESOLVED.replace("2026-11-20", f"2026-11-{n % 20 + 1:02d}").replace(
+            "2026-11", "2026-10" if n < 30 else "2026-11"
+        )
+        for n in range(60)
+    }
+    old_open = OPEN.replace("2026-11-23T09:00:00Z", "2026-09-01T09:00:00Z")
+    site = make_site(incidents={**incidents, "stuck": old_open})
+    out = site.root / "public"
+    build_site(site.root, out, NOW)
+    later = NOW + timedelta(hours=1)
+    result = build_site(site.root, out, later)
+    assert "ongoing for" in (out / "history/page/2/index.html").read_text()
+    assert snapshot(out) == cold_build(site, later)
+    # The status page and the components' first pages (one lists it), the incident's page
+    # and the second history page.
+    assert result.rendered == 1 + 4 + 2

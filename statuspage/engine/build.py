@@ -294,7 +294,8 @@ def _carry_over(
     bases, digests, site_paths = live_state.memo
     if tuple(bases) != renderer.incident_bases():
         return set(), {}
-    skip = {i.id for i in site.incidents if not i.is_open and digests.get(i.id) == i.digest}
+    same = {i.id for i in site.incidents if digests.get(i.id) == i.digest}
+    skip = same.difference(i.id for i in site.open)
     # The live files, but for the site's own (all planned again) and those of incidents
     # planned again or gone: set operations, not a loop over every file.
     dropped = {*site_paths, *(UNIT + incident_id for incident_id in digests.keys() - skip)}

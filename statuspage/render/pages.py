@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from operator import attrgetter
 from typing import Any, ClassVar, NamedTuple, TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
@@ -32,7 +31,6 @@ BANNERS = {
 }
 
 T = TypeVar("T")
-_ID = attrgetter("id")
 
 # Records that are not part of the site's model are named tuples here and in the other
 # modules: a build makes thousands of some, and defining a slotted dataclass takes about a
@@ -194,7 +192,10 @@ class PageRenderer:
                 "incident",
                 (incident.id,),
                 needs=(incident.id,),
-                depends=[*self._shown_for("incident.html", [incident]), incident.digest],
+                depends=[
+                    *self._shown_for("incident.html", ongoing=incident.id in self.index.ongoing),
+                    incident.digest,
+                ],
                 unit=incident.id,
             )
         ]
@@ -220,13 +221,18 @@ class PageRenderer:
             )
         )
         jobs.append(keys.job("404.html", "404", depends=self._shown_for("404.html")))
-        jobs.extend(self._plan_list("history", "history", self.site.incidents, "history.html"))
+        jobs.extend(
+            self._plan_list(
+                "history", "history", self.site.incidents, index.ongoing, "history.html"
+            )
+        )
         for component in self.site.components:
             jobs.extend(
                 self._plan_list(
                     f"components/{component.id}",
                     "component",
                     index.by_component[component.id],
+                    index.ongoing_by_component[component.id],
                     "component.html",
                     component.id,
                     index.states[component.id].value,
@@ -239,18 +245,23 @@ class PageRenderer:
         base: str,
         kind: str,
         incidents: Sequence[IncidentSummary],
+        ongoing: frozenset[str],
         template: str,
         *extra: str,
     ) -> list[Job]:
-        """The pages of a list; the first of a component's says when it was generated."""
+        """The pages of a list; the first of a component's says when it was generated.
+
+        `ongoing` holds the ids of the ongoing incidents the list has.
+        """
         pages = paginate(incidents)
+        clocked = _pages_with(ongoing, incidents)
         return [
             self._keys.job(
                 page_path(base, number),
                 kind,
                 (*extra[:1], number),
                 depends=[
-                    *self._shown_for(template, chunk),
+                    *self._shown_for(template, ongoing=number in clocked),
                     *([self._clock_key] if _shows_generated(kind, number) else []),
                     *extra,
                     len(pages),
@@ -261,11 +272,11 @@ class PageRenderer:
             for number, chunk in enumerate(pages, start=1)
         ]
 
-    def _shown_for(self, template: str, incidents: Iterable[IncidentSummary] = ()) -> list[object]:
+    def _shown_for(self, template: str, *, ongoing: bool = False) -> list[object]:
         """What of the site's state and of the clock a page from `template` may show.
 
         The current states, where the template reads them; the clock, where it reads `now`,
-        or shows how long one of `incidents` (those the page shows) has lasted so far.
+        or shows how long an incident has lasted so far and the page shows an `ongoing` one.
         """
         reads = self._reads.get(template)
         if reads is None:
@@ -277,8 +288,7 @@ class PageRenderer:
                 clock="clock" in names,
             )
         shown: list[object] = [self._globals["states"]] if reads.states else []
-        ongoing = self.index.ongoing
-        if reads.now or (reads.clock and ongoing and not ongoing.isdisjoint(map(_ID, incidents))):
+        if reads.now or (reads.clock and ongoing):
             shown.append(self._clock_key)
         return shown
 
@@ -491,6 +501,22 @@ class PageRenderer:
             feeds=self.feeds_for("404.html", root),
         )
         return self.write("404.html", page)
+
+
+def _pages_with(wanted: frozenset[str], incidents: Sequence[IncidentSummary]) -> set[int]:
+    """The numbers of the pages of a list that show the incidents `wanted` (ids it has).
+
+    Looked for from the top, where open incidents mostly are, until all are found.
+    """
+    left = set(wanted)
+    found: set[int] = set()
+    for position, incident in enumerate(incidents):
+        if not left:
+            break
+        if incident.id in left:
+            found.add(position // PAGE_SIZE + 1)
+            left.discard(incident.id)
+    return found
 
 
 def _shows_generated(kind: str, number: int) -> bool:

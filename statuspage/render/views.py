@@ -81,6 +81,10 @@ class SiteIndex:
         )
         # Those whose duration grows with the clock: the pages that show them follow it.
         self.ongoing = frozenset(i.id for i in site.open if i.is_ongoing)
+        self.ongoing_by_component = {
+            c.id: frozenset(i.id for i in site.open if i.is_ongoing and c.id in i.components)
+            for c in site.components
+        }
         self.markdown = MarkdownRenderer()
         self._views: dict[str, IncidentView] = {}
         self._by_latest: list[IncidentSummary] | None = None
