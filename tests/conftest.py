@@ -21,7 +21,7 @@ import pytest
 
 from statuspage.engine.build import build_site
 from statuspage.errors import ValidationFailed
-from statuspage.model import Site
+from statuspage.model import ComponentState, Site
 from statuspage.sources.loader import load_site
 
 REPO = Path(__file__).resolve().parent.parent
@@ -85,6 +85,67 @@ updates:
     status: in_progress
     message: Reindex running.
 """
+
+
+# Open at NOW: webhook deliveries late since 09:00.
+OPEN = """\
+title: Webhooks delayed
+impact: minor
+components: [webhooks]
+updates:
+  - at: 2026-11-23T09:00:00Z
+    status: investigating
+    message: Deliveries are late.
+"""
+
+# Open at NOW: the API down, then degraded since the second update.
+API_OUTAGE = """\
+title: Errors on the API
+impact: major
+components: [api]
+updates:
+  - at: 2026-11-23T09:00:00Z
+    status: investigating
+    message: Errors.
+    components: {api: major_outage}
+  - at: 2026-11-23T09:30:00Z
+    status: monitoring
+    message: Better.
+    components: {api: degraded_performance}
+"""
+
+# A maintenance of the dashboard, not yet begun at NOW.
+UPCOMING = """\
+title: Database upgrade
+kind: maintenance
+components: [dashboard]
+scheduled_for: 2026-12-06T02:00:00Z
+scheduled_until: 2026-12-06T04:00:00Z
+updates:
+  - at: 2026-11-20T12:00:00Z
+    status: scheduled
+    message: Planned.
+"""
+
+# Open at NOW; its {impact} puts both components in the state of that impact.
+SLOW_API = """\
+title: Slow API
+impact: {impact}
+components: [api, dashboard]
+updates:
+  - at: 2026-11-23T09:00:00+01:00
+    status: investigating
+    message: Slow.
+  - at: 2026-11-23T09:30:00+01:00
+    status: identified
+    message: Found it.
+"""
+
+OP = ComponentState.OPERATIONAL
+DEGRADED = ComponentState.DEGRADED_PERFORMANCE
+PARTIAL = ComponentState.PARTIAL_OUTAGE
+MAJOR = ComponentState.MAJOR_OUTAGE
+MAINT = ComponentState.UNDER_MAINTENANCE
 
 
 class SiteDir:

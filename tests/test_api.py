@@ -11,27 +11,24 @@ from typing import Any
 import pytest
 
 from statuspage.engine.build import build_site
-from tests.conftest import CONFIG, NOW, REPO, RESOLVED, RUNNING, MakeSite, SiteDir, serving
+from tests.conftest import (
+    API_OUTAGE,
+    CONFIG,
+    NOW,
+    REPO,
+    RESOLVED,
+    RUNNING,
+    UPCOMING,
+    MakeSite,
+    SiteDir,
+    serving,
+)
 
 # A real Statuspage payload: GitHub's https://www.githubstatus.com/api/v2/summary.json, saved
 # on 2022-11-25 (see tests/data/README.md).
 REFERENCE = REPO / "tests" / "data" / "statuspage-summary-github.json"
 TIME = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}(Z|[+-]\d\d:\d\d)$")
 
-OPEN = """\
-title: Errors on the API
-impact: major
-components: [api]
-updates:
-  - at: 2026-11-23T09:00:00Z
-    status: investigating
-    message: Errors.
-    components: {api: major_outage}
-  - at: 2026-11-23T09:30:00Z
-    status: monitoring
-    message: Better.
-    components: {api: degraded_performance}
-"""
 
 POSTMORTEM = (
     RESOLVED
@@ -44,23 +41,11 @@ prevention: Canaries.
 """
 )
 
-UPCOMING = """\
-title: Database upgrade
-kind: maintenance
-components: [dashboard]
-scheduled_for: 2026-12-06T02:00:00Z
-scheduled_until: 2026-12-06T04:00:00Z
-updates:
-  - at: 2026-11-20T12:00:00Z
-    status: scheduled
-    message: Planned.
-"""
-
 
 @pytest.fixture
 def site(make_site: MakeSite) -> SiteDir:
     return make_site(
-        incidents={"open": OPEN, "old": POSTMORTEM, "upgrade": UPCOMING, "reindex": RUNNING}
+        incidents={"open": API_OUTAGE, "old": POSTMORTEM, "upgrade": UPCOMING, "reindex": RUNNING}
     )
 
 
@@ -243,10 +228,14 @@ def test_incidents_json_holds_the_newest_fifty(make_site: MakeSite) -> None:
     [
         ({}, "none", "All Systems Operational"),
         ({"m": RUNNING}, "maintenance", "Service Under Maintenance"),
-        ({"m": RUNNING, "o": OPEN}, "major", "Partial System Outage"),
-        ({"o": OPEN.replace("impact: major", "impact: minor")}, "minor", "Minor Service Outage"),
+        ({"m": RUNNING, "o": API_OUTAGE}, "major", "Partial System Outage"),
         (
-            {"o": OPEN.replace("impact: major", "impact: critical")},
+            {"o": API_OUTAGE.replace("impact: major", "impact: minor")},
+            "minor",
+            "Minor Service Outage",
+        ),
+        (
+            {"o": API_OUTAGE.replace("impact: major", "impact: critical")},
             "critical",
             "Major Service Outage",
         ),
@@ -283,7 +272,7 @@ def test_times_carry_milliseconds_and_the_site_offset(make_site: MakeSite) -> No
 
 
 def test_text_from_files_is_json_escaped(make_site: MakeSite) -> None:
-    text = OPEN.replace("title: Errors on the API", 'title: "Quote \\" and \\\\ backslash"')
+    text = API_OUTAGE.replace("title: Errors on the API", 'title: "Quote \\" and \\\\ backslash"')
     out = build(make_site(incidents={"o": text}))
     assert api(out, "summary.json")["incidents"][0]["name"] == 'Quote " and \\ backslash'
 

@@ -8,28 +8,12 @@ import lxml.etree
 import pytest
 
 from statuspage.engine.build import build_site
-from tests.conftest import NOW, RUNNING, MakeSite, SiteDir
-
-# Open at NOW, the API degraded since its second update.
-OPEN = """\
-title: Errors on the API
-impact: major
-components: [api]
-updates:
-  - at: 2026-11-23T09:00:00Z
-    status: investigating
-    message: Errors.
-    components: {api: major_outage}
-  - at: 2026-11-23T09:30:00Z
-    status: monitoring
-    message: Better.
-    components: {api: degraded_performance}
-"""
+from tests.conftest import API_OUTAGE, NOW, RUNNING, MakeSite, SiteDir
 
 
 @pytest.fixture
 def site(make_site: MakeSite) -> SiteDir:
-    return make_site(incidents={"open": OPEN, "reindex": RUNNING})
+    return make_site(incidents={"open": API_OUTAGE, "reindex": RUNNING})
 
 
 def test_badges(site: SiteDir) -> None:

@@ -18,6 +18,7 @@ from statuspage.render.jobs import Job
 from tests.conftest import (
     API_ENDPOINTS,
     NOW,
+    OPEN,
     REPO,
     RESOLVED,
     MakeSite,
@@ -230,17 +231,6 @@ def test_an_error_in_a_default_template_names_the_default_theme(site: SiteDir) -
     assert str(error.value) == (
         "site-template (default theme)/_macros.html:16: 'int object' has no attribute 'impact'"
     )
-
-
-OPEN = """\
-title: Webhooks delayed
-impact: minor
-components: [webhooks]
-updates:
-  - at: 2026-11-23T09:00:00Z
-    status: investigating
-    message: Deliveries are late.
-"""
 
 
 @pytest.mark.parametrize("workers", [1, 2])

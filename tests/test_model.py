@@ -8,26 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from statuspage.model import ComponentState, Impact, IncidentSummary, Kind, Status
 from statuspage.model.incident import RECORD_FIELDS
-from tests.conftest import NOW, RESOLVED, MakeSite
-
-OP = ComponentState.OPERATIONAL
-DEGRADED = ComponentState.DEGRADED_PERFORMANCE
-PARTIAL = ComponentState.PARTIAL_OUTAGE
-MAJOR = ComponentState.MAJOR_OUTAGE
-MAINT = ComponentState.UNDER_MAINTENANCE
-
-OPEN = """\
-title: Slow API
-impact: {impact}
-components: [api, dashboard]
-updates:
-  - at: 2026-11-23T09:00:00+01:00
-    status: investigating
-    message: Slow.
-  - at: 2026-11-23T09:30:00+01:00
-    status: identified
-    message: Found it.
-"""
+from tests.conftest import DEGRADED, MAINT, MAJOR, NOW, OP, RESOLVED, SLOW_API, MakeSite
 
 
 def test_status_start_resolution_and_duration_come_from_updates(make_site: MakeSite) -> None:
@@ -40,7 +21,7 @@ def test_status_start_resolution_and_duration_come_from_updates(make_site: MakeS
 
 
 def test_an_open_incident_lasts_until_now(make_site: MakeSite) -> None:
-    incident = make_site(incidents={"x": OPEN.format(impact="minor")}).load().incidents[0]
+    incident = make_site(incidents={"x": SLOW_API.format(impact="minor")}).load().incidents[0]
     assert incident.status is Status.IDENTIFIED
     assert incident.is_open
     assert incident.resolved_at is None

@@ -19,7 +19,7 @@ from statuspage.render.outputs import SiteRenderer, render_site
 from statuspage.render.views import SiteIndex
 from statuspage.sources.loader import load_site
 from statuspage.sources.theme import Theme
-from tests.conftest import NOW, RESOLVED, MakeSite, SiteDir, cold_build, snapshot
+from tests.conftest import NOW, OPEN, RESOLVED, MakeSite, SiteDir, cold_build, snapshot
 
 
 class DraftRenderer:
@@ -63,15 +63,6 @@ def pure(site: SiteDir, now: datetime) -> dict[str, bytes]:
     return {output.path: output.content for output in files}
 
 
-OPEN = """\
-title: Webhooks delayed
-impact: minor
-components: [webhooks]
-updates:
-  - at: 2026-11-23T09:00:00Z
-    status: investigating
-    message: Deliveries are late.
-"""
 MORE = """\
   - at: 2026-11-23T09:20:00Z
     status: identified

@@ -3,40 +3,21 @@ incident's text rendered once for every page and feed that shows it."""
 
 from __future__ import annotations
 
-from statuspage.model import ComponentState, Impact, worst
+from statuspage.model import Impact, worst
 from statuspage.render.views import SiteIndex, current_states, latest_entry
-from tests.conftest import RESOLVED, RUNNING, MakeSite
+from tests.conftest import (
+    DEGRADED,
+    MAINT,
+    MAJOR,
+    OP,
+    PARTIAL,
+    RESOLVED,
+    RUNNING,
+    SLOW_API,
+    UPCOMING,
+    MakeSite,
+)
 
-OP = ComponentState.OPERATIONAL
-DEGRADED = ComponentState.DEGRADED_PERFORMANCE
-PARTIAL = ComponentState.PARTIAL_OUTAGE
-MAJOR = ComponentState.MAJOR_OUTAGE
-MAINT = ComponentState.UNDER_MAINTENANCE
-
-OPEN = """\
-title: Slow API
-impact: {impact}
-components: [api, dashboard]
-updates:
-  - at: 2026-11-23T09:00:00+01:00
-    status: investigating
-    message: Slow.
-  - at: 2026-11-23T09:30:00+01:00
-    status: identified
-    message: Found it.
-"""
-
-UPCOMING = """\
-title: Database upgrade
-kind: maintenance
-components: [dashboard]
-scheduled_for: 2026-12-06T02:00:00Z
-scheduled_until: 2026-12-06T04:00:00Z
-updates:
-  - at: 2026-11-20T12:00:00Z
-    status: scheduled
-    message: Planned.
-"""
 LATER = UPCOMING.replace("2026-12-06", "2026-12-09").replace("Planned.", "Planned later.")
 
 
@@ -47,7 +28,7 @@ def test_open_incidents_put_components_in_the_state_of_their_impact(make_site: M
         ("major", PARTIAL),
         ("critical", MAJOR),
     ]:
-        site = make_site(incidents={"x": OPEN.format(impact=impact)}).load()
+        site = make_site(incidents={"x": SLOW_API.format(impact=impact)}).load()
         assert site.incidents[0].impact is Impact(impact)
         assert site.incidents[0].latest.states == (("api", state), ("dashboard", state))
         assert current_states(site) == {
@@ -61,8 +42,8 @@ def test_open_incidents_put_components_in_the_state_of_their_impact(make_site: M
 def test_the_worst_open_incident_sets_the_current_state(make_site: MakeSite) -> None:
     site = make_site(
         incidents={
-            "minor": OPEN.format(impact="minor"),
-            "major": OPEN.format(impact="major").replace("[api, dashboard]", "[dashboard]"),
+            "minor": SLOW_API.format(impact="minor"),
+            "major": SLOW_API.format(impact="major").replace("[api, dashboard]", "[dashboard]"),
             "old": RESOLVED,
         }
     ).load()
@@ -79,7 +60,7 @@ def test_the_worst_open_incident_sets_the_current_state(make_site: MakeSite) -> 
 def test_the_index_sorts_incidents_into_the_status_page_s_sections(make_site: MakeSite) -> None:
     site = make_site(
         incidents={
-            "slow": OPEN.format(impact="minor"),
+            "slow": SLOW_API.format(impact="minor"),
             "old": RESOLVED,
             "reindex": RUNNING,
             "later": LATER,
@@ -101,7 +82,7 @@ def test_the_index_sorts_incidents_into_the_status_page_s_sections(make_site: Ma
 
 
 def test_an_incident_s_text_is_rendered_once_per_build(make_site: MakeSite) -> None:
-    site = make_site(incidents={"old": RESOLVED, "slow": OPEN.format(impact="major")}).load()
+    site = make_site(incidents={"old": RESOLVED, "slow": SLOW_API.format(impact="major")}).load()
     index = SiteIndex(site)
     rendered: list[str] = []
     real = index.markdown.render
