@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..errors import SourceError
-from ..model.ids import id_problem
+from ..model.ids import ID_PATTERN, id_problem
 from ..model.site import InputData
 from .theme import THEME_DIR, default_theme_dir
 
@@ -98,24 +98,26 @@ def _screen_incidents(found: list[InputFile]) -> tuple[list[InputFile], list[Sou
     problems: list[SourceError] = []
     incidents: list[InputFile] = []
     first: dict[str, str] = {}
+    valid = ID_PATTERN.fullmatch  # checked here first: this runs for every incident file
     for entry in found:
-        if entry.display.endswith(".yml"):
-            message = f"incident files end in .yaml; rename it to {entry.stem}.yaml"
-            problems.append(SourceError(entry.display, 1, 1, message))
+        display, stem = entry.display, entry.stem
+        if display.endswith(".yml"):
+            message = f"incident files end in .yaml; rename it to {stem}.yaml"
+            problems.append(SourceError(display, 1, 1, message))
             continue
         incidents.append(entry)
-        problem = id_problem(entry.stem, "incident id")
+        problem = None if valid(stem) else id_problem(stem, "incident id")
         if problem:
             message = f"{problem}; the id is the file name, so rename the file"
-            problems.append(SourceError(entry.display, 1, 1, message))
-        elif entry.stem in first:
+            problems.append(SourceError(display, 1, 1, message))
+        elif stem in first:
             message = (
-                f"duplicate incident id '{entry.stem}' (also {first[entry.stem]}); "
+                f"duplicate incident id '{stem}' (also {first[stem]}); "
                 f"ids are file names and must be unique across {INCIDENTS_DIR}/"
             )
-            problems.append(SourceError(entry.display, 1, 1, message))
+            problems.append(SourceError(display, 1, 1, message))
         else:
-            first[entry.stem] = entry.display
+            first[stem] = display
     return incidents, problems
 
 
