@@ -54,7 +54,7 @@ def check(root: Path) -> None:
     """Validate statuspage.yaml and every incident; list every problem found."""
     _collect_less()
     try:
-        site = check_site(root)
+        site = check_site(root, warn=_warn)
     except ValidationFailed as failure:
         for problem in failure.problems:
             click.echo(str(problem))
@@ -103,7 +103,12 @@ def build(
     _collect_less()
     try:
         result = build_site(
-            root, target, now or datetime.now(UTC), use_cache=not no_cache, workers=jobs
+            root,
+            target,
+            now or datetime.now(UTC),
+            use_cache=not no_cache,
+            workers=jobs,
+            warn=_warn,
         )
     except ValidationFailed as failure:
         for problem in failure.problems:
@@ -179,6 +184,11 @@ def run() -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code or 0)
+
+
+def _warn(message: str) -> None:
+    """Show a warning of a build or check: on stderr, so that output stays clean."""
+    click.echo(message, err=True)
 
 
 def _collect_less() -> None:

@@ -13,7 +13,7 @@ import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -44,6 +44,13 @@ if TYPE_CHECKING:  # loaded only once a build has work to do, to keep no-op buil
 
 DEFAULT_OUT = "public"
 
+Warn = Callable[[str], None]
+"""Receives each warning of a build or check: one line, ready to show."""
+
+
+def _ignore(message: str) -> None:
+    """The default `warn`: a caller that gives none hears nothing."""
+
 
 class BuildResult(NamedTuple):
     """What a build did, for the command to report."""
@@ -64,9 +71,11 @@ def build_site(
     *,
     use_cache: bool = True,
     workers: int | None = None,
+    warn: Warn = _ignore,
 ) -> BuildResult:
     """Validate and render the site at `root` into `out`, replacing it atomically.
 
+    Warnings (files ignored, a cache that cannot be kept) go to `warn`, one line each.
     Raises ValidationFailed (nothing written), ThemeError (nothing written) or OutputError
     (the old output untouched). A folder that is not a site is left as it was.
     """
@@ -76,11 +85,11 @@ def build_site(
     check_output_location(root, out)
     try:
         if not use_cache:
-            return _Build(root, out, now, None, workers).run(started)
+            return _Build(root, out, now, None, workers, warn).run(started)
         cache = BuildCache(root / CACHE_DIR)
         try:
             with cache.lock():
-                return _Build(root, out, now, cache, workers).run(started)
+                return _Build(root, out, now, cache, workers, warn).run(started)
         finally:
             cache.close()
     except OSError as exc:
@@ -131,17 +140,26 @@ class _Build:
     """One build; the steps share the sources, the cache and what was loaded."""
 
     def __init__(
-        self, root: Path, out: Path, now: datetime, cache: BuildCache | None, workers: int | None
+        self,
+        root: Path,
+        out: Path,
+        now: datetime,
+        cache: BuildCache | None,
+        workers: int | None,
+        warn: Warn,
     ) -> None:
         self.root, self.out, self.now = root, out, now
         self.cache = cache
         self.max_workers = workers
+        self.warn = warn
         self.live_name, self.spare_name = f"live {out}", f"spare {out}"
 
     def run(self, started: float) -> BuildResult:
         cache = self.cache
         scanned_at = time.time_ns()
         sources = scan(self.root)
+        for warning in sources.warnings:
+            self.warn(str(warning))
         fingerprint = sources.fingerprint(__version__, self.now.isoformat(), str(self.out))
         last = cache.get("last") if cache else None
         live_state = cache.tree(self.live_name) if cache else None
@@ -303,9 +321,10 @@ def _carry_over(
     return skip, carried
 
 
-def check_site(root: Path, *, workers: int | None = None) -> Site:
+def check_site(root: Path, *, workers: int | None = None, warn: Warn = _ignore) -> Site:
     """Validate the site at `root` as a build does, using and updating the build cache.
 
+    Warnings go to `warn`, one line each, as for a build.
     Raises ValidationFailed with every problem; returns the Site (summaries only) otherwise.
     A folder that is not a site is left as it was.
     """
@@ -316,6 +335,8 @@ def check_site(root: Path, *, workers: int | None = None) -> Site:
     require_site(root)
     scanned_at = time.time_ns()
     sources = scan(root)
+    for warning in sources.warnings:
+        warn(str(warning))
     config = load_config(sources)
     inputs = load_inputs(sources)
     files = {entry.stem: entry for entry in sources.incidents}

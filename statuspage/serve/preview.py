@@ -59,7 +59,7 @@ class PreviewServer:
         """Build once; on a problem keep the last good site and show the problem instead."""
         with self._lock:
             try:
-                result = build_site(self.root, self.out, self.now)
+                result = build_site(self.root, self.out, self.now, warn=self.report)
             except ValidationFailed as failure:
                 lines = [str(p) for p in failure.problems]
                 self.problem = "\n".join([*lines, f"Found {failure.summary}."])

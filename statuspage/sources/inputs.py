@@ -149,6 +149,7 @@ class Sources(NamedTuple):
     files: dict[str, tuple[InputFile, ...]]  # by kind name, each kind's sorted by path
     problems: tuple[SourceError, ...]  # from names alone: bad and duplicate ids, .yml files
     kinds: tuple[InputKind, ...]
+    warnings: tuple[SourceError, ...] = ()  # files found and not read, each with why
 
     @property
     def config(self) -> InputFile | None:
