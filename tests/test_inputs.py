@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import ClassVar
 
@@ -14,7 +14,7 @@ import pytest
 
 from statuspage.engine.build import build_site
 from statuspage.engine.cache import CACHE_DIR
-from statuspage.errors import OutputError, SourceError
+from statuspage.errors import OutputError, SourceError, ValidationFailed
 from statuspage.model import IncidentSummary, InputData
 from statuspage.render import outputs
 from statuspage.render.jobs import Job, KeyMaker, RenderContext, digest
@@ -22,7 +22,7 @@ from statuspage.render.views import SiteIndex
 from statuspage.serve.preview import PreviewServer
 from statuspage.sources import inputs
 from statuspage.sources.inputs import InputFile, InputKind, scan
-from tests.conftest import NOW, RESOLVED, MakeSite, cold_build, fetch, snapshot, wait_for
+from tests.conftest import CONFIG, NOW, RESOLVED, MakeSite, cold_build, fetch, snapshot, wait_for
 
 
 def test_scan_finds_incidents_sorted_and_skips_hidden_files(make_site: MakeSite) -> None:
@@ -186,3 +186,250 @@ def test_every_kind_of_input_lives_at_the_site_root() -> None:
     for kind in inputs.INPUT_KINDS:
         assert "/" not in kind.path and kind.path not in (".", "..", CACHE_DIR), kind
         assert (kind.read is None) == (kind.name in ("config", "incidents", "theme")), kind
+
+
+# -- finding inputs safely: symlinks, loops, unreadable folders, files that are not read ------
+
+
+def problems_of(root: Path) -> list[str]:
+    return [str(problem) for problem in scan(root).problems]
+
+
+def warnings_of(root: Path) -> list[str]:
+    return [str(warning) for warning in scan(root).warnings]
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> Path:
+    """A folder beside the site, with a secret, an incident and a folder of incidents."""
+    folder = tmp_path / "outside"
+    (folder / "more").mkdir(parents=True)
+    (folder / "secret.txt").write_text("SECRET")
+    (folder / "x.yaml").write_text(RESOLVED)
+    (folder / "more" / "y.yaml").write_text(RESOLVED)
+    (folder / "statuspage.yaml").write_text(CONFIG)
+    return folder
+
+
+def link(path: Path, target: str | Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.symlink_to(target)
+
+
+def test_symlinks_out_of_the_site_are_refused_and_nothing_is_published(
+    make_site: MakeSite, outside: Path
+) -> None:
+    site = make_site(incidents={"db": RESOLVED})
+    link(site.root / "incidents/stolen.yaml", "../../outside/x.yaml")
+    link(site.root / "incidents/2026", outside / "more")
+    link(site.root / "site-template/secret.txt", outside / "secret.txt")
+    link(site.root / "site-template/assets", "../../outside")
+    link(site.root / "incidents/notes.txt", outside / "secret.txt")  # read by nothing: let be
+    expected = [
+        f"incidents/2026: symlink to {outside / 'more'} points outside the site; "
+        "replace it with the folder itself",
+        f"incidents/stolen.yaml:1:1: symlink to {outside / 'x.yaml'} points outside the site; "
+        "replace it with the file itself",
+        f"site-template/assets: symlink to {outside} points outside the site; "
+        "replace it with the folder itself",
+        f"site-template/secret.txt:1:1: symlink to {outside / 'secret.txt'} points outside "
+        "the site; replace it with the file itself",
+    ]
+    assert problems_of(site.root) == expected
+    out = site.root / "public"
+    with pytest.raises(ValidationFailed) as failure:
+        build_site(site.root, out, NOW)
+    assert [str(p) for p in failure.value.problems] == expected
+    assert not out.exists()
+
+
+def test_a_symlinked_config_or_input_folder_out_of_the_site_is_refused(
+    make_site: MakeSite, outside: Path
+) -> None:
+    site = make_site()
+    (site.root / "statuspage.yaml").unlink()
+    link(site.root / "statuspage.yaml", outside / "statuspage.yaml")
+    link(site.root / "incidents", outside / "more")
+    link(site.root / "site-template", outside)
+    assert problems_of(site.root) == [
+        f"incidents: symlink to {outside / 'more'} points outside the site; "
+        "replace it with the folder itself",
+        f"site-template: symlink to {outside} points outside the site; "
+        "replace it with the folder itself",
+        f"statuspage.yaml:1:1: symlink to {outside / 'statuspage.yaml'} points outside the "
+        "site; replace it with the file itself",
+    ]
+    assert scan(site.root).config is None
+    # Refused, not missing: the problem is not also reported as statuspage.yaml not found.
+    assert [p for p in site.problems() if p.startswith("statuspage.yaml")] == [
+        problems_of(site.root)[2]
+    ]
+
+
+def test_symlinks_within_the_site_are_followed(make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site()
+    config = site.root / "statuspage.yaml"
+    site.write("config/status.yaml", config.read_text())
+    config.unlink()
+    link(config, "config/status.yaml")
+    site.incident("db", RESOLVED, folder="shared")
+    site.incident("api", RESOLVED, folder="archive/2025")
+    link(site.root / "incidents/2026/db.yaml", "../../shared/db.yaml")
+    link(site.root / "incidents/2025", "../archive/2025")
+    site.write("assets/logo.svg", "<svg>linked</svg>")
+    link(site.root / "site-template/logo.svg", "../assets/logo.svg")
+    # Reached through a symlink to the site, the site is the same.
+    link(tmp_path / "to-site", site.root)
+    sources = scan(tmp_path / "to-site")
+    assert (sources.problems, sources.warnings) == ((), ())
+    assert [(f.display, f.path) for f in sources.incidents] == [
+        ("incidents/2025/api.yaml", str(site.root / "archive/2025/api.yaml")),
+        ("incidents/2026/db.yaml", str(site.root / "shared/db.yaml")),
+    ]
+    out = site.root / "public"
+    build_site(site.root, out, NOW)
+    assert (out / "incidents/db/index.html").is_file()
+    assert (out / "incidents/api/index.html").is_file()
+    assert (out / "logo.svg").read_text() == "<svg>linked</svg>"
+
+
+def test_a_symlink_into_a_hidden_place_of_the_site_is_refused(make_site: MakeSite) -> None:
+    site = make_site()
+    site.write(".env", "TOKEN=SECRET")
+    site.incident("x", RESOLVED, folder=".git")
+    link(site.root / "site-template/env.txt", "../.env")
+    link(site.root / "incidents/x.yaml", "../.git/x.yaml")
+    assert problems_of(site.root) == [
+        "incidents/x.yaml:1:1: symlink to .git/x.yaml points into a hidden place, which holds "
+        "no inputs; replace it with the file itself",
+        "site-template/env.txt:1:1: symlink to .env points into a hidden place, which holds no "
+        "inputs; replace it with the file itself",
+    ]
+
+
+def test_symlink_loops_give_a_message_and_end_the_walk(make_site: MakeSite) -> None:
+    site = make_site(incidents={"db": RESOLVED})
+    incidents = site.root / "incidents"
+    link(incidents / "a.yaml", "b.yaml")
+    link(incidents / "b.yaml", "a.yaml")
+    link(incidents / "2026/up", "..")  # its own parent
+    link(incidents / "site", "..")  # the site's root, which holds it
+    link(incidents / "elsewhere", "../other")  # and from there back again
+    link(site.root / "other/back", "../incidents")
+    link(site.root / "site-template", ".")
+    loop = "symlink loop (or too long a chain of symlinks); replace it with the file itself"
+    assert problems_of(site.root) == [
+        "incidents/2026/up: symlink to incidents makes a loop: that folder holds the link; "
+        "remove it",
+        f"incidents/a.yaml:1:1: {loop}",
+        f"incidents/b.yaml:1:1: {loop}",
+        "incidents/elsewhere/back: symlink to incidents makes a loop: that folder holds the "
+        "link; remove it",
+        "incidents/site: symlink to the site's own folder makes a loop: that folder holds the "
+        "link; remove it",
+        "site-template: symlink to the site's own folder makes a loop: that folder holds the "
+        "link; remove it",
+    ]
+    assert [f.display for f in scan(site.root).incidents] == ["incidents/db.yaml"]
+
+
+def test_many_links_to_one_folder_are_read_once(make_site: MakeSite) -> None:
+    """Two links to each next folder: followed every time, 2**12 ways to one incident."""
+    site = make_site()
+    depth = 12
+    for level in range(depth):
+        for name in ("a", "b"):
+            link(site.root / f"levels/{level}/{name}", f"../{level + 1}")
+    site.incident("deep", RESOLVED, folder=f"levels/{depth}")
+    link(site.root / "incidents/start", "../levels/0")
+    sources = scan(site.root)
+    assert [f.display for f in sources.incidents] == [
+        "incidents/start/" + "a/" * depth + "deep.yaml"
+    ]
+    assert len(sources.problems) == depth
+    assert str(sources.problems[0]) == (
+        f"incidents/start/{'a/' * (depth - 1)}b: symlink to levels/{depth}, a folder read "
+        f"already through incidents/start/{'a/' * depth}"[:-1]
+        + "; remove one of the two"
+    )
+
+
+def test_a_folder_that_cannot_be_listed_is_a_problem(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Simulated: the tests may run as root, whom no permission stops."""
+    site = make_site(incidents={"db": RESOLVED})
+    site.incident("api", RESOLVED, folder="incidents/2026")
+    locked = str(site.root / "incidents/2026")
+    real_scandir = os.scandir
+
+    def scandir(path: str) -> Iterator[os.DirEntry[str]]:
+        if str(path) == locked:
+            raise PermissionError(13, "Permission denied", path)
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    assert problems_of(site.root) == [
+        "incidents/2026: cannot be listed: Permission denied; give the user who runs "
+        "statuspage read access"
+    ]
+    assert [str(p) for p in ValidationFailed(scan(site.root).problems).problems] == site.problems()
+
+
+def test_files_that_are_not_read_are_named_with_why(make_site: MakeSite) -> None:
+    site = make_site(incidents={"db": RESOLVED})
+    for name in ("x.YAML", "y.Yml", ".hidden.yaml", "notes.txt"):
+        site.write(f"incidents/{name}", RESOLVED)
+    for name in (".db.yaml.swp", "db.yaml~", "#db.yaml#", ".#db.yaml"):  # an editor's
+        site.write(f"incidents/{name}", "")
+    link(site.root / "incidents/gone.yaml", "nowhere/gone.yaml")
+    link(site.root / "incidents/.#api.yaml", "root@host.4242:1700000000")  # Emacs' lock
+    os.mkfifo(site.root / "incidents/pipe.yaml")
+    site.write("outage.yml", RESOLVED)  # an incident at the root
+    site.write("docker-compose.yml", "services:\n  web:\n    image: nginx\n")
+    site.write("mkdocs.yml", "site_name: Docs\n")
+    site.write(".github/workflows/ci.yml", RESOLVED)
+    site.write("statuspage.yml", "title: Old\n")
+    site.write("site-template/.DS_Store", "")
+    expected = [
+        "incidents/.hidden.yaml:1:1: warning: not read: hidden files are skipped; rename it "
+        "to hidden.yaml to have it read, or keep drafts in a hidden folder such as .drafts/",
+        "incidents/gone.yaml:1:1: warning: not read: symlink to nowhere/gone.yaml, which does "
+        "not exist; remove it or restore what it points to",
+        "incidents/pipe.yaml:1:1: warning: not read: not a regular file; replace it with one",
+        "incidents/x.YAML:1:1: warning: not read: files in incidents/ end in lowercase .yaml; "
+        "rename it to x.yaml",
+        "incidents/y.Yml:1:1: warning: not read: files in incidents/ end in lowercase .yaml; "
+        "rename it to y.yaml",
+        "outage.yml:1:1: warning: not read: it looks like an incident, but incidents are read "
+        "from incidents/ only; move it to incidents/outage.yaml",
+        "statuspage.yml:1:1: warning: not read: the site reads statuspage.yaml, spelt so; "
+        "rename it to statuspage.yaml",
+    ]
+    assert warnings_of(site.root) == expected
+    assert problems_of(site.root) == []
+    warned: list[str] = []
+    build_site(site.root, site.root / "public", NOW, warn=warned.append)
+    assert warned == expected
+
+
+def test_a_config_that_is_no_file_is_a_problem(make_site: MakeSite) -> None:
+    site = make_site()
+    (site.root / "statuspage.yaml").unlink()
+    os.mkfifo(site.root / "statuspage.yaml")  # reading it would wait for ever
+    assert problems_of(site.root) == [
+        "statuspage.yaml:1:1: not a regular file; statuspage.yaml must be one"
+    ]
+    assert site.problems() == problems_of(site.root)
+
+
+def test_a_refused_file_stops_a_build_that_had_nothing_to_do(
+    make_site: MakeSite, outside: Path
+) -> None:
+    site = make_site(incidents={"db": RESOLVED})
+    out = site.root / "public"
+    build_site(site.root, out, NOW)
+    assert build_site(site.root, out, NOW).unchanged
+    link(site.root / "incidents/2026/x.yaml", outside / "x.yaml")  # the files are as they were
+    with pytest.raises(ValidationFailed, match="points outside the site"):
+        build_site(site.root, out, NOW)

@@ -8,10 +8,13 @@ server's watcher, and the output locations a build refuses to replace. A new kin
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import marshal
 import os
-from collections.abc import Callable, Sequence
+import re
+import stat
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -147,7 +150,9 @@ class Sources(NamedTuple):
 
     root: Path
     files: dict[str, tuple[InputFile, ...]]  # by kind name, each kind's sorted by path
-    problems: tuple[SourceError, ...]  # from names alone: bad and duplicate ids, .yml files
+    # From names and links alone: bad and duplicate ids, .yml files, symlinks that lead out of
+    # the site or in a circle, folders that cannot be listed.
+    problems: tuple[SourceError, ...]
     kinds: tuple[InputKind, ...]
     warnings: tuple[SourceError, ...] = ()  # files found and not read, each with why
 
@@ -173,7 +178,9 @@ class Sources(NamedTuple):
 
     def fingerprint(self, *extra: str) -> str:
         """A digest of every input's path and stamp, and of `extra` (the clock, options)."""
-        facts = (extra, [(entry.display, entry.stamp) for entry in self.every_file()])
+        # The problems too: a file refused since the last build must not make a no-op of it.
+        problems = [(p.path, p.line, p.column, p.message) for p in self.problems]
+        facts = (extra, [(entry.display, entry.stamp) for entry in self.every_file()], problems)
         # Version 2 has no back-references, whose use depends on reference counts: the same
         # facts give the same bytes in every process.
         return hashlib.blake2b(marshal.dumps(facts, 2), digest_size=16).hexdigest()
@@ -186,28 +193,24 @@ class Sources(NamedTuple):
 def scan(root: Path) -> Sources:
     """Find the files of every input kind under `root`, by name and stat alone."""
     kinds = input_kinds()
+    finder = _Finder(root)
+    listing = finder.list_root()
     files: dict[str, tuple[InputFile, ...]] = {}
-    problems: list[SourceError] = []
     for kind in kinds:
-        found = find(root, kind)
+        found = finder.find(kind, listing)
         if kind.screen is not None:
             found, wrong = kind.screen(found)
-            problems.extend(wrong)
+            finder.problems.extend(wrong)
         files[kind.name] = tuple(found)
-    return Sources(root, files, tuple(problems), kinds)
+    finder.look_for_strays(listing)
+    problems, warnings = tuple(sorted(finder.problems)), tuple(sorted(finder.warnings))
+    return Sources(root, files, problems, kinds, warnings)
 
 
 def find(root: Path, kind: InputKind) -> list[InputFile]:
     """The files of one kind below `root` (its bundled ones first), by name and stat."""
-    if not kind.folder:
-        found = _stat(str(root / kind.path), kind.path)
-        return [found] if found is not None else []
-    own = _walk(str(root / kind.path), kind.path, kind.suffixes)
-    own.sort(key=_by_display)
-    if kind.bundled is None:
-        return own
-    bundled = _walk(str(kind.bundled()), kind.bundled_as, kind.suffixes)
-    return [*sorted(bundled, key=_by_display), *own]
+    finder = _Finder(root)
+    return finder.find(kind, finder.list_root())
 
 
 def _by_display(entry: InputFile) -> str:
@@ -227,30 +230,335 @@ def input_location(relative: Sequence[str]) -> InputKind | None:
     return None
 
 
-def _walk(folder: str, shown: str, suffixes: tuple[str, ...]) -> list[InputFile]:
-    """The files below `folder`, shown as paths starting with `shown`; hidden ones skipped."""
-    found: list[InputFile] = []
-    stack = [(folder, shown)]
-    while stack:
-        current, prefix = stack.pop()
+SNIFF_BYTES = 65536
+"""How much of a stray YAML file at the site root is read to tell whether it is an incident."""
+
+_INCIDENT_KEY = re.compile(rb"^updates:", re.MULTILINE)  # every incident has it; other YAML not
+
+# Where a walk stands: a folder's path, how it is shown, its real path, and the real paths of
+# the folders the walk left through symlinks to get there (a link back to one is a loop).
+_Place = tuple[str, str, str, tuple[str, ...]]
+
+
+class _Finder:
+    """One scan of a site: its real root, and the problems and warnings found on the way.
+
+    Only symlinks cost more than the listing of their folder: a DirEntry tells a file from a
+    folder without a system call, and a symlink is resolved to see where it leads.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.real = os.path.realpath(root)
+        self.prefix = _as_prefix(self.real)
+        self.problems: list[SourceError] = []
+        self.warnings: list[SourceError] = []
+
+    def list_root(self) -> dict[str, os.DirEntry[str]]:
+        """The entries at the site root by name (none when it does not exist)."""
         try:
-            entries = list(os.scandir(current))
+            return {entry.name: entry for entry in os.scandir(self.root)}
         except (FileNotFoundError, NotADirectoryError):
-            continue
-        for entry in entries:
-            if entry.name.startswith("."):
+            return {}
+        except OSError as error:
+            self._problem(str(self.root), 0, f"the site's folder cannot be listed: {_why(error)}")
+            return {}
+
+    def find(self, kind: InputKind, listing: Mapping[str, os.DirEntry[str]]) -> list[InputFile]:
+        """The files of one kind (its bundled ones first), given the entries at the root."""
+        own: list[InputFile] = []
+        entry = listing.get(kind.path)
+        if entry is not None:
+            path = str(self.root / kind.path)
+            if kind.folder:
+                self._find_folder(kind, entry, path, own)
+            else:
+                self._find_file(kind, entry, path, own)
+        if not kind.folder:
+            return own
+        own.sort(key=_by_display)
+        if kind.bundled is None:
+            return own
+        bundled: list[InputFile] = []
+        folder = os.path.realpath(kind.bundled())
+        self._walk((folder, kind.bundled_as, folder, ()), kind.suffixes, bundled, guarded=False)
+        return [*sorted(bundled, key=_by_display), *own]
+
+    def look_for_strays(self, listing: Mapping[str, os.DirEntry[str]]) -> None:
+        """Warn of what at the root looks meant as an input: a name misspelt, an incident."""
+        meant = {spelling: kind.path for kind in input_kinds() for spelling in _spellings(kind)}
+        for name, entry in listing.items():
+            if name[0] == ".":
                 continue
-            display = f"{prefix}/{entry.name}"
-            if entry.is_dir():
-                stack.append((entry.path, display))
-            elif entry.is_file() and (not suffixes or entry.name.endswith(suffixes)):
-                found.append(InputFile.of(display, entry.path, entry.stat()))
-    return found
+            wanted = meant.get(name.lower())
+            if wanted is not None and name != wanted:
+                message = f"not read: the site reads {wanted}, spelt so; rename it to {wanted}"
+                self._warn(name, 0 if entry.is_dir() else 1, message)
+            elif (
+                name.endswith(INCIDENTS.suffixes)
+                and wanted is None
+                and entry.is_file(follow_symlinks=False)
+                and _looks_like_incident(entry.path)
+            ):
+                moved = f"{INCIDENTS.path}/{name.rpartition('.')[0]}{INCIDENTS.suffixes[0]}"
+                message = (
+                    f"not read: it looks like an incident, but incidents are read from "
+                    f"{INCIDENTS.path}/ only; move it to {moved}"
+                )
+                self._warn(name, 1, message)
 
+    def _find_file(
+        self, kind: InputKind, entry: os.DirEntry[str], path: str, found: list[InputFile]
+    ) -> None:
+        if entry.is_file(follow_symlinks=False):
+            info = self._stat(entry, kind.path)
+            if info is not None:
+                found.append(InputFile.of(kind.path, path, info))
+        elif not entry.is_symlink():
+            self._problem(kind.path, 1, f"not a regular file; {kind.path} must be one")
+        elif (target := self._follow(path, kind.path)) is not None:
+            real, info = target
+            if not stat.S_ISREG(info.st_mode):
+                message = f"symlink to {self._shown(real)}, which is not a regular file"
+                self._problem(kind.path, 1, message)
+            elif not self._refused(kind.path, real, "file"):
+                found.append(InputFile.of(kind.path, real, info))
 
-def _stat(path: str, display: str) -> InputFile | None:
-    try:
-        info = os.stat(path)  # noqa: PTH116 - str paths: thousands of files, no Path each
-    except OSError:
+    def _find_folder(
+        self, kind: InputKind, entry: os.DirEntry[str], path: str, found: list[InputFile]
+    ) -> None:
+        here: _Place = (path, kind.path, f"{self.prefix}{kind.path}", ())
+        if entry.is_symlink():
+            target = self._follow(path, kind.path)
+            if target is None:
+                return
+            real, info = target
+            if not stat.S_ISDIR(info.st_mode):
+                message = f"not read: symlink to {self._shown(real)}, which is not a folder"
+                self._warn(kind.path, 0, message)
+                return
+            if self._refused(kind.path, real, "folder") or self._loops(
+                kind.path, real, (self.real,), {}
+            ):
+                return
+            here = (real, kind.path, real, (self.real,))
+        elif not entry.is_dir(follow_symlinks=False):
+            message = f"not read: not a folder; keep these inputs in a folder named {kind.path}"
+            self._warn(kind.path, 0, message)
+            return
+        self._walk(here, kind.suffixes, found, guarded=True)
+
+    def _walk(
+        self, start: _Place, suffixes: tuple[str, ...], found: list[InputFile], guarded: bool
+    ) -> None:
+        """Add the files below the folder at `start`; hidden ones skipped, symlinks checked.
+
+        `guarded`: symlinks must lead to places inside the site (not so in the package).
+        """
+        stack = [start]
+        # The real folders entered through symlinks, with the first symlink to each: without
+        # it, links to links to one folder would make the walk grow exponentially.
+        entered: dict[str, str] = {}
+        while stack:
+            current, prefix, real, jumps = stack.pop()
+            try:
+                entries = list(os.scandir(current))
+            except FileNotFoundError:
+                continue  # deleted since its folder was listed
+            except OSError as error:
+                self._problem(prefix, 0, f"cannot be listed: {_why(error)}")
+                continue
+            folders: list[tuple[str, str]] = []
+            links: list[tuple[str, str]] = []
+            for entry in entries:
+                name = entry.name
+                if name[0] == ".":
+                    if suffixes and name.endswith(suffixes) and entry.is_file():
+                        self._warn_hidden(f"{prefix}/{name}", name)
+                    continue
+                display = f"{prefix}/{name}"
+                if entry.is_file(follow_symlinks=False):
+                    if not suffixes or name.endswith(suffixes):
+                        info = self._stat(entry, display)
+                        if info is not None:
+                            found.append(InputFile.of(display, entry.path, info))
+                    elif name.lower().endswith(suffixes):
+                        self._warn_case(display, name, suffixes[0])
+                elif entry.is_dir(follow_symlinks=False):
+                    folders.append((name, entry.path))
+                elif entry.is_symlink():
+                    links.append((name, entry.path))
+                elif not suffixes or name.endswith(suffixes):
+                    self._warn(display, 1, "not read: not a regular file; replace it with one")
+            # In an order of their names, so that which of two links to a folder is the one
+            # refused is the same on every file system.
+            for name, path in sorted(folders, reverse=True):
+                stack.append((path, f"{prefix}/{name}", f"{real}{os.sep}{name}", jumps))
+            for name, path in sorted(links):
+                place = (f"{prefix}/{name}", real, jumps)
+                self._walk_link(path, place, suffixes, found, stack, entered, guarded)
+
+    def _walk_link(
+        self,
+        path: str,
+        place: tuple[str, str, tuple[str, ...]],
+        suffixes: tuple[str, ...],
+        found: list[InputFile],
+        stack: list[_Place],
+        entered: dict[str, str],
+        guarded: bool,
+    ) -> None:
+        """Follow a symlink met in a walk: to a file to add, or a folder to walk, if allowed."""
+        display, real, jumps = place
+        target = self._follow(path, display)
+        if target is None:
+            return
+        to, info = target
+        if stat.S_ISDIR(info.st_mode):
+            holders = (real, *jumps)
+            if guarded and self._refused(display, to, "folder"):
+                return
+            if not self._loops(display, to, holders, entered):
+                stack.append((to, display, to, holders))
+        elif suffixes and not display.endswith(suffixes):
+            return  # not an input, whatever it leads to
+        elif not stat.S_ISREG(info.st_mode):
+            message = f"not read: symlink to {self._shown(to)}, which is not a regular file"
+            self._warn(display, 1, message)
+        elif not (guarded and self._refused(display, to, "file")):
+            found.append(InputFile.of(display, to, info))
+
+    def _follow(self, path: str, display: str) -> tuple[str, os.stat_result] | None:
+        """The real path a symlink leads to, and its stat; None, reported, when it cannot be."""
+        try:
+            real = os.path.realpath(path, strict=True)
+            return real, os.lstat(real)
+        except (FileNotFoundError, NotADirectoryError):
+            message = (
+                f"not read: symlink to {_link_text(path)}, which does not exist; "
+                f"remove it or restore what it points to"
+            )
+            self._warn(display, 1, message)
+        except OSError as error:
+            if error.errno == errno.ELOOP:
+                message = (
+                    "symlink loop (or too long a chain of symlinks); "
+                    "replace it with the file itself"
+                )
+            else:
+                message = f"cannot be read: {_why(error)}"
+            self._problem(display, 1, message)
         return None
-    return InputFile.of(display, path, info)
+
+    def _refused(self, display: str, real: str, what: str) -> bool:
+        """Report a symlink to a place no input may come from: outside the site, or hidden."""
+        if not _holds(self.real, real):
+            message = (
+                f"symlink to {real} points outside the site; replace it with the {what} itself"
+            )
+        elif f"{os.sep}." in os.sep + real[len(self.prefix) :]:
+            message = (
+                f"symlink to {self._shown(real)} points into a hidden place, which holds no "
+                f"inputs; replace it with the {what} itself"
+            )
+        else:
+            return False
+        self._problem(display, 0 if what == "folder" else 1, message)
+        return True
+
+    def _loops(
+        self, display: str, real: str, holders: tuple[str, ...], entered: dict[str, str]
+    ) -> bool:
+        """Report a symlink to a folder that holds it, or to one entered through another link."""
+        if any(_holds(real, folder) for folder in holders):
+            message = (
+                f"symlink to {self._shown(real)} makes a loop: that folder holds the link; "
+                f"remove it"
+            )
+        elif real in entered:
+            message = (
+                f"symlink to {self._shown(real)}, a folder read already through "
+                f"{entered[real]}; remove one of the two"
+            )
+        else:
+            entered[real] = display
+            return False
+        self._problem(display, 0, message)
+        return True
+
+    def _stat(self, entry: os.DirEntry[str], display: str) -> os.stat_result | None:
+        try:
+            return entry.stat(follow_symlinks=False)
+        except FileNotFoundError:
+            return None  # deleted since its folder was listed
+        except OSError as error:
+            self._problem(display, 1, f"cannot be read: {_why(error)}")
+            return None
+
+    def _shown(self, real: str) -> str:
+        """A real path as messages show it: relative to the site root when inside it."""
+        if real == self.real:
+            return "the site's own folder"
+        if real.startswith(self.prefix):
+            return real[len(self.prefix) :].replace(os.sep, "/")
+        return real
+
+    def _warn_hidden(self, display: str, name: str) -> None:
+        message = (
+            f"not read: hidden files are skipped; rename it to {name.lstrip('.')} to have it "
+            f"read, or keep drafts in a hidden folder such as .drafts/"
+        )
+        if not name.startswith(".#"):  # an editor's lock file (Emacs), not a user's
+            self._warn(display, 1, message)
+
+    def _warn_case(self, display: str, name: str, suffix: str) -> None:
+        folder = display.partition("/")[0]
+        renamed = f"{name.rpartition('.')[0]}{suffix}"
+        message = f"not read: files in {folder}/ end in lowercase {suffix}; rename it to {renamed}"
+        self._warn(display, 1, message)
+
+    def _warn(self, display: str, line: int, message: str) -> None:
+        self.warnings.append(SourceError(display, line, line, f"warning: {message}"))
+
+    def _problem(self, display: str, line: int, message: str) -> None:
+        self.problems.append(SourceError(display, line, line, message))
+
+
+def _as_prefix(folder: str) -> str:
+    return folder if folder.endswith(os.sep) else folder + os.sep
+
+
+def _holds(folder: str, other: str) -> bool:
+    """Whether `other` is `folder` or inside it (both real paths)."""
+    return other == folder or other.startswith(_as_prefix(folder))
+
+
+def _spellings(kind: InputKind) -> set[str]:
+    """The lowercase names at the root a user may have meant for the kind's own."""
+    lower = kind.path.lower()
+    if lower.endswith(".yaml"):
+        return {lower, lower.removesuffix(".yaml") + ".yml"}
+    return {lower}
+
+
+def _looks_like_incident(path: str) -> bool:
+    try:
+        with open(path, "rb") as handle:  # noqa: PTH123 - str paths, as the scan has them
+            head = handle.read(SNIFF_BYTES)
+    except OSError:
+        return False
+    return _INCIDENT_KEY.search(head) is not None
+
+
+def _link_text(path: str) -> str:
+    try:
+        return os.readlink(path)  # noqa: PTH115 - str paths, as the scan has them
+    except OSError:
+        return "a place"
+
+
+def _why(error: OSError) -> str:
+    reason = error.strerror or type(error).__name__
+    if isinstance(error, PermissionError):
+        return f"{reason}; give the user who runs statuspage read access"
+    return reason

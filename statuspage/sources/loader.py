@@ -80,7 +80,8 @@ def load_config(sources: Sources) -> LoadedConfig:
     """Read statuspage.yaml, or report that it is missing."""
     file = SourceFile(CONFIG_FILE)
     if sources.config is None:
-        return LoadedConfig(None, "", (missing_config(sources.root),))
+        refused = any(problem.path == CONFIG_FILE for problem in sources.problems)
+        return LoadedConfig(None, "", () if refused else (missing_config(sources.root),))
     data = read_bytes(sources.config.path, file)
     text = decode(data, file) if data is not None else None
     config = read_config(text, file) if text is not None else None
