@@ -64,3 +64,37 @@ def test_only_inputs_are_watched(served: tuple[SiteDir, PreviewServer]) -> None:
         site.root / "incidents",
         site.root / "site-template",
     }
+
+
+def test_an_input_folder_linked_out_of_the_site_is_not_watched(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    site = make_site()
+    outside = tmp_path / "outside"
+    (outside / "deep" / "deeper").mkdir(parents=True)
+    (site.root / "incidents").symlink_to(outside)
+    messages: list[str] = []
+    preview = PreviewServer(site.root, port=0, now=NOW, report=messages.append)
+    preview.start()
+    try:
+        assert {Path(e.watch.path) for e in preview._observer.emitters} == {site.root}
+        assert messages == [
+            f"incidents: symlink to {outside} points outside the site; "
+            "replace it with the folder itself\nFound 1 problem in 1 file."
+        ]
+    finally:
+        preview.stop()
+
+
+def test_an_input_folder_linked_within_the_site_is_watched(make_site: MakeSite) -> None:
+    site = make_site()
+    site.incident("db", RESOLVED, folder="shared/incidents")
+    (site.root / "incidents").symlink_to("shared/incidents")
+    preview = PreviewServer(site.root, port=0, now=NOW, report=lambda _: None)
+    preview.start()
+    try:
+        assert "<h1>Elevated error rates</h1>" in fetch(preview.url + "incidents/db/")[1]
+        site.incident("db", RESOLVED.replace("Elevated error rates", "Fewer errors"), "incidents")
+        wait_for(lambda: "<h1>Fewer errors</h1>" in fetch(preview.url + "incidents/db/")[1])
+    finally:
+        preview.stop()

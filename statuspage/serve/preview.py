@@ -82,7 +82,7 @@ class PreviewServer:
         # input folder with all it holds. Not public/ nor the cache, whose spare copy of the
         # site alone has a folder per incident.
         self._watcher = _Watcher(self)
-        self._watched: set[str] = set()
+        self._watched: dict[str, Path] = {}  # the real folder watched for each input folder
         self._observer.schedule(self._watcher, str(self.root), recursive=False)
         self.watch_inputs()
         self._observer.start()
@@ -93,8 +93,24 @@ class PreviewServer:
         for kind in input_kinds():
             folder = self.root / kind.path
             if kind.folder and kind.path not in self._watched and folder.is_dir():
-                self._observer.schedule(self._watcher, str(folder), recursive=True)
-                self._watched.add(kind.path)
+                real = folder.resolve()
+                if real == self.root or not real.is_relative_to(self.root):
+                    continue  # a symlink out of the site, which the build refuses: not watched
+                self._observer.schedule(self._watcher, str(real), recursive=True)
+                self._watched[kind.path] = real
+
+    def relative(self, path: Path) -> tuple[str, ...] | None:
+        """Where a changed path is below the root, as parts; None when it is not below it.
+
+        Below a watched input folder that is a symlink, it is in the folder, not the target.
+        """
+        for name, real in self._watched.items():
+            if path.is_relative_to(real):
+                return (name, *path.relative_to(real).parts)
+        for candidate in (path, path.resolve()):
+            if candidate.is_relative_to(self.root):
+                return candidate.relative_to(self.root).parts
+        return None
 
     def schedule_rebuild(self) -> None:
         """Rebuild shortly, once, however many changes arrive meanwhile (editors save in bursts)."""
@@ -123,17 +139,13 @@ class _Watcher(FileSystemEventHandler):
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
             return
-        path = Path(str(event.src_path))
-        try:
-            relative = path.resolve().relative_to(self.preview.root)
-        except ValueError:
+        relative = self.preview.relative(Path(str(event.src_path)))
+        if relative is None or any(part.startswith(".") for part in relative):
             return
-        if any(part.startswith(".") for part in relative.parts):
-            return
-        kind = input_location(relative.parts)
+        kind = input_location(relative)
         if kind is None:
             return  # not an input: the output, say, or another file at the root
-        if kind.folder and len(relative.parts) == 1:
+        if kind.folder and len(relative) == 1:
             self.preview.watch_inputs()  # made after the preview started
         self.preview.schedule_rebuild()
 
