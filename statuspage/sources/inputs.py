@@ -191,7 +191,12 @@ class Sources(NamedTuple):
 
 
 def scan(root: Path) -> Sources:
-    """Find the files of every input kind under `root`, by name and stat alone."""
+    """Find the files of every input kind under `root`, by name and stat alone.
+
+    Symlinks count only where they lead to a place inside the site that is not hidden, and
+    never in a circle; the others are problems. Files that look meant as inputs and are not
+    read (a name in the wrong case, a hidden or dangling one) are warnings.
+    """
     kinds = input_kinds()
     finder = _Finder(root)
     listing = finder.list_root()
