@@ -7,6 +7,9 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
+from statuspage.errors import ThemeError
 from statuspage.sources.theme import Theme, default_theme_dir
 from tests.conftest import REPO, RESOLVED, MakeSite
 
@@ -64,3 +67,35 @@ def test_the_wheel_carries_the_theme_and_builds_outside_the_repository(
         check=True,
     )
     assert located.stdout.strip() == str(unpacked / "statuspage" / "site-template")
+
+
+def test_a_template_that_is_not_utf8_is_named_with_its_position(make_site: MakeSite) -> None:
+    site = make_site()
+    (site.root / "site-template").mkdir()
+    (site.root / "site-template" / "base.html").write_bytes(b"<p>\n<p>caf\xe9</p>\n")
+    with pytest.raises(ThemeError) as error:
+        Theme.load(site.root)
+    assert str(error.value) == (
+        "site-template/base.html:2:7: not UTF-8 (byte 0xe9); save the template as UTF-8"
+    )
+
+
+def test_a_theme_file_that_cannot_be_read_is_named(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site()
+    site.write("site-template/logo.png", "x")
+    real = Path.read_bytes
+
+    def unreadable(path: Path) -> bytes:
+        if path.name == "logo.png":  # tests run as root, whom file modes do not stop
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", unreadable)
+    with pytest.raises(ThemeError) as error:
+        Theme.load(site.root)
+    assert str(error.value) == (
+        "site-template/logo.png: cannot be read: Permission denied; give the user who runs "
+        "statuspage read access, or remove it"
+    )

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..errors import ThemeError
+
 if TYPE_CHECKING:
     from .inputs import InputFile
 
@@ -49,18 +51,26 @@ class Theme:
         """The theme made of the scanned theme files: the default ones, then the site's own.
 
         A file's name is its path below its theme folder; a later file of the same name
-        replaces an earlier one.
+        replaces an earlier one. Raises ThemeError for a file that cannot be read, or a
+        template that is not UTF-8.
         """
         templates: dict[str, str] = {}
         assets: dict[str, bytes] = {}
         origins: dict[str, str] = {}
         for entry in files:
             name = entry.display.split("/", 1)[1]
+            try:
+                data = Path(entry.path).read_bytes()
+            except OSError as error:
+                raise ThemeError(
+                    f"{entry.display}: cannot be read: {error.strerror}; give the user who runs "
+                    f"statuspage read access, or remove it"
+                ) from None
             if name.endswith(TEMPLATE_SUFFIX):
-                templates[name] = Path(entry.path).read_text(encoding="utf-8")
+                templates[name] = _template_text(entry.display, data)
                 origins[name] = entry.display
             else:
-                assets[name] = Path(entry.path).read_bytes()
+                assets[name] = data
         return cls(templates=templates, assets=assets, origins=origins)
 
     @classmethod
@@ -69,3 +79,17 @@ class Theme:
         from .inputs import THEME, find
 
         return cls.read(find(site_root, THEME))
+
+
+def _template_text(display: str, data: bytes) -> str:
+    """A template's text; ThemeError naming where it stops being UTF-8."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
+        raise ThemeError(
+            f"{display}:{line}:{column}: not UTF-8 (byte 0x{data[error.start]:02x}); "
+            f"save the template as UTF-8"
+        ) from None
