@@ -17,6 +17,7 @@ from statuspage.errors import OutputError, ThemeError, ValidationFailed
 from statuspage.render.jobs import Job
 from tests.conftest import (
     API_ENDPOINTS,
+    CONFIG,
     NOW,
     OPEN,
     REPO,
@@ -466,3 +467,16 @@ def test_the_list_pages_that_show_an_ongoing_incident_follow_the_clock(
     # The status page and the components' first pages (one lists it), the incident's page
     # and the second history page.
     assert result.rendered == 1 + 4 + 2
+
+
+def test_a_component_named_like_a_file_of_the_site_is_refused(make_site: MakeSite) -> None:
+    site = make_site(CONFIG.replace("id: docs", "id: status"), {"db": RESOLVED})
+    out = site.root / "public"
+    for run in (lambda: build_site(site.root, out, NOW), lambda: check_site(site.root)):
+        with pytest.raises(ValidationFailed) as failure:
+            run()
+        assert [str(p) for p in failure.value.problems] == [
+            "statuspage.yaml:14:9: component id 'status' is reserved: the site itself writes "
+            "badges/status.svg; choose another id"
+        ]
+    assert not out.exists()
