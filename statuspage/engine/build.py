@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .. import __version__
 from ..errors import OutputError, ValidationFailed
-from ..render.jobs import digest
+from ..render.jobs import MARKER, digest
 from ..sources.inputs import CONFIG_FILE, input_kinds, scan
 from .cache import CACHE_DIR, BuildCache, Manifest, TreeState
 from .incidents import load_incidents, racy_ns, start_workers
@@ -31,6 +31,9 @@ from .publish import (
     file_count,
     identity,
     manifest_of,
+    owned,
+    remove_abandoned,
+    staging_folder,
     tree_state,
 )
 
@@ -120,11 +123,23 @@ def check_output_location(root: Path, out: Path) -> None:
             )
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out} exists and is not a folder; remove it or choose another --out")
-    if out.is_dir() and any(out.iterdir()) and not (out / "index.html").is_file():
+    if out.is_dir() and not owned(out):
+        if _old_build(out):
+            raise OutputError(
+                f"{out} holds a site built by an older statuspage, which did not mark its "
+                f"output (no {MARKER}); delete the folder and build again, or choose another --out"
+            )
         raise OutputError(
-            f"{out} is not empty and does not look like a statuspage build (no index.html); "
-            f"empty it or choose another --out"
+            f"{out} is not empty and was not written by statuspage (no {MARKER}); "
+            f"empty it, or choose another --out"
         )
+
+
+def _old_build(folder: Path) -> bool:
+    """Whether `folder` holds every file a site has: a build from before builds marked theirs."""
+    from ..render.outputs import site_files  # only to choose the message of a refusal
+
+    return all((folder / path).is_file() for path in site_files())
 
 
 def spare_folder(out: Path, cache_folder: Path | None) -> Path:
@@ -174,11 +189,12 @@ class _Build:
         from .parallel import WorkerState
 
         if cache is None:
-            staging = self.out.with_name(f".{self.out.name}.tmp-{os.getpid()}")
-            trees = OutputTrees(self.out, staging, None, {})
+            trees = OutputTrees(self.out, staging_folder(self.out, os.getpid()), None, None)
         else:
             spare = spare_folder(self.out, cache.folder)
-            trees = OutputTrees.open(self.out, spare, live_state, cache.tree(self.spare_name))
+            spare_state = cache.tree(self.spare_name)
+            in_cache = cache.folder in spare.parents
+            trees = OutputTrees.open(self.out, spare, live_state, spare_state, spare_owned=in_cache)
         config = load_config(sources)
         inputs = load_inputs(sources)
         theme = Theme.read(sources.theme)
@@ -259,6 +275,7 @@ class _Build:
     ) -> int:
         """Render what changed into the spare folder, swap it in, and save what each holds."""
         first = not self.out.exists()
+        remove_abandoned(self.out)
         writer = trees.prepare()
         try:
             # Removed first: a file an incident no longer makes may be made by another job.
@@ -267,7 +284,8 @@ class _Build:
             workers.link(self.out, changes.link, writer)
             trees.swap()
         except BaseException:
-            if self.cache is None:  # a staging folder nothing will reuse
+            # Beside the output, nothing half-written stays; in the cache it is known unknown.
+            if not trees.spare_owned:
                 shutil.rmtree(trees.spare, ignore_errors=True)
             raise
         if self.cache is None:

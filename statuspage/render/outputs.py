@@ -15,7 +15,7 @@ from ..sources.theme import Theme
 from .api import ApiRenderer
 from .badges import BadgeRenderer
 from .feeds import FeedRenderer
-from .jobs import Job, RenderContext, Renderer
+from .jobs import MARKER, MARKER_TEXT, Job, RenderContext, Renderer
 from .pages import PageRenderer
 from .templates import PAGE_TEMPLATES, TemplateCache
 from .views import SiteIndex
@@ -77,13 +77,20 @@ def render_site(site: Site, now: datetime, theme: Theme) -> list[Output]:
     """Every output file of the site: a pure function of the site, the clock and the theme.
 
     The reference a build is held to: whatever a build reuses from earlier ones, its output
-    is what this returns.
+    is what this returns. The marker file belongs to every output too; a build writes it
+    itself, first of all, so that even a folder it left half-written is known as its own.
     """
     renderer = SiteRenderer(site, now, theme)
-    return [Output(job.path, renderer.render(job)) for job in renderer.plan()]
+    outputs = [Output(job.path, renderer.render(job)) for job in renderer.plan()]
+    return [Output(MARKER, MARKER_TEXT), *outputs]
 
 
 _PROBE = "<id>"  # a component id no site has: it marks the paths made for one component
+
+
+def site_files() -> tuple[str, ...]:
+    """The files every site has, whatever its components, incidents and theme."""
+    return tuple(path for path in _probe_plan(RENDERERS) if _PROBE not in path)
 
 
 def reserved_ids() -> Mapping[str, str]:
