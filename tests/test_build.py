@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import stat
@@ -14,9 +15,10 @@ import pytest
 
 from statuspage.engine import build, parallel, publish
 from statuspage.engine.build import build_site, check_site
+from statuspage.engine.cache import BuildCache
 from statuspage.engine.publish import TreeWriter
 from statuspage.errors import OutputError, ThemeError, ValidationFailed
-from statuspage.render.jobs import MARKER, MARKER_TEXT, Job
+from statuspage.render.jobs import MARKER, MARKER_TEXT, Job, digest
 from tests.conftest import (
     API_ENDPOINTS,
     CONFIG,
@@ -656,6 +658,72 @@ def test_a_build_removes_what_killed_builds_left_beside_the_output(
     tree(tmp_path / ".public.tmp-99999", {"notes.txt": "not ours: kept"})
     build_site(site.root, out, NOW, use_cache=use_cache)
     assert sorted(p.name for p in tmp_path.iterdir()) == [".public.tmp-99999", "public", "site"]
+
+
+class ReadOnlySite:
+    """Make the site's folder refuse the cache as a read-only mount does.
+
+    Tests run as root, whom permission bits do not stop, and read-only mounts need a user
+    namespace that CI may not have: creating the cache in the site's folder raises EROFS.
+    """
+
+    def __init__(self, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        real = build.BuildCache
+
+        def cache(folder: Path) -> BuildCache:
+            if folder == root / ".statuspage-cache":
+                raise OSError(errno.EROFS, "Read-only file system", str(folder))
+            return real(folder)
+
+        monkeypatch.setattr(build, "BuildCache", cache)
+
+
+def test_a_read_only_site_builds_with_its_cache_elsewhere(
+    site: SiteDir, tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ReadOnlySite(site.root, monkeypatch)
+    out = tmp_path / "public"
+    moved = home / ".cache" / "statuspage" / digest(str(site.root))
+    line = (
+        f"{site.root}/.statuspage-cache: warning: cannot keep the build cache here "
+        f"(Read-only file system); keeping it in {moved}"
+    )
+    expected = cold_build(site, NOW)
+    before = sandbox(tmp_path, out, home)
+    warnings: list[str] = []
+    result = build_site(site.root, out, NOW, warn=warnings.append)
+    assert (warnings, snapshot(out)) == ([line], expected)
+    assert (moved / "cache.sqlite3").is_file()
+    assert build_site(site.root, out, NOW, warn=warnings.append).unchanged  # the cache works
+    assert result.rendered == 46
+    warnings.clear()
+    assert [i.id for i in check_site(site.root, warn=warnings.append).incidents] == ["db"]
+    assert warnings == [line]
+    assert sandbox(tmp_path, out, home) == before
+    with pytest.raises(OutputError) as error:
+        build_site(site.root, moved / "public", NOW)
+    assert str(error.value) == (
+        f"{moved / 'public'} is inside the build cache ({moved}); choose another --out"
+    )
+
+
+def test_a_read_only_site_builds_without_a_cache_where_there_is_no_other_place(
+    site: SiteDir, tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ReadOnlySite(site.root, monkeypatch)
+    home.write_text("a file where the home folder should be")
+    out = tmp_path / "public"
+    expected = cold_build(site, NOW)
+    before = sandbox(tmp_path, out)
+    warnings: list[str] = []
+    build_site(site.root, out, NOW, warn=warnings.append)
+    moved = home / ".cache" / "statuspage" / digest(str(site.root))
+    assert warnings == [
+        f"{site.root}/.statuspage-cache: warning: cannot keep the build cache here "
+        f"(Read-only file system) nor in {moved} (Not a directory); building without it"
+    ]
+    assert snapshot(out) == expected
+    assert sandbox(tmp_path, out) == before
 
 
 def test_a_component_named_like_a_file_of_the_site_is_refused(make_site: MakeSite) -> None:

@@ -87,14 +87,10 @@ def build_site(
     require_site(root)
     check_output_location(root, out)
     try:
-        if not use_cache:
-            return _Build(root, out, now, None, workers, warn).run(started)
-        cache = BuildCache(root / CACHE_DIR)
-        try:
-            with cache.lock():
-                return _Build(root, out, now, cache, workers, warn).run(started)
-        finally:
-            cache.close()
+        with _open_cache(root, warn) if use_cache else contextlib.nullcontext() as cache:
+            if cache is not None:
+                _check_cache_location(cache.folder, out)
+            return _Build(root, out, now, cache, workers, warn).run(started)
     except OSError as exc:
         raise OutputError(f"cannot build into {out}: {exc}") from exc
 
@@ -140,6 +136,14 @@ def _old_build(folder: Path) -> bool:
     from ..render.outputs import site_files  # only to choose the message of a refusal
 
     return all((folder / path).is_file() for path in site_files())
+
+
+def _check_cache_location(cache: Path, out: Path) -> None:
+    """Refuse an output folder that holds the build cache, or is inside it."""
+    if cache in out.parents:
+        raise OutputError(f"{out} is inside the build cache ({cache}); choose another --out")
+    if out == cache or out in cache.parents:
+        raise OutputError(f"{out} holds the build cache ({cache}); choose another --out")
 
 
 def spare_folder(out: Path, cache_folder: Path | None) -> Path:
@@ -359,7 +363,7 @@ def check_site(root: Path, *, workers: int | None = None, warn: Warn = _ignore) 
     inputs = load_inputs(sources)
     files = {entry.stem: entry for entry in sources.incidents}
     state = WorkerState(config=config.config, known=config.known, files=files)
-    with _open_cache(root) as cache:
+    with _open_cache(root, warn) as cache:
         site, pool = load_incidents(sources, config, inputs, state, cache, scanned_at, workers)
     if pool is not None:
         pool.close()
@@ -367,11 +371,10 @@ def check_site(root: Path, *, workers: int | None = None, warn: Warn = _ignore) 
 
 
 @contextlib.contextmanager
-def _open_cache(root: Path) -> Iterator[BuildCache | None]:
-    """The site's build cache, locked; None where it cannot be made (a read-only checkout)."""
-    try:
-        cache = BuildCache(root / CACHE_DIR)
-    except (OSError, sqlite3.Error):
+def _open_cache(root: Path, warn: Warn) -> Iterator[BuildCache | None]:
+    """The site's build cache, locked; see `find_cache` for where it is."""
+    cache = find_cache(root, warn)
+    if cache is None:
         yield None
         return
     try:
@@ -379,6 +382,56 @@ def _open_cache(root: Path) -> Iterator[BuildCache | None]:
             yield cache
     finally:
         cache.close()
+
+
+def find_cache(root: Path, warn: Warn) -> BuildCache | None:
+    """The build cache in the site's folder, else in the user's cache folder, else None.
+
+    A read-only site (a checked-out artefact, a container mount) still builds and checks:
+    its cache moves to `user_cache_folder`, or the build goes without one; `warn` hears
+    one line saying which.
+    """
+    here = root / CACHE_DIR
+    try:
+        return BuildCache(here)
+    except (OSError, sqlite3.Error) as exc:
+        reason = _reason(exc)
+    elsewhere = user_cache_folder(root)
+    try:
+        if elsewhere is None:
+            raise FileNotFoundError("no home folder")
+        cache = BuildCache(elsewhere)
+    except (OSError, sqlite3.Error) as exc:
+        where = f" nor in {elsewhere}" if elsewhere else ""
+        warn(
+            f"{here}: warning: cannot keep the build cache here ({reason}){where} "
+            f"({_reason(exc)}); building without it"
+        )
+        return None
+    warn(f"{here}: warning: cannot keep the build cache here ({reason}); keeping it in {elsewhere}")
+    return cache
+
+
+def user_cache_folder(root: Path) -> Path | None:
+    """Where the cache of the site at `root` goes when the site's folder cannot hold it.
+
+    $XDG_CACHE_HOME/statuspage/<digest of the root's path> (by default under ~/.cache), so
+    that sites never share one; None where there is no home folder.
+    """
+    base = Path(os.environ.get("XDG_CACHE_HOME", ""))
+    if not base.is_absolute():  # relative or unset: the XDG spec says to ignore it
+        try:
+            base = Path.home() / ".cache"
+        except RuntimeError:
+            return None
+    return base / "statuspage" / digest(str(root))
+
+
+def _reason(exc: OSError | sqlite3.Error) -> str:
+    """Why a cache could not be opened, in the words of the system."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc)
 
 
 def _analyse(templates: TemplateCache, theme: Theme, config: LoadedConfig) -> None:
