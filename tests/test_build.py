@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
+import stat
+import subprocess
 from collections.abc import Callable, Container
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from statuspage.engine import parallel, publish
+from statuspage.engine import build, parallel, publish
 from statuspage.engine.build import build_site, check_site
+from statuspage.engine.cache import BuildCache
 from statuspage.engine.publish import TreeWriter
 from statuspage.errors import OutputError, ThemeError, ValidationFailed
-from statuspage.render.jobs import Job
+from statuspage.render.jobs import MARKER, MARKER_TEXT, Job, digest
 from tests.conftest import (
     API_ENDPOINTS,
+    CONFIG,
     NOW,
     OPEN,
     REPO,
@@ -38,7 +43,9 @@ def site(make_site: MakeSite) -> SiteDir:
 def test_build_writes_every_page(site: SiteDir) -> None:
     result = build_site(site.root, site.root / "public", NOW)
     feeds = ["feed.atom", "feed.json", "feed.rss"]
-    assert sorted(snapshot(result.out)) == sorted(
+    written = snapshot(result.out)
+    assert written.pop(MARKER) == MARKER_TEXT  # the folder is ours: later builds may replace it
+    assert sorted(written) == sorted(
         [
             "404.html",
             *(
@@ -60,8 +67,8 @@ def test_build_writes_every_page(site: SiteDir) -> None:
             ),
         ]
     )
-    assert result.files == 46
-    assert result.size == sum(len(b) for b in snapshot(result.out).values())
+    assert result.files == 46  # the site's files; the marker is the build's own
+    assert result.size == sum(len(b) for b in written.values())
 
 
 def test_same_input_and_now_give_the_same_bytes(site: SiteDir, tmp_path: Path) -> None:
@@ -171,8 +178,8 @@ def test_refuses_to_replace_a_folder_that_is_not_a_build(site: SiteDir, tmp_path
     with pytest.raises(OutputError) as error:
         build_site(site.root, other, NOW)
     assert str(error.value) == (
-        f"{other} is not empty and does not look like a statuspage build (no index.html); "
-        f"empty it or choose another --out"
+        f"{other} is not empty and was not written by statuspage (no .statuspage-build); "
+        f"empty it, or choose another --out"
     )
     assert (other / "thesis.txt").read_text() == "precious"
 
@@ -466,3 +473,293 @@ def test_the_list_pages_that_show_an_ongoing_incident_follow_the_clock(
     # The status page and the components' first pages (one lists it), the incident's page
     # and the second history page.
     assert result.rendered == 1 + 4 + 2
+
+
+# -- nothing outside --out and the cache is ever created, changed or deleted -----------
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A home folder and a user cache folder inside the sandbox."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home" / ".cache"))
+    return tmp_path / "home"
+
+
+Listing = dict[str, tuple[int, int, int | None, str | None]]
+
+
+def sandbox(top: Path, *kept: Path) -> Listing:
+    """Every path below `top` but `kept` ones (--out, the cache) and what is below them.
+
+    Each with its type, size, modification time and link target; links are not followed.
+    Folders on the way to a kept one go without their time (an entry there comes and goes)
+    and without themselves: a build may make the folders that lead to --out.
+    """
+    on_the_way = {parent for path in kept for parent in path.parents}
+    found: Listing = {}
+    for folder, folders, files in os.walk(top):
+        here = Path(folder)
+        folders[:] = [name for name in folders if here / name not in kept]
+        for name in [*folders, *files]:
+            path = here / name
+            if path in kept or path in on_the_way:
+                continue
+            info = path.lstat()
+            link = str(path.readlink()) if path.is_symlink() else None
+            found[path.relative_to(top).as_posix()] = (
+                stat.S_IFMT(info.st_mode),
+                0 if path.is_dir() else info.st_size,
+                info.st_mtime_ns,
+                link,
+            )
+    return found
+
+
+def web_root(out: Path, site: SiteDir) -> None:
+    tree(out, {"index.html": "<h1>Our shop</h1>", "blog/2026/launch.html": "<p>We launched</p>"})
+
+
+def old_output(out: Path, site: SiteDir) -> None:
+    build_site(site.root, out, NOW, use_cache=False)
+    (out / MARKER).unlink()  # as a build before builds marked their folders left it
+
+
+def foreign_spare(out: Path, site: SiteDir) -> None:
+    tree(out.with_name(".public.spare"), {"notes.txt": "mine"})
+
+
+def foreign_staging(out: Path, site: SiteDir) -> None:
+    tree(out.with_name(".public.tmp-99999"), {"notes.txt": "mine"})
+
+
+def symlink_to_folder(out: Path, site: SiteDir) -> None:
+    target = out.parent / "srv" / "status"
+    target.mkdir(parents=True)
+    out.symlink_to(target)
+
+
+def missing_parent(out: Path, site: SiteDir) -> None:
+    pass  # --out is deeper/still/public: its folders are made
+
+
+def empty(out: Path, site: SiteDir) -> None:
+    out.mkdir()
+
+
+def tree(folder: Path, files: dict[str, str]) -> None:
+    for path, text in files.items():
+        (folder / path).parent.mkdir(parents=True, exist_ok=True)
+        (folder / path).write_text(text)
+
+
+REFUSALS = {
+    web_root: "{out} is not empty and was not written by statuspage (no .statuspage-build); "
+    "empty it, or choose another --out",
+    old_output: "{out} holds a site built by an older statuspage, which did not mark its output "
+    "(no .statuspage-build); delete the folder and build again, or choose another --out",
+    foreign_spare: "{spare} is in the way of building {out} and was not written by statuspage "
+    "(no .statuspage-build); move it away, or choose another --out",
+}
+
+
+_COLD: dict[datetime, dict[str, bytes]] = {}  # every case builds the same site
+
+
+@pytest.mark.parametrize(
+    ("setup", "use_cache"),
+    [
+        (web_root, True),  # refused before a cache is opened
+        (old_output, True),
+        (foreign_spare, True),  # without a cache there is no spare
+        *(
+            (setup, use_cache)
+            for setup in (foreign_staging, symlink_to_folder, missing_parent, empty)
+            for use_cache in (True, False)
+        ),
+    ],
+)
+def test_a_build_changes_nothing_outside_the_output_and_the_cache(
+    site: SiteDir,
+    tmp_path: Path,
+    home: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    setup: Callable[[Path, SiteDir], None],
+    use_cache: bool,
+) -> None:
+    out = tmp_path / ("deeper/still/public" if setup is missing_parent else "public")
+    cache = site.root / ".statuspage-cache"
+    spare = out.with_name(".public.spare")
+    if setup is foreign_spare:  # as when the cache is on another file system than --out
+        monkeypatch.setattr(build, "spare_folder", lambda out, cache: spare)
+    setup(out, site)
+    refusal = REFUSALS.get(setup)
+    later = NOW + timedelta(hours=1)
+    if not refusal:  # made before the listing: a cold build writes beside the site
+        for now in (NOW, later):
+            _COLD[now] = _COLD.get(now) or cold_build(site, now)
+    kept = (cache,) if refusal else (out.resolve(), cache)
+    before = sandbox(tmp_path, *kept)
+    if refusal:
+        with pytest.raises(OutputError) as error:
+            build_site(site.root, out, NOW, use_cache=use_cache)
+        assert str(error.value) == refusal.format(out=out, spare=spare)
+        assert sandbox(tmp_path, *kept) == before
+        return
+    for now in (NOW, later):  # the second build writes into the spare, where there is one
+        build_site(site.root, out, now, use_cache=use_cache)
+        assert snapshot(out.resolve()) == _COLD[now]
+        assert sandbox(tmp_path, *kept) == before
+
+
+def fail_fifth_write(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the fifth file a build writes fail as on a full disk."""
+    written: list[str] = []
+    real_write = TreeWriter.write
+
+    def failing_write(self: TreeWriter, path: str, content: bytes) -> int:
+        written.append(path)
+        if len(written) == 5:
+            raise OSError(28, "No space left on device")
+        return real_write(self, path, content)
+
+    monkeypatch.setattr(TreeWriter, "write", failing_write)
+
+
+def test_a_failure_leaves_no_half_written_spare_beside_the_output(
+    site: SiteDir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "public"
+    spare = tmp_path / ".public.spare"
+    # As when the cache is on another file system than --out: the spare is beside it.
+    monkeypatch.setattr(build, "spare_folder", lambda out, cache: spare)
+    build_site(site.root, out, NOW)
+    build_site(site.root, out, NOW + timedelta(hours=1))
+    assert snapshot(spare) == cold_build(site, NOW)  # the old site, ready to be brought up to date
+    before = snapshot(out)
+    with monkeypatch.context() as failing:
+        fail_fifth_write(failing)
+        with pytest.raises(OutputError, match="No space left on device"):
+            build_site(site.root, out, NOW + timedelta(hours=2), workers=1)
+    assert snapshot(out) == before
+    assert not spare.exists()
+    build_site(site.root, out, NOW + timedelta(hours=3))
+    assert snapshot(out) == cold_build(site, NOW + timedelta(hours=3))
+
+
+@pytest.mark.parametrize("use_cache", [True, False])
+def test_a_build_removes_what_killed_builds_left_beside_the_output(
+    site: SiteDir, tmp_path: Path, use_cache: bool
+) -> None:
+    out = tmp_path / "public"
+    child = subprocess.Popen(["true"])
+    child.wait()  # a build in a process that is gone, killed halfway through
+    tree(tmp_path / f".public.tmp-{child.pid}", {MARKER: MARKER_TEXT.decode(), "index.html": ""})
+    tree(tmp_path / ".public.tmp-99999", {"notes.txt": "not ours: kept"})
+    build_site(site.root, out, NOW, use_cache=use_cache)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".public.tmp-99999", "public", "site"]
+
+
+class ReadOnlySite:
+    """Make the site's folder refuse the cache as a read-only mount does.
+
+    Tests run as root, whom permission bits do not stop, and read-only mounts need a user
+    namespace that CI may not have: creating the cache in the site's folder raises EROFS.
+    """
+
+    def __init__(self, root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        real = build.BuildCache
+
+        def cache(folder: Path) -> BuildCache:
+            if folder == root / ".statuspage-cache":
+                raise OSError(errno.EROFS, "Read-only file system", str(folder))
+            return real(folder)
+
+        monkeypatch.setattr(build, "BuildCache", cache)
+
+
+def test_a_read_only_site_builds_with_its_cache_elsewhere(
+    site: SiteDir, tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ReadOnlySite(site.root, monkeypatch)
+    out = tmp_path / "public"
+    moved = home / ".cache" / "statuspage" / digest(str(site.root))
+    line = (
+        f"{site.root}/.statuspage-cache: warning: cannot keep the build cache here "
+        f"(Read-only file system); keeping it in {moved}"
+    )
+    expected = cold_build(site, NOW)
+    before = sandbox(tmp_path, out, home)
+    warnings: list[str] = []
+    result = build_site(site.root, out, NOW, warn=warnings.append)
+    assert (warnings, snapshot(out)) == ([line], expected)
+    assert (moved / "cache.sqlite3").is_file()
+    assert build_site(site.root, out, NOW, warn=warnings.append).unchanged  # the cache works
+    assert result.rendered == 46
+    warnings.clear()
+    assert [i.id for i in check_site(site.root, warn=warnings.append).incidents] == ["db"]
+    assert warnings == [line]
+    assert sandbox(tmp_path, out, home) == before
+    with pytest.raises(OutputError) as error:
+        build_site(site.root, moved / "public", NOW)
+    assert str(error.value) == (
+        f"{moved / 'public'} is inside the build cache ({moved}); choose another --out"
+    )
+
+
+def test_a_read_only_site_builds_without_a_cache_where_there_is_no_other_place(
+    site: SiteDir, tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ReadOnlySite(site.root, monkeypatch)
+    home.write_text("a file where the home folder should be")
+    out = tmp_path / "public"
+    expected = cold_build(site, NOW)
+    before = sandbox(tmp_path, out)
+    warnings: list[str] = []
+    build_site(site.root, out, NOW, warn=warnings.append)
+    moved = home / ".cache" / "statuspage" / digest(str(site.root))
+    assert warnings == [
+        f"{site.root}/.statuspage-cache: warning: cannot keep the build cache here "
+        f"(Read-only file system) nor in {moved} (Not a directory); building without it"
+    ]
+    assert snapshot(out) == expected
+    assert sandbox(tmp_path, out) == before
+
+
+def test_a_component_named_like_a_file_of_the_site_is_refused(make_site: MakeSite) -> None:
+    site = make_site(CONFIG.replace("id: docs", "id: status"), {"db": RESOLVED})
+    out = site.root / "public"
+    for run in (lambda: build_site(site.root, out, NOW), lambda: check_site(site.root)):
+        with pytest.raises(ValidationFailed) as failure:
+            run()
+        assert [str(p) for p in failure.value.problems] == [
+            "statuspage.yaml:14:9: component id 'status' is reserved: the site itself writes "
+            "badges/status.svg; choose another id"
+        ]
+    assert not out.exists()
+
+
+def test_a_spare_in_the_cache_is_the_build_s_own_even_without_a_marker(site: SiteDir) -> None:
+    out = site.root / "public"
+    build_site(site.root, out, NOW)
+    build_site(site.root, out, NOW + timedelta(hours=1))
+    spare = spare_of(site)
+    (spare / MARKER).unlink()  # as a build from before builds marked their folders left it
+    (spare / "stale.html").write_text("unknown contents now")
+    build_site(site.root, out, NOW + timedelta(hours=2))
+    assert snapshot(out) == cold_build(site, NOW + timedelta(hours=2))
+
+
+def test_a_folder_of_someone_else_s_where_the_build_would_stage_is_refused(
+    site: SiteDir, tmp_path: Path
+) -> None:
+    out = tmp_path / "public"
+    staging = tmp_path / f".public.tmp-{os.getpid()}"
+    tree(staging, {"notes.txt": "mine"})
+    with pytest.raises(OutputError) as error:
+        build_site(site.root, out, NOW, use_cache=False)
+    assert str(error.value) == (
+        f"{staging} is in the way of building {out} and was not written by statuspage "
+        f"(no .statuspage-build); move it away, or choose another --out"
+    )
+    assert (snapshot(staging), out.exists()) == ({"notes.txt": b"mine"}, False)

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import ClassVar
+
 import pytest
 
+from statuspage.model import IncidentSummary
+from statuspage.render import outputs
+from statuspage.render.jobs import Job, KeyMaker, RenderContext
+from statuspage.render.views import SiteIndex
 from tests.conftest import CONFIG, RESOLVED, MakeSite
 
 
@@ -154,3 +161,57 @@ def test_feed_settings_problems(make_site: MakeSite, feeds: str, expected: str) 
 def test_the_feed_limit(make_site: MakeSite) -> None:
     assert make_site().load().config.feed_limit == 50
     assert make_site(config=CONFIG + "feeds:\n  limit: 20\n").load().config.feed_limit == 20
+
+
+def test_a_component_id_that_names_a_file_of_the_site_is_reserved(make_site: MakeSite) -> None:
+    text = CONFIG.replace("id: dashboard", "id: status").replace("id: docs", "id: status-api")
+    assert config_problems(make_site, text) == [
+        "statuspage.yaml:9:9: component id 'status' is reserved: the site itself writes "
+        "badges/status.svg; choose another id"
+    ]
+
+
+class SiteFilesRenderer:
+    """A renderer whose files, once per site and once per component, meet those of others."""
+
+    kinds: ClassVar[Mapping[str, float]] = {"probe": 0.1}
+
+    def __init__(self, index: SiteIndex, context: RenderContext) -> None:
+        self.index = index
+        self.keys = KeyMaker("probe")
+
+    def incident_base(self) -> str:
+        return ""
+
+    def plan_incident(self, incident: IncidentSummary) -> list[Job]:
+        return []
+
+    def plan_site(self) -> list[Job]:
+        return [
+            self.keys.job("components/all/index.html", "probe"),  # a component's page
+            self.keys.job("components/list", "probe"),  # a file where a component's folder is
+            *(self.keys.job(f"api/v2/{c.id}", "probe") for c in self.index.site.components),
+        ]
+
+    def render(self, job: Job) -> bytes:
+        return b""
+
+
+def test_reserved_ids_follow_what_the_renderers_make(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert dict(outputs.reserved_ids()) == {"status": "badges/status.svg"}
+    monkeypatch.setattr(outputs, "RENDERERS", (*outputs.RENDERERS, SiteFilesRenderer))
+    assert dict(outputs.reserved_ids()) == {
+        "status": "badges/status.svg",
+        "all": "components/all/index.html",
+        "list": "components/list",
+        # a component's file where the site has a folder
+        "incidents": "api/v2/incidents/unresolved.json",
+        "scheduled-maintenances": "api/v2/scheduled-maintenances/upcoming.json",
+    }
+    text = CONFIG.replace("id: dashboard", "id: incidents")
+    assert config_problems(make_site, text) == [
+        "statuspage.yaml:9:9: component id 'incidents' is reserved: the site itself writes "
+        "api/v2/incidents/unresolved.json; choose another id"
+    ]

@@ -42,6 +42,7 @@ def test_the_example_site_builds(tmp_path: Path) -> None:
     written = {p.relative_to(result.out).as_posix() for p in result.out.rglob("*") if p.is_file()}
     pages = ["index.html", "feed.rss", "feed.atom", "feed.json"]
     assert written == {
+        ".statuspage-build",
         *pages,
         "404.html",
         "history/index.html",

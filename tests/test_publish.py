@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import marshal
 import os
+import shutil
+import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,7 +21,8 @@ from statuspage.engine.publish import (
     tree_state,
     unit_files,
 )
-from statuspage.render.jobs import Job
+from statuspage.errors import OutputError
+from statuspage.render.jobs import MARKER, MARKER_TEXT, Job
 
 
 def job(path: str, key: str, unit: str = "") -> Job:
@@ -40,8 +44,12 @@ def tree(folder: Path, files: dict[str, str]) -> None:
 
 
 def contents(folder: Path) -> dict[str, str]:
+    """The files in `folder` but the marker, which every folder a build writes holds."""
+    assert (folder / MARKER).read_bytes() == MARKER_TEXT
     return {
-        p.relative_to(folder).as_posix(): p.read_text() for p in folder.rglob("*") if p.is_file()
+        p.relative_to(folder).as_posix(): p.read_text()
+        for p in folder.rglob("*")
+        if p.is_file() and p.name != MARKER
     }
 
 
@@ -116,7 +124,7 @@ def test_an_incident_s_files_may_come_and_go_with_its_updates(tmp_path: Path) ->
 
 def test_writing_into_the_spare_never_touches_a_file_the_live_site_shares(tmp_path: Path) -> None:
     out, spare = tmp_path / "out", tmp_path / "spare"
-    tree(out, {"incidents/x/index.html": "live"})
+    tree(out, {"incidents/x/index.html": "live", MARKER: MARKER_TEXT.decode()})
     (spare / "incidents/x").mkdir(parents=True)
     os.link(out / "incidents/x/index.html", spare / "incidents/x/index.html")  # one inode
     trees = OutputTrees(
@@ -129,7 +137,7 @@ def test_writing_into_the_spare_never_touches_a_file_the_live_site_shares(tmp_pa
 
 def test_the_swap_exchanges_the_folders(tmp_path: Path) -> None:
     out, spare = tmp_path / "out", tmp_path / "spare"
-    tree(out, {"index.html": "old"})
+    tree(out, {"index.html": "old", MARKER: MARKER_TEXT.decode()})
     trees = OutputTrees(out, spare, {"index.html": "k1"}, None)
     trees.prepare().write("index.html", b"new")
     trees.swap()
@@ -139,7 +147,7 @@ def test_the_swap_exchanges_the_folders(tmp_path: Path) -> None:
 def test_the_swap_without_renameat2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(publish, "exchange", lambda a, b: False)
     out, spare = tmp_path / "out", tmp_path / "spare"
-    tree(out, {"index.html": "old"})
+    tree(out, {"index.html": "old", MARKER: MARKER_TEXT.decode()})
     trees = OutputTrees(out, spare, {"index.html": "k1"}, None)
     trees.prepare().write("index.html", b"new")
     trees.swap()
@@ -149,7 +157,7 @@ def test_the_swap_without_renameat2(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 def test_a_spare_of_unknown_contents_is_emptied(tmp_path: Path) -> None:
     spare = tmp_path / "spare"
-    tree(spare, {"stale.html": "?", "index.html": "?"})
+    tree(spare, {"stale.html": "?", "index.html": "?", MARKER: MARKER_TEXT.decode()})
     trees = OutputTrees(tmp_path / "out", spare, None, None)
     trees.prepare().write("index.html", b"fresh")
     assert contents(spare) == {"index.html": "fresh"}
@@ -207,3 +215,121 @@ def test_saved_states_are_trusted_only_for_the_same_folder(tmp_path: Path) -> No
     assert tree_state(tmp_path / "missing", {}) is None
     assert tree_state(out, None) is None
     assert isinstance(state, TreeState)
+
+
+def foreign_folder(place: Path) -> None:
+    tree(place, {"notes.txt": "mine"})
+
+
+def symlinked_folder(place: Path) -> None:
+    target = place.with_name("elsewhere")
+    tree(target, {MARKER: MARKER_TEXT.decode()})
+    place.symlink_to(target)
+
+
+def linked_marker(place: Path) -> None:
+    tree(place.with_name("elsewhere"), {MARKER: MARKER_TEXT.decode()})
+    place.mkdir()
+    (place / MARKER).symlink_to(place.with_name("elsewhere") / MARKER)
+
+
+def other_marker(place: Path) -> None:
+    tree(place, {MARKER: "a file of the same name, written by someone else\n"})
+
+
+def marker_pipe(place: Path) -> None:
+    place.mkdir()
+    os.mkfifo(place / MARKER)  # opening it to read would wait for a writer
+
+
+def a_file(place: Path) -> None:
+    place.write_text("not a folder")
+
+
+@pytest.mark.parametrize(
+    "make", [foreign_folder, symlinked_folder, linked_marker, other_marker, marker_pipe, a_file]
+)
+def test_a_spare_that_is_not_ours_is_refused_and_left_as_it_was(
+    tmp_path: Path, make: Callable[[Path], None]
+) -> None:
+    out, spare = tmp_path / "out", tmp_path / ".out.spare"
+    make(spare)
+    before = listing(tmp_path)
+    trees = OutputTrees(out, spare, None, None)
+    with pytest.raises(OutputError) as error:
+        trees.prepare()
+    assert str(error.value) == (
+        f"{spare} is in the way of building {out} and was not written by statuspage "
+        f"(no .statuspage-build); move it away, or choose another --out"
+    )
+    assert listing(tmp_path) == before
+
+
+def listing(folder: Path) -> dict[str, tuple[str, int]]:
+    """Every path below `folder` with its type and its size, links not followed."""
+    found = {}
+    for path in sorted(folder.rglob("*")):
+        info = path.lstat()
+        found[path.relative_to(folder).as_posix()] = (oct(info.st_mode), info.st_size)
+    return found
+
+
+def test_an_empty_folder_or_one_in_the_cache_may_be_taken(tmp_path: Path) -> None:
+    spare = tmp_path / "spare"
+    spare.mkdir()
+    OutputTrees(tmp_path / "out", spare, None, None).prepare().write("index.html", b"new")
+    assert contents(spare) == {"index.html": "new"}
+    shutil.rmtree(spare)
+    tree(spare, {"stale.html": "from a build before builds marked their folders"})
+    # In the cache, every folder is the build's own: it is emptied, marker or not.
+    OutputTrees(tmp_path / "out", spare, None, None, spare_owned=True).prepare()
+    assert contents(spare) == {}
+
+
+def test_the_marker_is_written_before_anything_else(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spare = tmp_path / "spare"
+    writer = OutputTrees(tmp_path / "out", spare, None, None).prepare()
+    assert [p.name for p in spare.iterdir()] == [MARKER]  # a build killed now leaves it ours
+    assert publish.owned(spare)
+    writer.write("index.html", b"new")
+    # A marker that cannot be written leaves no folder behind.
+    shutil.rmtree(spare)
+
+    def full_disk(self: publish.TreeWriter, path: str, content: bytes) -> int:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(publish.TreeWriter, "write", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        OutputTrees(tmp_path / "out", spare, None, None).prepare()
+    assert list(tmp_path.iterdir()) == []
+
+
+def dead_pid() -> int:
+    """The number of a process that has ended (and that no other process has taken yet)."""
+    child = subprocess.Popen(["true"])
+    child.wait()
+    return child.pid
+
+
+def test_staging_folders_of_killed_builds_are_removed_if_ours(tmp_path: Path) -> None:
+    out = tmp_path / "public"
+    dead, other_dead = dead_pid(), dead_pid()
+    ours = {MARKER: MARKER_TEXT.decode(), "index.html": "half"}
+    tree(tmp_path / f".public.tmp-{dead}", ours)  # killed: removed
+    (tmp_path / f".public.tmp-{other_dead}").mkdir()  # killed before its marker: removed
+    tree(tmp_path / f".public.tmp-{os.getppid()}", ours)  # its build still runs
+    tree(tmp_path / ".public.tmp-99999999999999999999", {"notes.txt": "someone's"})
+    tree(tmp_path / f".public.tmp-{dead}x", ours)  # not a staging folder's name
+    tree(tmp_path / f".other.tmp-{dead}", ours)  # another output's
+    publish.remove_abandoned(out)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
+        [
+            f".public.tmp-{os.getppid()}",
+            ".public.tmp-99999999999999999999",
+            f".public.tmp-{dead}x",
+            f".other.tmp-{dead}",
+        ]
+    )
+    publish.remove_abandoned(tmp_path / "missing" / "public")  # no parent: nothing to do

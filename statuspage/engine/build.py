@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .. import __version__
 from ..errors import OutputError, ValidationFailed
-from ..render.jobs import digest
+from ..render.jobs import MARKER, digest
 from ..sources.inputs import CONFIG_FILE, input_kinds, scan
 from .cache import CACHE_DIR, BuildCache, Manifest, TreeState
 from .incidents import load_incidents, racy_ns, start_workers
@@ -31,6 +31,9 @@ from .publish import (
     file_count,
     identity,
     manifest_of,
+    owned,
+    remove_abandoned,
+    staging_folder,
     tree_state,
 )
 
@@ -84,14 +87,10 @@ def build_site(
     require_site(root)
     check_output_location(root, out)
     try:
-        if not use_cache:
-            return _Build(root, out, now, None, workers, warn).run(started)
-        cache = BuildCache(root / CACHE_DIR)
-        try:
-            with cache.lock():
-                return _Build(root, out, now, cache, workers, warn).run(started)
-        finally:
-            cache.close()
+        with _open_cache(root, warn) if use_cache else contextlib.nullcontext() as cache:
+            if cache is not None:
+                _check_cache_location(cache.folder, out)
+            return _Build(root, out, now, cache, workers, warn).run(started)
     except OSError as exc:
         raise OutputError(f"cannot build into {out}: {exc}") from exc
 
@@ -120,11 +119,31 @@ def check_output_location(root: Path, out: Path) -> None:
             )
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out} exists and is not a folder; remove it or choose another --out")
-    if out.is_dir() and any(out.iterdir()) and not (out / "index.html").is_file():
+    if out.is_dir() and not owned(out):
+        if _old_build(out):
+            raise OutputError(
+                f"{out} holds a site built by an older statuspage, which did not mark its "
+                f"output (no {MARKER}); delete the folder and build again, or choose another --out"
+            )
         raise OutputError(
-            f"{out} is not empty and does not look like a statuspage build (no index.html); "
-            f"empty it or choose another --out"
+            f"{out} is not empty and was not written by statuspage (no {MARKER}); "
+            f"empty it, or choose another --out"
         )
+
+
+def _old_build(folder: Path) -> bool:
+    """Whether `folder` holds every file a site has: a build from before builds marked theirs."""
+    from ..render.outputs import site_files  # only to choose the message of a refusal
+
+    return all((folder / path).is_file() for path in site_files())
+
+
+def _check_cache_location(cache: Path, out: Path) -> None:
+    """Refuse an output folder that holds the build cache, or is inside it."""
+    if cache in out.parents:
+        raise OutputError(f"{out} is inside the build cache ({cache}); choose another --out")
+    if out == cache or out in cache.parents:
+        raise OutputError(f"{out} holds the build cache ({cache}); choose another --out")
 
 
 def spare_folder(out: Path, cache_folder: Path | None) -> Path:
@@ -174,11 +193,12 @@ class _Build:
         from .parallel import WorkerState
 
         if cache is None:
-            staging = self.out.with_name(f".{self.out.name}.tmp-{os.getpid()}")
-            trees = OutputTrees(self.out, staging, None, {})
+            trees = OutputTrees(self.out, staging_folder(self.out, os.getpid()), None, None)
         else:
             spare = spare_folder(self.out, cache.folder)
-            trees = OutputTrees.open(self.out, spare, live_state, cache.tree(self.spare_name))
+            spare_state = cache.tree(self.spare_name)
+            in_cache = cache.folder in spare.parents
+            trees = OutputTrees.open(self.out, spare, live_state, spare_state, spare_owned=in_cache)
         config = load_config(sources)
         inputs = load_inputs(sources)
         theme = Theme.read(sources.theme)
@@ -259,6 +279,7 @@ class _Build:
     ) -> int:
         """Render what changed into the spare folder, swap it in, and save what each holds."""
         first = not self.out.exists()
+        remove_abandoned(self.out)
         writer = trees.prepare()
         try:
             # Removed first: a file an incident no longer makes may be made by another job.
@@ -267,7 +288,8 @@ class _Build:
             workers.link(self.out, changes.link, writer)
             trees.swap()
         except BaseException:
-            if self.cache is None:  # a staging folder nothing will reuse
+            # Beside the output, nothing half-written stays; in the cache it is known unknown.
+            if not trees.spare_owned:
                 shutil.rmtree(trees.spare, ignore_errors=True)
             raise
         if self.cache is None:
@@ -341,7 +363,7 @@ def check_site(root: Path, *, workers: int | None = None, warn: Warn = _ignore) 
     inputs = load_inputs(sources)
     files = {entry.stem: entry for entry in sources.incidents}
     state = WorkerState(config=config.config, known=config.known, files=files)
-    with _open_cache(root) as cache:
+    with _open_cache(root, warn) as cache:
         site, pool = load_incidents(sources, config, inputs, state, cache, scanned_at, workers)
     if pool is not None:
         pool.close()
@@ -349,11 +371,10 @@ def check_site(root: Path, *, workers: int | None = None, warn: Warn = _ignore) 
 
 
 @contextlib.contextmanager
-def _open_cache(root: Path) -> Iterator[BuildCache | None]:
-    """The site's build cache, locked; None where it cannot be made (a read-only checkout)."""
-    try:
-        cache = BuildCache(root / CACHE_DIR)
-    except (OSError, sqlite3.Error):
+def _open_cache(root: Path, warn: Warn) -> Iterator[BuildCache | None]:
+    """The site's build cache, locked; see `find_cache` for where it is."""
+    cache = find_cache(root, warn)
+    if cache is None:
         yield None
         return
     try:
@@ -361,6 +382,56 @@ def _open_cache(root: Path) -> Iterator[BuildCache | None]:
             yield cache
     finally:
         cache.close()
+
+
+def find_cache(root: Path, warn: Warn) -> BuildCache | None:
+    """The build cache in the site's folder, else in the user's cache folder, else None.
+
+    A read-only site (a checked-out artefact, a container mount) still builds and checks:
+    its cache moves to `user_cache_folder`, or the build goes without one; `warn` hears
+    one line saying which.
+    """
+    here = root / CACHE_DIR
+    try:
+        return BuildCache(here)
+    except (OSError, sqlite3.Error) as exc:
+        reason = _reason(exc)
+    elsewhere = user_cache_folder(root)
+    try:
+        if elsewhere is None:
+            raise FileNotFoundError("no home folder")
+        cache = BuildCache(elsewhere)
+    except (OSError, sqlite3.Error) as exc:
+        where = f" nor in {elsewhere}" if elsewhere else ""
+        warn(
+            f"{here}: warning: cannot keep the build cache here ({reason}){where} "
+            f"({_reason(exc)}); building without it"
+        )
+        return None
+    warn(f"{here}: warning: cannot keep the build cache here ({reason}); keeping it in {elsewhere}")
+    return cache
+
+
+def user_cache_folder(root: Path) -> Path | None:
+    """Where the cache of the site at `root` goes when the site's folder cannot hold it.
+
+    $XDG_CACHE_HOME/statuspage/<digest of the root's path> (by default under ~/.cache), so
+    that sites never share one; None where there is no home folder.
+    """
+    base = Path(os.environ.get("XDG_CACHE_HOME", ""))
+    if not base.is_absolute():  # relative or unset: the XDG spec says to ignore it
+        try:
+            base = Path.home() / ".cache"
+        except RuntimeError:
+            return None
+    return base / "statuspage" / digest(str(root))
+
+
+def _reason(exc: OSError | sqlite3.Error) -> str:
+    """Why a cache could not be opened, in the words of the system."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return str(exc)
 
 
 def _analyse(templates: TemplateCache, theme: Theme, config: LoadedConfig) -> None:

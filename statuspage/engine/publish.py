@@ -6,6 +6,9 @@ has right, then exchanges the two folders in one rename: readers see the old sit
 one, never a mix, and a build that fails leaves the live site as it was. After the swap the
 old site becomes the spare for the next build. A folder whose contents are not known is never
 trusted: it is emptied and written in full.
+
+Only folders of ours are ever emptied, replaced or removed: those holding the marker file,
+which a build writes into a folder first of all, empty ones, and those known from the cache.
 """
 
 from __future__ import annotations
@@ -13,12 +16,14 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ..render.jobs import Job
+from ..errors import OutputError
+from ..render.jobs import MARKER, MARKER_HEAD, MARKER_TEXT, Job
 from .cache import Manifest, TreeState, UnitEntry
 
 UNIT = "@"  # starts the manifest entry of an incident's own files; no output path does
@@ -86,6 +91,80 @@ def identity(path: Path) -> tuple[int, ...] | None:
     return (info.st_dev, info.st_ino, info.st_mtime_ns, info.st_ctime_ns)
 
 
+def marked(folder: Path) -> bool:
+    """Whether `folder` holds our marker: a file (not a link) that starts as ours do."""
+    # Not through a link, and without waiting on a pipe of that name.
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        handle = os.open(folder / MARKER, flags)
+    except OSError:
+        return False
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            return False
+        return os.read(handle, len(MARKER_HEAD)) == MARKER_HEAD
+    except OSError:
+        return False
+    finally:
+        os.close(handle)
+
+
+def owned(folder: Path) -> bool:
+    """Whether a build may empty, replace or remove `folder`: an empty folder, or a marked one."""
+    if folder.is_symlink() or not folder.is_dir():
+        return False
+    try:
+        with os.scandir(folder) as entries:
+            if next(entries, None) is None:
+                return True
+    except OSError:
+        return False
+    return marked(folder)
+
+
+def foreign(folder: Path, out: Path) -> OutputError:
+    """The error for a folder in the way of building `out` that is not ours to empty."""
+    return OutputError(
+        f"{folder} is in the way of building {out} and was not written by statuspage "
+        f"(no {MARKER}); move it away, or choose another --out"
+    )
+
+
+def staging_folder(out: Path, pid: int) -> Path:
+    """Where the build in process `pid` writes the new site when it keeps no spare."""
+    return out.with_name(f".{out.name}.tmp-{pid}")
+
+
+def remove_abandoned(out: Path) -> None:
+    """Remove the staging folders of killed builds of `out`: their process is gone, and ours."""
+    prefix = staging_folder(out, 0).name.removesuffix("0")
+    try:
+        entries = list(os.scandir(out.parent))
+    except OSError:  # no parent yet: nothing to remove
+        return
+    for entry in entries:
+        pid = entry.name[len(prefix) :]
+        if entry.name.startswith(prefix) and pid.isascii() and pid.isdigit():
+            folder = Path(entry.path)
+            if not _alive(int(pid)) and owned(folder):
+                shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process `pid` runs (perhaps another program that now has the number)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's
+        return True
+    except (OverflowError, OSError):
+        return False
+    return True
+
+
 def _known(path: Path, state: TreeState | None) -> Manifest | None:
     """The manifest of `path` when the saved state is of that very folder, else None."""
     if state is None or identity(path) != state.identity:
@@ -101,13 +180,20 @@ class OutputTrees:
     spare: Path
     live: Manifest | None  # None when unknown
     spare_files: Manifest | None
+    spare_owned: bool = False  # the spare's place is the build's own (in the cache)
 
     @classmethod
     def open(
-        cls, out: Path, spare: Path, live: TreeState | None, spare_state: TreeState | None
+        cls,
+        out: Path,
+        spare: Path,
+        live: TreeState | None,
+        spare_state: TreeState | None,
+        *,
+        spare_owned: bool = False,
     ) -> OutputTrees:
         """The trees at `out` and `spare`, trusting saved states only for the same folders."""
-        return cls(out, spare, _known(out, live), _known(spare, spare_state))
+        return cls(out, spare, _known(out, live), _known(spare, spare_state), spare_owned)
 
     def changes(self, jobs: Iterable[Job], target: Manifest) -> Changes:
         """Compare the new site's manifest `target` with both folders; `jobs` make its files.
@@ -152,12 +238,27 @@ class OutputTrees:
         return Changes(render, sorted(link), sorted(remove), unchanged=False)
 
     def prepare(self) -> TreeWriter:
-        """Make the spare folder ready to be written; one of unknown contents is emptied."""
-        if self.spare_files is None and self.spare.exists():
+        """Make the spare folder ready to be written; one of unknown contents is emptied.
+
+        Raises OutputError, having changed nothing, when a folder of unknown contents that is
+        not ours is in the spare's place. The marker is written first of all: a build killed
+        afterwards leaves a folder that the next one knows as its own.
+        """
+        if self.spare_files is None and os.path.lexists(self.spare):
+            if not (self.spare_owned and not self.spare.is_symlink()) and not owned(self.spare):
+                raise foreign(self.spare, self.out)
             shutil.rmtree(self.spare)
         fresh = not self.spare.exists() or not any(self.spare.iterdir())
+        made = not self.spare.exists()
         self.spare.mkdir(parents=True, exist_ok=True)
-        return TreeWriter(str(self.spare), fresh)
+        writer = TreeWriter(str(self.spare), fresh)
+        try:
+            writer.write(MARKER, MARKER_TEXT)
+        except BaseException:
+            if made:
+                shutil.rmtree(self.spare, ignore_errors=True)
+            raise
+        return writer
 
     def remove(self, paths: Iterable[str]) -> None:
         """Delete `paths` from the spare folder, and the folders that this leaves empty."""

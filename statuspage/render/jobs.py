@@ -22,6 +22,11 @@ if TYPE_CHECKING:
 
 JobArg = str | int
 
+MARKER = ".statuspage-build"
+"""A file of ours in every output folder: only folders that hold it are ever emptied or replaced."""
+MARKER_HEAD = b"statuspage build output"  # how a marker is recognised, whatever follows it
+MARKER_TEXT = MARKER_HEAD + b": each build replaces this whole folder; keep nothing else in it.\n"
+
 
 class Job(NamedTuple):
     """One output file to render: which renderer makes it, from what, and its key.

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container
-from datetime import datetime
+import functools
+import re
+import types
+from collections.abc import Callable, Container, Mapping
+from datetime import UTC, datetime
 from typing import NamedTuple
 
-from ..model import Site
+from ..model import Component, Config, Site
+from ..model.ids import ID_PATTERN
 from ..sources.theme import Theme
 from .api import ApiRenderer
 from .badges import BadgeRenderer
 from .feeds import FeedRenderer
-from .jobs import Job, RenderContext, Renderer
+from .jobs import MARKER, MARKER_TEXT, Job, RenderContext, Renderer
 from .pages import PageRenderer
-from .templates import TemplateCache
+from .templates import PAGE_TEMPLATES, TemplateCache
 from .views import SiteIndex
 
 RendererFactory = Callable[[SiteIndex, RenderContext], Renderer]
@@ -73,7 +77,74 @@ def render_site(site: Site, now: datetime, theme: Theme) -> list[Output]:
     """Every output file of the site: a pure function of the site, the clock and the theme.
 
     The reference a build is held to: whatever a build reuses from earlier ones, its output
-    is what this returns.
+    is what this returns. The marker file belongs to every output too; a build writes it
+    itself, first of all, so that even a folder it left half-written is known as its own.
     """
     renderer = SiteRenderer(site, now, theme)
-    return [Output(job.path, renderer.render(job)) for job in renderer.plan()]
+    outputs = [Output(job.path, renderer.render(job)) for job in renderer.plan()]
+    return [Output(MARKER, MARKER_TEXT), *outputs]
+
+
+_PROBE = "<id>"  # a component id no site has: it marks the paths made for one component
+
+
+def site_files() -> tuple[str, ...]:
+    """The files every site has, whatever its components, incidents and theme."""
+    return tuple(path for path in _probe_plan(RENDERERS) if _PROBE not in path)
+
+
+def reserved_ids() -> Mapping[str, str]:
+    """Component ids whose own files would be the site's, each with the site's file it hits.
+
+    Derived from what the renderers plan for a site with one component: the paths that
+    hold its id are made per component, the others once per site (`badges/status.svg`).
+    An id is reserved when a path of its own would be one of the site's, or a folder where
+    the site has a file, or a file where the site has a folder.
+    """
+    return _reserved_ids(RENDERERS)
+
+
+@functools.cache
+def _probe_plan(renderers: tuple[RendererFactory, ...]) -> tuple[str, ...]:
+    """The paths `renderers` plan for a site with one component, `_PROBE`, and no incident."""
+    probe = Component(_PROBE, "Probe", None, None, 1)
+    config = Config("Probe", "https://probe.invalid", "UTC", "en", None, (probe,), 1)
+    # Empty page templates: planning reads what they use, and paths do not depend on it.
+    templates = dict.fromkeys(PAGE_TEMPLATES, "")
+    theme = Theme(templates=templates, assets={}, origins={name: name for name in templates})
+    index = SiteIndex(Site(config, (), {}))
+    context = RenderContext(datetime(2000, 1, 1, tzinfo=UTC), theme, TemplateCache())
+    return tuple(job.path for make in renderers for job in make(index, context).plan_site())
+
+
+@functools.cache
+def _reserved_ids(renderers: tuple[RendererFactory, ...]) -> Mapping[str, str]:
+    paths = _probe_plan(renderers)
+    own = [path for path in paths if _PROBE in path]
+    site_paths = [path for path in paths if _PROBE not in path]
+    reserved: dict[str, str] = {}
+    for pattern in own:
+        for prefix in _places(pattern):
+            if _PROBE not in prefix:  # a folder all components share
+                continue
+            matcher = _matcher(prefix)
+            for path in site_paths:
+                for place in _places(path):
+                    # Two folders on the way to a file of each do not collide.
+                    if prefix == pattern or place == path:
+                        found = matcher.fullmatch(place)
+                        if found:
+                            reserved.setdefault(found["id"], path)
+    return types.MappingProxyType(reserved)
+
+
+def _places(path: str) -> list[str]:
+    """The folders on the way to `path`, then `path`: a/b/c gives a, a/b, a/b/c."""
+    parts = path.split("/")
+    return ["/".join(parts[:n]) for n in range(1, len(parts) + 1)]
+
+
+def _matcher(pattern: str) -> re.Pattern[str]:
+    """Matches `pattern` with one and the same valid id wherever the probe id stands."""
+    first, *rest = (re.escape(piece) for piece in pattern.split(_PROBE))
+    return re.compile(first + f"(?P<id>{ID_PATTERN.pattern})" + "(?P=id)".join(rest))

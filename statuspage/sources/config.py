@@ -140,7 +140,7 @@ def _read_components(top: Mapping) -> tuple[Component, ...] | None:
         description = entry.text("description")
         group = entry.text("group")
         if cid is not None:
-            problem = id_problem(cid, "component id")
+            problem = id_problem(cid, "component id") or _reserved(cid)
             id_node = entry.get("id")
             if problem:
                 file.report(id_node, problem)
@@ -166,3 +166,13 @@ def _read_components(top: Mapping) -> tuple[Component, ...] | None:
             )
         )
     return tuple(components) if ok else None
+
+
+def _reserved(cid: str) -> str | None:
+    """Why `cid` may not name a component: one of its files would be the site's own."""
+    from ..render.outputs import reserved_ids  # the renderers know which files are the site's
+
+    path = reserved_ids().get(cid)
+    if path is None:
+        return None
+    return f"component id '{cid}' is reserved: the site itself writes {path}; choose another id"
