@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from statuspage.sources.limits import MAX_FEED_LIMIT
 from tests.conftest import CONFIG, RESOLVED, MakeSite
 
 
@@ -154,3 +155,27 @@ def test_feed_settings_problems(make_site: MakeSite, feeds: str, expected: str) 
 def test_the_feed_limit(make_site: MakeSite) -> None:
     assert make_site().load().config.feed_limit == 50
     assert make_site(config=CONFIG + "feeds:\n  limit: 20\n").load().config.feed_limit == 20
+
+
+def test_a_component_named_as_a_windows_device_is_refused(make_site: MakeSite) -> None:
+    assert config_problems(make_site, CONFIG.replace("id: docs", "id: com1")) == [
+        "statuspage.yaml:14:9: component id 'com1' is a device name on Windows, where no file "
+        "or folder can have it; choose another, such as 'com1-1'"
+    ]
+
+
+def test_the_feed_limit_has_a_maximum(make_site: MakeSite) -> None:
+    most = CONFIG + f"feeds:\n  limit: {MAX_FEED_LIMIT}\n"
+    assert make_site(config=most).load().config.feed_limit == MAX_FEED_LIMIT
+    assert config_problems(make_site, CONFIG + "feeds:\n  limit: 1001\n") == [
+        "statuspage.yaml:17:10: 'limit' must be at most 1,000, not 1001"
+    ]
+
+
+@pytest.mark.parametrize("zone", ["Europe", "x" * 300, "../../etc/passwd"])
+def test_a_time_zone_that_names_no_zone_file_is_unknown(make_site: MakeSite, zone: str) -> None:
+    text = CONFIG.replace("timezone: UTC", f"timezone: '{zone}'")
+    shown = zone if len(zone) <= 60 else zone[:57] + "..."
+    assert config_problems(make_site, text) == [
+        f"statuspage.yaml:3:11: unknown time zone '{shown}'; use an IANA name such as Europe/Berlin"
+    ]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+
+from statuspage.sources.limits import MAX_FILE_BYTES
 from tests.conftest import CONFIG, RESOLVED, MakeSite
 
 
@@ -54,7 +57,8 @@ def test_non_utf8_file(make_site: MakeSite) -> None:
     (site.root / "incidents").mkdir()
     (site.root / "incidents" / "db.yaml").write_bytes(b"title: Caf\xe9\n")
     assert site.problems() == [
-        "incidents/db.yaml:1:1: is not UTF-8 text (byte 0xe9 at offset 10); save it as UTF-8"
+        "incidents/db.yaml:1:11: byte 0xe9 is not UTF-8 (the file may be in Latin-1 or "
+        "Windows-1252); save it as UTF-8"
     ]
 
 
@@ -79,3 +83,51 @@ def test_a_byte_order_mark_is_accepted(make_site: MakeSite) -> None:
     (site.root / "incidents").mkdir()
     (site.root / "incidents" / "db.yaml").write_bytes(b"\xef\xbb\xbf" + RESOLVED.encode())
     assert site.load().incidents[0].title == "Elevated error rates"
+
+
+def test_an_incident_named_as_a_windows_device_is_refused(make_site: MakeSite) -> None:
+    site = make_site(incidents={"aux": RESOLVED, "auxiliary": RESOLVED})
+    assert site.problems() == [
+        "incidents/aux.yaml:1:1: incident id 'aux' is a device name on Windows, where no file "
+        "or folder can have it; choose another, such as 'aux-1'; the id is the file name, "
+        "so rename the file"
+    ]
+
+
+def test_a_file_may_be_as_large_as_the_limit_and_no_larger(make_site: MakeSite) -> None:
+    site = make_site()
+    padding = "# " + "x" * 98 + "\n"
+    text = RESOLVED + padding * ((MAX_FILE_BYTES - len(RESOLVED)) // len(padding))
+    text += "#" * (MAX_FILE_BYTES - len(text) - 1) + "\n"
+    path = site.incident("db", text)
+    assert path.stat().st_size == MAX_FILE_BYTES
+    assert [i.id for i in site.load().incidents] == ["db"]
+    with path.open("a") as handle:
+        handle.write("\n")
+    assert site.problems() == [
+        "incidents/db.yaml:1:1: the file is 1,048,577 bytes, more than the limit of 1,048,576; "
+        "shorten it, or link to long texts instead of including them"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ("title: x\n".encode("utf-16"), "1:1: the file is UTF-16 text; save it as UTF-8"),
+        (
+            "title: x\n".encode("utf-16-be"),
+            "1:1: the file looks like UTF-16 text; save it as UTF-8",
+        ),
+        ("title: x\n".encode("utf-32"), "1:1: the file is UTF-32 text; save it as UTF-8"),
+        (
+            b"\xef\xbb\xbftitle: \xc3\xa9\r\n  x\xff",
+            "2:4: byte 0xff is not UTF-8 (the file may be in Latin-1 or Windows-1252); "
+            "save it as UTF-8",
+        ),
+    ],
+)
+def test_text_in_another_encoding_is_named(make_site: MakeSite, data: bytes, expected: str) -> None:
+    site = make_site()
+    (site.root / "incidents").mkdir()
+    (site.root / "incidents" / "db.yaml").write_bytes(data)
+    assert site.problems() == [f"incidents/db.yaml:{expected}"]
