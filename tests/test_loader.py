@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import BinaryIO
+
 import pytest
 
+from statuspage.sources import loader
 from statuspage.sources.limits import MAX_FILE_BYTES
 from tests.conftest import CONFIG, RESOLVED, MakeSite
 
@@ -105,9 +109,49 @@ def test_a_file_may_be_as_large_as_the_limit_and_no_larger(make_site: MakeSite) 
     with path.open("a") as handle:
         handle.write("\n")
     assert site.problems() == [
-        "incidents/db.yaml:1:1: the file is 1,048,577 bytes, more than the limit of 1,048,576; "
-        "shorten it, or link to long texts instead of including them"
+        "incidents/db.yaml:1:1: the file is 1,048,577 bytes, more than the limit of 1,048,576 "
+        "bytes; shorten it, or link to long texts instead of including them"
     ]
+
+
+class _Recording:
+    """A file opened for reading that records how much each read asks for."""
+
+    def __init__(self, handle: BinaryIO, asked: list[int]) -> None:
+        self.handle = handle
+        self.asked = asked
+
+    def __enter__(self) -> _Recording:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.handle.close()
+
+    def read(self, size: int = -1) -> bytes:
+        self.asked.append(size)
+        return self.handle.read(size)
+
+    def fileno(self) -> int:
+        return self.handle.fileno()
+
+
+def test_a_huge_file_is_read_no_further_than_the_limit(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site()
+    size = site.incident("db", RESOLVED + "#" * (3 * MAX_FILE_BYTES) + "\n").stat().st_size
+    asked: list[int] = []
+    monkeypatch.setattr(
+        loader,
+        "open",
+        lambda path, mode: _Recording(Path(path).open(mode), asked),  # noqa: SIM115
+        raising=False,
+    )
+    assert site.problems() == [
+        f"incidents/db.yaml:1:1: the file is {size:,} bytes, more than the limit of 1,048,576 "
+        f"bytes; shorten it, or link to long texts instead of including them"
+    ]
+    assert asked == [MAX_FILE_BYTES + 1] * 2  # statuspage.yaml, then the incident
 
 
 @pytest.mark.parametrize(

@@ -148,10 +148,11 @@ def read_bytes(path: str, file: SourceFile) -> bytes | None:
         with open(path, "rb") as handle:  # noqa: PTH123 - str paths: no Path per file
             data = handle.read(MAX_FILE_BYTES + 1)  # no more: the file may be gigabytes
             if len(data) > MAX_FILE_BYTES:
-                size = os.fstat(handle.fileno()).st_size
+                size = os.fstat(handle.fileno()).st_size  # 0 for a device: then say no size
+                what = f"{size:,} bytes, more than" if size > MAX_FILE_BYTES else "more than"
                 file.report(
                     None,
-                    f"the file is {size:,} bytes, more than the limit of {MAX_FILE_BYTES:,}; "
+                    f"the file is {what} the limit of {MAX_FILE_BYTES:,} bytes; "
                     f"shorten it, or link to long texts instead of including them",
                 )
                 return None
