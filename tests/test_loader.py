@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 from typing import BinaryIO
 
 import pytest
@@ -151,7 +152,27 @@ def test_a_huge_file_is_read_no_further_than_the_limit(
         f"incidents/db.yaml:1:1: the file is {size:,} bytes, more than the limit of 1,048,576 "
         f"bytes; shorten it, or link to long texts instead of including them"
     ]
-    assert asked == [MAX_FILE_BYTES + 1] * 2  # statuspage.yaml, then the incident
+    assert asked == [len(CONFIG) + 1, MAX_FILE_BYTES + 1]  # statuspage.yaml, the incident
+
+
+def test_a_file_that_has_no_size_is_read_no_further_than_the_limit(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site()
+    site.incident("db", RESOLVED + "#" * (3 * MAX_FILE_BYTES) + "\n")
+    monkeypatch.setattr(loader.os, "fstat", lambda fd: SimpleNamespace(st_size=0))  # a device
+    asked: list[int] = []
+    monkeypatch.setattr(
+        loader,
+        "open",
+        lambda path, mode: _Recording(Path(path).open(mode), asked),  # noqa: SIM115
+        raising=False,
+    )
+    assert site.problems() == [
+        "incidents/db.yaml:1:1: the file is more than the limit of 1,048,576 bytes; "
+        "shorten it, or link to long texts instead of including them"
+    ]
+    assert asked[-2:] == [1, MAX_FILE_BYTES]
 
 
 @pytest.mark.parametrize(

@@ -146,9 +146,13 @@ def read_bytes(path: str, file: SourceFile) -> bytes | None:
     """A file's bytes, or None having reported why it cannot be read (or is too large)."""
     try:
         with open(path, "rb") as handle:  # noqa: PTH123 - str paths: no Path per file
-            data = handle.read(MAX_FILE_BYTES + 1)  # no more: the file may be gigabytes
+            # Never more than the limit plus one byte: the file may be gigabytes, or endless
+            # (a device). Asking for the size read saves allocating the limit for every file.
+            size = os.fstat(handle.fileno()).st_size
+            data = handle.read(min(size, MAX_FILE_BYTES) + 1)
+            if len(data) > size:  # it grew, or has no size (a device): read on, up to the limit
+                data += handle.read(MAX_FILE_BYTES + 1 - len(data))
             if len(data) > MAX_FILE_BYTES:
-                size = os.fstat(handle.fileno()).st_size  # 0 for a device: then say no size
                 what = f"{size:,} bytes, more than" if size > MAX_FILE_BYTES else "more than"
                 file.report(
                     None,
