@@ -18,10 +18,10 @@ CASES = sorted(path.stem for path in HOSTILE.glob("*.yaml"))
 
 
 def problems_in(text: str) -> list[str]:
-    """The problems parse() reports for `text`, as 'line:col: message'."""
+    """The problems parse() reports for `text`, sorted, as 'line:col: message'."""
     file = SourceFile("x.yaml")
     parse(text, file)
-    return [f"{p.line}:{p.column}: {p.message}" for p in file.problems]
+    return [f"{p.line}:{p.column}: {p.message}" for p in sorted(file.problems)]
 
 
 def test_there_are_hostile_cases_and_each_has_its_expected_lines() -> None:
@@ -237,3 +237,15 @@ def test_any_text_gives_a_node_or_located_one_line_problems(text: str) -> None:
         assert "\r" not in problem.message
         assert 1 <= problem.line <= lines
         assert problem.column >= 1
+
+
+@pytest.mark.parametrize("city", ["Zurich", "Zürich"])  # the ASCII and the other pass
+def test_tags_escapes_and_merge_keys_are_found_in_any_text(city: str) -> None:
+    text = f'title: !foo {city}\nb: "{city}\\x01"\nc: {{<<: {{d: 1}}}}\n'
+    assert problems_in(text) == [
+        "1:8: YAML tags such as '!foo' are not supported; remove the tag, or put the text in "
+        "quotes if the '!' is part of it",
+        "2:4: this text has an escape for control character U+0001, which is not allowed; "
+        "remove it",
+        "3:5: merge keys (<<) are not supported; write out the keys it would bring in",
+    ]

@@ -110,7 +110,9 @@ def parse(text: str, file: SourceFile) -> Node | None:
     after: tags, merge keys, escapes of such characters, and aliases that expand past
     MAX_EXPANDED_CHARS. Duplicate keys are reported by the readers of each mapping (`Mapping`).
     """
-    if not _characters_allowed(text, file):
+    allowed, special = _screen(text)
+    if not allowed:
+        _report_characters(text, file)
         return None
     try:
         root = yaml.compose(text, Loader=_Loader)
@@ -124,7 +126,7 @@ def parse(text: str, file: SourceFile) -> Node | None:
     except RecursionError:  # the pure-Python parser, which has no bound on nesting
         file.report(None, _NESTING)
         return None
-    if root is not None and _may_need_inspection(text):
+    if root is not None and special:
         return root if _inspect(root, file) else None
     return root
 
@@ -138,17 +140,27 @@ _RAW_FORBIDDEN = re.compile(
     f"[^\t\n\r -~\xa0-\u2027\u202a-\ud7ff\ue000-\ufdcf\ufdf0-\ufefe\uff00-\ufffd{_PLANES}]"
 )
 _VALUE_FORBIDDEN = re.compile(f"[^\t\n\r -~\xa0-\ud7ff\ue000-\ufdcf\ufdf0-\ufffd{_PLANES}]")
-_ASCII_ALLOWED = bytes([9, 10, 13, *range(0x20, 0x7F)])
+_SPECIAL = b"!&<\\"  # what may start a tag, an anchor, a merge key (<<) or an escape
+_ASCII_PLAIN = bytes(b for b in [9, 10, 13, *range(0x20, 0x7F)] if b not in _SPECIAL)
 _MAX_REPORTED_CHARACTERS = 10  # per file; then one line counts the rest
 
 
-def _characters_allowed(text: str, file: SourceFile) -> bool:
-    """True when `text` has only allowed characters; else report each (up to a few)."""
-    if text.isascii():  # most files: a bytes pass in C, far quicker than a regular expression
-        if not text.encode("ascii").translate(None, _ASCII_ALLOWED):
-            return True
-    elif _RAW_FORBIDDEN.search(text) is None:
-        return True
+def _screen(text: str) -> tuple[bool, bool]:
+    """Whether `text` has only allowed characters, and whether it needs `_inspect`ing.
+
+    Most files are ASCII: for them one bytes pass in C answers both, far quicker than a
+    regular expression; the rest need the one that finds characters not allowed.
+    """
+    if text.isascii():
+        rest = text.encode("ascii").translate(None, _ASCII_PLAIN)
+        return not rest.translate(None, _SPECIAL), bool(rest)
+    allowed = _RAW_FORBIDDEN.search(text) is None
+    special = "!" in text or "&" in text or "\\" in text or "<<" in text
+    return allowed, special
+
+
+def _report_characters(text: str, file: SourceFile) -> None:
+    """Report each character that is not allowed in `text` (the first few, then a count)."""
     lines = _Lines(text)
     found = list(_RAW_FORBIDDEN.finditer(text))
     for match in found[:_MAX_REPORTED_CHARACTERS]:
@@ -159,7 +171,6 @@ def _characters_allowed(text: str, file: SourceFile) -> bool:
             *lines.position(rest[0].start()),
             f"and {len(rest)} more characters that are not allowed from here on; remove them",
         )
-    return False
 
 
 def _character_name(char: str) -> str:
@@ -197,11 +208,6 @@ def _character_problem(char: str) -> str:
     if char == "\ufeff":
         return f"{name} is allowed only at the start of the file; remove it"
     return f"{name} is not allowed; remove it"
-
-
-def _may_need_inspection(text: str) -> bool:
-    """Whether `text` may hold a tag, an anchor, an escape or a merge key (most files do not)."""
-    return "!" in text or "&" in text or "\\" in text or "<<" in text
 
 
 _PLAIN_TAGS = frozenset({_STR, _SEQ, _MAP})  # what the loader gives every untagged node
