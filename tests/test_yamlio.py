@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from statuspage.sources import yamlio
 from statuspage.sources.limits import MAX_EXPANDED_CHARS, shown
 from statuspage.sources.yamlio import SourceFile, parse
 from tests.conftest import RESOLVED, MakeSite
@@ -194,7 +195,7 @@ def test_aliases_within_the_limit_are_read_and_past_it_refused() -> None:
     assert problems_in(fits) == []
     too_many = fits.replace("]\n", ", *a, *a]\n")
     assert problems_in(too_many) == [
-        "1:1: with its aliases (*name) expanded, this file holds more than 1,048,576 characters "
+        "1:1: with its aliases (*name) expanded, this file holds more than 524,288 characters "
         "of text; use fewer aliases, or write the text out"
     ]
 
@@ -249,3 +250,27 @@ def test_tags_escapes_and_merge_keys_are_found_in_any_text(city: str) -> None:
         "remove it",
         "3:5: merge keys (<<) are not supported; write out the keys it would bring in",
     ]
+
+
+@pytest.mark.parametrize(
+    ("error", "expected"),
+    [
+        (
+            RecursionError(),
+            "1:1: lists and mappings are nested more than 1000 levels deep; remove the extra "
+            "brackets or indentation",
+        ),
+        (
+            ValueError("no parser error"),
+            "1:1: this is not valid YAML; check the quotes, brackets and indentation",
+        ),
+    ],
+)
+def test_a_parser_without_libyaml_s_bounds_still_gives_a_message(
+    monkeypatch: pytest.MonkeyPatch, error: Exception, expected: str
+) -> None:
+    def compose(text: str, Loader: object) -> None:
+        raise error
+
+    monkeypatch.setattr(yamlio.yaml, "compose", compose)
+    assert problems_in("a: b\n") == [expected]

@@ -19,8 +19,10 @@ class Limit(NamedTuple):
     bounds: str
 
 
-MAX_FILE_BYTES = 1_048_576
-"""Bytes in one input file (1 MiB): the whole file is read and parsed at once."""
+MAX_FILE_BYTES = 524_288
+"""Bytes in one input file (512 KiB, ten long postmortems). Its text is copied into some ten
+outputs (the page, its feeds, the site's feeds, the API): a file this full of Markdown builds
+in about 1 s, and twice as much took 2 s."""
 
 MAX_TEXT_CHARS = 65_536
 """Characters in one text value (a message, a postmortem section, a title, a name)."""
@@ -28,9 +30,10 @@ MAX_TEXT_CHARS = 65_536
 MAX_ENTRIES = 1_000
 """Entries in one list or mapping: updates of an incident, components, action items."""
 
-MAX_EXPANDED_CHARS = 1_048_576
+MAX_EXPANDED_CHARS = 524_288
 """Characters of text in one file with every alias (`*name`) counted as a copy of what it
-names, so that a few aliases of aliases cannot make a small file expand to gigabytes."""
+names (the file size, in characters), so that a few aliases of aliases cannot make a small
+file expand to gigabytes."""
 
 MAX_DEPTH = 1_000
 """Levels of lists and mappings nested in one another (libyaml's own bound on nesting)."""

@@ -126,6 +126,9 @@ def parse(text: str, file: SourceFile) -> Node | None:
     except RecursionError:  # the pure-Python parser, which has no bound on nesting
         file.report(None, _NESTING)
         return None
+    except (yaml.YAMLError, ValueError):  # none known: libyaml's "no parser error", say
+        file.report(None, "this is not valid YAML; check the quotes, brackets and indentation")
+        return None
     if root is not None and special:
         return root if _inspect(root, file) else None
     return root
