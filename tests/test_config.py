@@ -179,3 +179,11 @@ def test_a_time_zone_that_names_no_zone_file_is_unknown(make_site: MakeSite, zon
     assert config_problems(make_site, text) == [
         f"statuspage.yaml:3:11: unknown time zone '{shown}'; use an IANA name such as Europe/Berlin"
     ]
+
+
+def test_a_component_id_too_long_for_a_file_name_is_refused(make_site: MakeSite) -> None:
+    text = CONFIG.replace("id: docs", f"id: {'d' * 300}")
+    assert config_problems(make_site, text) == [
+        f"statuspage.yaml:14:9: component id '{'d' * 20}...' is 300 characters long, more than "
+        f"the limit of 100; choose a shorter one"
+    ]

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from statuspage.model import ComponentState, Impact, IncidentSummary, Kind, Status
-from statuspage.model.ids import ID_PATTERN, WINDOWS_DEVICE_NAMES, id_problem
+from statuspage.model.ids import ID_PATTERN, MAX_ID_CHARS, WINDOWS_DEVICE_NAMES, id_problem
 from statuspage.model.incident import RECORD_FIELDS
 from tests.conftest import DEGRADED, MAINT, MAJOR, NOW, OP, RESOLVED, SLOW_API, MakeSite
 
@@ -207,4 +207,13 @@ def test_a_bad_id_is_quoted_on_one_line_and_its_hint_is_itself_valid() -> None:
     assert id_problem("-" + "x" * 100, "incident id") == (
         f"incident id '-{'x' * 56}...' must be lowercase letters, digits and hyphens, "
         f"starting with a letter or digit"
+    )
+
+
+def test_an_id_may_be_as_long_as_the_limit_and_no_longer() -> None:
+    assert id_problem("a" * MAX_ID_CHARS, "component id") is None
+    assert ID_PATTERN.fullmatch("a" * (MAX_ID_CHARS + 1)) is None
+    assert id_problem("a" * (MAX_ID_CHARS + 1), "component id") == (
+        f"component id '{'a' * 20}...' is 101 characters long, more than the limit of 100; "
+        f"choose a shorter one"
     )

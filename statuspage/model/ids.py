@@ -11,8 +11,16 @@ WINDOWS_DEVICE_NAMES = frozenset(
     ["con", "prn", "aux", "nul", *(f"{port}{n}" for port in ("com", "lpt") for n in range(10))]
 )
 
-ID_PATTERN = re.compile(r"(?!(?:con|prn|aux|nul|com[0-9]|lpt[0-9])\Z)[a-z0-9][a-z0-9-]*")
-"""What a valid id matches in full: device names fail it, so one match is the whole check."""
+MAX_ID_CHARS = 100
+"""Characters in an id: it names files and folders (`components/<id>/`, `badges/<id>.svg`),
+and file systems allow 255 bytes a name, Windows 260 a whole path."""
+
+_CHARACTERS = r"[a-z0-9][a-z0-9-]"
+ID_PATTERN = re.compile(
+    rf"(?!(?:con|prn|aux|nul|com[0-9]|lpt[0-9])\Z){_CHARACTERS}{{0,{MAX_ID_CHARS - 1}}}"
+)
+"""What a valid id matches in full: device names and long ids fail it, so one match is the
+whole check."""
 
 
 def id_problem(value: str, what: str) -> str | None:
@@ -23,6 +31,11 @@ def id_problem(value: str, what: str) -> str | None:
         return (
             f"{what} '{value}' is a device name on Windows, where no file or folder can have "
             f"it; choose another, such as '{value.lower()}-1'"
+        )
+    if len(value) > MAX_ID_CHARS and re.fullmatch(f"{_CHARACTERS}*", value):
+        return (
+            f"{what} '{value[:20]}...' is {len(value):,} characters long, more than the limit "
+            f"of {MAX_ID_CHARS}; choose a shorter one"
         )
     shown = value if value.isprintable() else repr(value)[1:-1]  # a file name may hold anything
     shown = shown if len(shown) <= _SHOWN else f"{shown[: _SHOWN - 3]}..."

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from ..model.ids import MAX_ID_CHARS
+
 
 class Limit(NamedTuple):
     """One limit: its value, its unit, and what it bounds (as the README shows it)."""
@@ -74,5 +76,6 @@ LIMITS: dict[str, Limit] = {
     "first year": Limit(FIRST_YEAR, "year", "the earliest time or date"),
     "last year": Limit(LAST_YEAR, "year", "the latest time or date"),
     "feed entries": Limit(MAX_FEED_LIMIT, "entries", "feeds.limit in statuspage.yaml"),
+    "id length": Limit(MAX_ID_CHARS, "characters", "an incident's or a component's id"),
 }
 """Every limit on input, by the name the README gives it."""
