@@ -11,6 +11,7 @@ from statuspage.model import IncidentSummary
 from statuspage.render import outputs
 from statuspage.render.jobs import Job, KeyMaker, RenderContext
 from statuspage.render.views import SiteIndex
+from statuspage.sources.limits import MAX_FEED_LIMIT
 from tests.conftest import CONFIG, RESOLVED, MakeSite
 
 
@@ -214,4 +215,36 @@ def test_reserved_ids_follow_what_the_renderers_make(
     assert config_problems(make_site, text) == [
         "statuspage.yaml:9:9: component id 'incidents' is reserved: the site itself writes "
         "api/v2/incidents/unresolved.json; choose another id"
+    ]
+
+
+def test_a_component_named_as_a_windows_device_is_refused(make_site: MakeSite) -> None:
+    assert config_problems(make_site, CONFIG.replace("id: docs", "id: com1")) == [
+        "statuspage.yaml:14:9: component id 'com1' is a device name on Windows, where no file "
+        "or folder can have it; choose another, such as 'com1-1'"
+    ]
+
+
+def test_the_feed_limit_has_a_maximum(make_site: MakeSite) -> None:
+    most = CONFIG + f"feeds:\n  limit: {MAX_FEED_LIMIT}\n"
+    assert make_site(config=most).load().config.feed_limit == MAX_FEED_LIMIT
+    assert config_problems(make_site, CONFIG + "feeds:\n  limit: 1001\n") == [
+        "statuspage.yaml:17:10: 'limit' must be at most 1,000, not 1001"
+    ]
+
+
+@pytest.mark.parametrize("zone", ["Europe", "x" * 300, "../../etc/passwd"])
+def test_a_time_zone_that_names_no_zone_file_is_unknown(make_site: MakeSite, zone: str) -> None:
+    text = CONFIG.replace("timezone: UTC", f"timezone: '{zone}'")
+    shown = zone if len(zone) <= 60 else zone[:57] + "..."
+    assert config_problems(make_site, text) == [
+        f"statuspage.yaml:3:11: unknown time zone '{shown}'; use an IANA name such as Europe/Berlin"
+    ]
+
+
+def test_a_component_id_too_long_for_a_file_name_is_refused(make_site: MakeSite) -> None:
+    text = CONFIG.replace("id: docs", f"id: {'d' * 300}")
+    assert config_problems(make_site, text) == [
+        f"statuspage.yaml:14:9: component id '{'d' * 20}...' is 300 characters long, more than "
+        f"the limit of 100; choose a shorter one"
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from statuspage.sources.limits import MAX_ENTRIES, MAX_TEXT_CHARS
 from tests.conftest import RESOLVED, MakeSite
 
 
@@ -44,8 +45,8 @@ def test_yaml_syntax_error_points_at_the_problem(make_site: MakeSite) -> None:
            message: misindented
         """
     assert problems_of(make_site, text) == [
-        "incidents/db.yaml:6:4: invalid YAML: did not find expected '-' indicator "
-        "(while parsing a block collection)"
+        "incidents/db.yaml:6:4: this line's indentation (3 spaces) matches no key above it "
+        "(line 5 has 4); indent keys of one mapping equally"
     ]
 
 
@@ -293,7 +294,8 @@ def test_an_empty_file(make_site: MakeSite) -> None:
 
 def test_a_file_that_is_a_list(make_site: MakeSite) -> None:
     assert problems_of(make_site, "- title: x\n") == [
-        "incidents/db.yaml:1:1: an incident file must be a mapping of keys to values, not a list"
+        "incidents/db.yaml:1:1: an incident file must be a mapping of keys to values, not a list; "
+        "start it with keys such as title:, impact: and updates:, each on a line of its own"
     ]
 
 
@@ -484,4 +486,74 @@ def test_an_edit_before_the_update_itself(make_site: MakeSite) -> None:
     assert problems_of(make_site, text) == [
         "incidents/db.yaml:11:16: edited_at (2026-11-20T15:00:00+00:00) is before the update's own "
         "time (2026-11-20T15:52:00+00:00)"
+    ]
+
+
+def test_a_text_value_may_be_as_long_as_the_limit_and_no_longer(make_site: MakeSite) -> None:
+    longest = "x" * MAX_TEXT_CHARS
+    site = make_site(incidents={"db": RESOLVED.replace("Fixed.", longest)}).load()
+    assert site.incidents[0].updates[-1].message == longest
+    assert problems_of(make_site, RESOLVED.replace("Fixed.", longest + "x")) == [
+        "incidents/db.yaml:10:14: 'message' is 65,537 characters long, more than the limit of "
+        "65,536; shorten it, or link to the full text"
+    ]
+
+
+def _updates(count: int) -> str:
+    update = "  - at: 2026-11-20T14:10:00Z\n    status: investigating\n    message: Still.\n"
+    return "title: Long\nimpact: minor\nupdates:\n" + update * count
+
+
+def test_an_incident_may_have_as_many_updates_as_the_limit_and_no_more(
+    make_site: MakeSite,
+) -> None:
+    site = make_site(incidents={"db": _updates(MAX_ENTRIES)}).load()
+    assert len(site.incidents[0].updates) == MAX_ENTRIES
+    assert problems_of(make_site, _updates(MAX_ENTRIES + 1)) == [
+        "incidents/db.yaml:4:3: 'updates' has 1,001 entries, more than the limit of 1,000; "
+        "keep fewer (split a very long incident into several)"
+    ]
+
+
+def test_a_mapping_with_more_keys_than_the_limit_is_refused_whole(make_site: MakeSite) -> None:
+    keys = "".join(f"    k{n}: v\n" for n in range(MAX_ENTRIES + 1))
+    text = RESOLVED.replace("    message: Fixed.\n", "    message: Fixed.\n" + keys)
+    assert problems_of(make_site, text) == [
+        "incidents/db.yaml:8:5: this mapping has 1,004 keys, more than the limit of 1,000; "
+        "keep only the keys it needs"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("at", "expected"),
+    [
+        ("1970-01-01T00:00:00Z", None),
+        ("9000-12-31T23:59:59Z", None),
+        (
+            "1969-12-31T23:59:59Z",
+            "'at' must be in the years 1970 to 9000, not '1969-12-31T23:59:59Z'",
+        ),
+        (
+            "9001-01-01T00:00:00Z",
+            "'at' must be in the years 1970 to 9000, not '9001-01-01T00:00:00Z'",
+        ),
+    ],
+)
+def test_times_must_be_in_the_years_a_build_handles(
+    make_site: MakeSite, at: str, expected: str | None
+) -> None:
+    text = RESOLVED.replace("2026-11-20T14:10:00Z", at).replace("2026-11-20T15:52:00Z", at)
+    problems = problems_of(make_site, text)
+    assert problems == (
+        []
+        if expected is None
+        else [f"incidents/db.yaml:5:9: {expected}", f"incidents/db.yaml:8:9: {expected}"]
+    )
+
+
+def test_a_misspelt_value_is_quoted_on_one_short_line(make_site: MakeSite) -> None:
+    text = RESOLVED.replace("impact: major", "impact: >\n  major, or maybe\n  " + "y" * 80)
+    assert problems_of(make_site, text) == [
+        "incidents/db.yaml:2:9: unknown impact 'major, or maybe yyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyyy"
+        "yyyyyy...'; expected one of none, minor, major, critical"
     ]

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from types import SimpleNamespace
+from typing import BinaryIO
+
+import pytest
+
+from statuspage.sources import loader
+from statuspage.sources.limits import MAX_FILE_BYTES
 from tests.conftest import CONFIG, RESOLVED, MakeSite
 
 
@@ -54,7 +62,8 @@ def test_non_utf8_file(make_site: MakeSite) -> None:
     (site.root / "incidents").mkdir()
     (site.root / "incidents" / "db.yaml").write_bytes(b"title: Caf\xe9\n")
     assert site.problems() == [
-        "incidents/db.yaml:1:1: is not UTF-8 text (byte 0xe9 at offset 10); save it as UTF-8"
+        "incidents/db.yaml:1:11: byte 0xe9 is not UTF-8 (the file may be in Latin-1 or "
+        "Windows-1252); save it as UTF-8"
     ]
 
 
@@ -79,3 +88,111 @@ def test_a_byte_order_mark_is_accepted(make_site: MakeSite) -> None:
     (site.root / "incidents").mkdir()
     (site.root / "incidents" / "db.yaml").write_bytes(b"\xef\xbb\xbf" + RESOLVED.encode())
     assert site.load().incidents[0].title == "Elevated error rates"
+
+
+def test_an_incident_named_as_a_windows_device_is_refused(make_site: MakeSite) -> None:
+    site = make_site(incidents={"aux": RESOLVED, "auxiliary": RESOLVED})
+    assert site.problems() == [
+        "incidents/aux.yaml:1:1: incident id 'aux' is a device name on Windows, where no file "
+        "or folder can have it; choose another, such as 'aux-1'; the id is the file name, "
+        "so rename the file"
+    ]
+
+
+def test_a_file_may_be_as_large_as_the_limit_and_no_larger(make_site: MakeSite) -> None:
+    site = make_site()
+    padding = "# " + "x" * 98 + "\n"
+    text = RESOLVED + padding * ((MAX_FILE_BYTES - len(RESOLVED)) // len(padding))
+    text += "#" * (MAX_FILE_BYTES - len(text) - 1) + "\n"
+    path = site.incident("db", text)
+    assert path.stat().st_size == MAX_FILE_BYTES
+    assert [i.id for i in site.load().incidents] == ["db"]
+    with path.open("a") as handle:
+        handle.write("\n")
+    assert site.problems() == [
+        "incidents/db.yaml:1:1: the file is 524,289 bytes, more than the limit of 524,288 "
+        "bytes; shorten it, or link to long texts instead of including them"
+    ]
+
+
+class _Recording:
+    """A file opened for reading that records how much each read asks for."""
+
+    def __init__(self, handle: BinaryIO, asked: list[int]) -> None:
+        self.handle = handle
+        self.asked = asked
+
+    def __enter__(self) -> _Recording:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.handle.close()
+
+    def read(self, size: int = -1) -> bytes:
+        self.asked.append(size)
+        return self.handle.read(size)
+
+    def fileno(self) -> int:
+        return self.handle.fileno()
+
+
+def test_a_huge_file_is_read_no_further_than_the_limit(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site()
+    size = site.incident("db", RESOLVED + "#" * (3 * MAX_FILE_BYTES) + "\n").stat().st_size
+    asked: list[int] = []
+    monkeypatch.setattr(
+        loader,
+        "open",
+        lambda path, mode: _Recording(Path(path).open(mode), asked),  # noqa: SIM115
+        raising=False,
+    )
+    assert site.problems() == [
+        f"incidents/db.yaml:1:1: the file is {size:,} bytes, more than the limit of 524,288 "
+        f"bytes; shorten it, or link to long texts instead of including them"
+    ]
+    assert asked == [len(CONFIG) + 1, MAX_FILE_BYTES + 1]  # statuspage.yaml, the incident
+
+
+def test_a_file_that_has_no_size_is_read_no_further_than_the_limit(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site()
+    site.incident("db", RESOLVED + "#" * (3 * MAX_FILE_BYTES) + "\n")
+    monkeypatch.setattr(loader.os, "fstat", lambda fd: SimpleNamespace(st_size=0))  # a device
+    asked: list[int] = []
+    monkeypatch.setattr(
+        loader,
+        "open",
+        lambda path, mode: _Recording(Path(path).open(mode), asked),  # noqa: SIM115
+        raising=False,
+    )
+    assert site.problems() == [
+        "incidents/db.yaml:1:1: the file is more than the limit of 524,288 bytes; "
+        "shorten it, or link to long texts instead of including them"
+    ]
+    assert asked[-2:] == [1, MAX_FILE_BYTES]
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        ("title: x\n".encode("utf-16"), "1:1: the file is UTF-16 text; save it as UTF-8"),
+        (
+            "title: x\n".encode("utf-16-be"),
+            "1:1: the file looks like UTF-16 text; save it as UTF-8",
+        ),
+        ("title: x\n".encode("utf-32"), "1:1: the file is UTF-32 text; save it as UTF-8"),
+        (
+            b"\xef\xbb\xbftitle: \xc3\xa9\r\n  x\xff",
+            "2:4: byte 0xff is not UTF-8 (the file may be in Latin-1 or Windows-1252); "
+            "save it as UTF-8",
+        ),
+    ],
+)
+def test_text_in_another_encoding_is_named(make_site: MakeSite, data: bytes, expected: str) -> None:
+    site = make_site()
+    (site.root / "incidents").mkdir()
+    (site.root / "incidents" / "db.yaml").write_bytes(data)
+    assert site.problems() == [f"incidents/db.yaml:{expected}"]

@@ -6,7 +6,10 @@ import marshal
 from dataclasses import fields
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from statuspage.model import ComponentState, Impact, IncidentSummary, Kind, Status
+from statuspage.model.ids import ID_PATTERN, MAX_ID_CHARS, WINDOWS_DEVICE_NAMES, id_problem
 from statuspage.model.incident import RECORD_FIELDS
 from tests.conftest import DEGRADED, MAINT, MAJOR, NOW, OP, RESOLVED, SLOW_API, MakeSite
 
@@ -168,3 +171,49 @@ def test_an_incident_was_last_updated_by_its_newest_post_correction_or_postmorte
     }
     loaded = site.load()
     assert all(loaded.incident(i.id).summary() == i.summary() for i in loaded.details.values())
+
+
+@pytest.mark.parametrize("name", sorted(WINDOWS_DEVICE_NAMES))
+def test_windows_device_names_are_not_ids(name: str) -> None:
+    assert ID_PATTERN.fullmatch(name) is None  # the scan's fast path refuses them too
+    assert id_problem(name, "incident id") == (
+        f"incident id '{name}' is a device name on Windows, where no file or folder can have it; "
+        f"choose another, such as '{name}-1'"
+    )
+
+
+@pytest.mark.parametrize("name", ["console", "con-1", "com10", "lpt", "aux2x", "nul0", "2con"])
+def test_names_that_only_start_like_a_device_are_ids(name: str) -> None:
+    assert ID_PATTERN.fullmatch(name) is not None
+    assert id_problem(name, "incident id") is None
+
+
+def test_an_upper_case_device_name_is_named_as_one() -> None:
+    assert id_problem("CON", "incident id") == (
+        "incident id 'CON' is a device name on Windows, where no file or folder can have it; "
+        "choose another, such as 'con-1'"
+    )
+
+
+def test_a_bad_id_is_quoted_on_one_line_and_its_hint_is_itself_valid() -> None:
+    assert id_problem("a\nb\x07", "incident id") == (
+        "incident id 'a\\nb\\x07' must be lowercase letters, digits and hyphens, "
+        "starting with a letter or digit; for example 'a-b'"
+    )
+    assert id_problem("Aux", "component id") == (
+        "component id 'Aux' is a device name on Windows, where no file or folder can have it; "
+        "choose another, such as 'aux-1'"
+    )
+    assert id_problem("-" + "x" * 100, "incident id") == (
+        f"incident id '-{'x' * 56}...' must be lowercase letters, digits and hyphens, "
+        f"starting with a letter or digit"
+    )
+
+
+def test_an_id_may_be_as_long_as_the_limit_and_no_longer() -> None:
+    assert id_problem("a" * MAX_ID_CHARS, "component id") is None
+    assert ID_PATTERN.fullmatch("a" * (MAX_ID_CHARS + 1)) is None
+    assert id_problem("a" * (MAX_ID_CHARS + 1), "component id") == (
+        f"component id '{'a' * 20}...' is 101 characters long, more than the limit of 100; "
+        f"choose a shorter one"
+    )

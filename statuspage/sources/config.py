@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from ..model import Component, Config
 from ..model.ids import id_problem
+from .limits import MAX_FEED_LIMIT, shown
 from .yamlio import Mapping, SourceFile, parse, suggest
 
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
@@ -35,7 +36,10 @@ def read_config(text: str, file: SourceFile) -> Config | None:
         return None
     if root is None:
         return None
-    top = Mapping.read(file, root, "statuspage.yaml", CONFIG_KEYS, ("title", "url", "components"))
+    hint = "start it with keys such as title:, url: and components:, each on a line of its own"
+    top = Mapping.read(
+        file, root, "statuspage.yaml", CONFIG_KEYS, ("title", "url", "components"), hint=hint
+    )
     if top is None:
         return None
     title = top.text("title")
@@ -71,7 +75,8 @@ def _read_url(top: Mapping) -> str | None:
         node = top.get("url")
         top.file.report(
             node,
-            f"'url' must be an absolute address such as https://status.example.com, not '{url}'",
+            f"'url' must be an absolute address such as https://status.example.com, "
+            f"not '{shown(url)}'",
         )
         return None
     return url.strip().rstrip("/")
@@ -85,10 +90,10 @@ def _read_timezone(top: Mapping) -> str | None:
         return None
     try:
         zoneinfo.ZoneInfo(name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder, say
         guess = suggest(name, sorted(zoneinfo.available_timezones()))
         hint = f"did you mean '{guess}'?" if guess else "use an IANA name such as Europe/Berlin"
-        top.file.report(top.get("timezone"), f"unknown time zone '{name}'; {hint}")
+        top.file.report(top.get("timezone"), f"unknown time zone '{shown(name)}'; {hint}")
         return None
     return name
 
@@ -102,7 +107,7 @@ def _read_language(top: Mapping) -> str | None:
     if not _LANGUAGE.fullmatch(language):
         top.file.report(
             top.get("language"),
-            f"'language' must be a language tag such as en or pt-BR, not '{language}'",
+            f"'language' must be a language tag such as en or pt-BR, not '{shown(language)}'",
         )
         return None
     return language
@@ -116,7 +121,7 @@ def _read_feeds(top: Mapping) -> int | None:
         return None
     if "limit" not in feeds:
         return DEFAULT_FEED_LIMIT
-    return feeds.integer("limit", minimum=1)
+    return feeds.integer("limit", minimum=1, maximum=MAX_FEED_LIMIT)
 
 
 def _read_components(top: Mapping) -> tuple[Component, ...] | None:

@@ -66,7 +66,10 @@ def read_incident(
         if not file.problems:
             file.report(None, "file is empty; an incident needs title, impact and updates")
         return None
-    top = Mapping.read(file, root, "an incident file", INCIDENT_KEYS, ("title", "updates"))
+    hint = "start it with keys such as title:, impact: and updates:, each on a line of its own"
+    top = Mapping.read(
+        file, root, "an incident file", INCIDENT_KEYS, ("title", "updates"), hint=hint
+    )
     if top is None:
         return None
     return _IncidentReader(top, known).read(incident_id, digest)
