@@ -128,8 +128,9 @@ def test_a_fast_worker_takes_the_last_chunks_of_a_slow_one(
     state = state_for(make_site, 1)
     assert state.config is not None
     site = Site(state.config, (), {})
-    # Made here, so slow in the forked worker only.
-    state.site, state.renderer = site, FakeRenderer(slow_away=0.02)  # type: ignore[assignment]
+    # Made here, so slow in the forked worker only; slow enough that this process, even on a
+    # loaded machine, is through all the rest before the worker is through its first chunks.
+    state.site, state.renderer = site, FakeRenderer(slow_away=0.1)  # type: ignore[assignment]
     workers = Workers(state, 2)
     jobs = [Job(f"page{n:03d}", "x", (), (), "k") for n in range(128)]
     (tmp_path / "out").mkdir()
@@ -141,7 +142,7 @@ def test_a_fast_worker_takes_the_last_chunks_of_a_slow_one(
     assert sorted(texts) == [job.path for job in jobs]  # each written once
     assert written == sum(len(t) for t in texts.values())
     here = sum(text.endswith(f" by {os.getpid()}") for text in texts.values())
-    # The forked worker's share is 64 jobs at 20 ms each; this process does its own 64 at
+    # The forked worker's share is 64 jobs at 100 ms each; this process does its own 64 at
     # once, then takes the other's chunks but the two it was sent first (4 jobs each).
     assert here >= 120
 
