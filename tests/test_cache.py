@@ -275,9 +275,10 @@ def test_a_lock_whose_holder_died_is_taken_over_at_once(tmp_path: Path, reaped: 
         if reaped:
             process.wait()
         else:  # a zombie: ended, not yet waited for
-            while (
-                Path(f"/proc/{process.pid}/stat").read_text().rpartition(")")[2].split()[0] != "Z"
-            ):
+            stat = Path(f"/proc/{process.pid}/stat")
+            deadline = time.monotonic() + 10
+            while stat.read_text().rpartition(")")[2].split()[0] != "Z":
+                assert time.monotonic() < deadline
                 time.sleep(0.01)
         started = time.monotonic()
         with cache.lock():
@@ -287,3 +288,23 @@ def test_a_lock_whose_holder_died_is_taken_over_at_once(tmp_path: Path, reaped: 
     finally:
         os.kill(orphan, 9)
         process.wait()
+
+
+def test_a_lock_is_not_taken_over_while_its_taker_holds_the_guard(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache_module, "LOCK_WAIT_SECONDS", 0.1)
+    cache = BuildCache(tmp_path)
+    ended = _python("pass")
+    ended.wait()
+    lock = tmp_path / "lock"
+    with (tmp_path / "lock.guard").open("w") as guard, lock.open("w") as taker:
+        # A build that has locked the lock file and not yet written itself over the record
+        # of the build before it, which ended: the guard it holds says so.
+        fcntl.flock(guard, fcntl.LOCK_EX)
+        fcntl.flock(taker, fcntl.LOCK_EX)
+        taker.write(f"{ended.pid} {_place()}\n")
+        taker.flush()
+        with pytest.raises(SiteLocked), cache.lock():
+            pass
+        assert lock.stat().st_ino == os.fstat(taker.fileno()).st_ino
