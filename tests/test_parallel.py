@@ -29,7 +29,8 @@ class FakeRenderer:
     """Renders a job as its path and the worker process that rendered it; may fail on 'b'.
 
     With `slow_away`, a forked worker takes that many seconds a job. With failure "kill",
-    the worker rendering 'b' is killed as the out-of-memory killer would.
+    the worker rendering 'b' is killed as the out-of-memory killer would; with "interrupt",
+    it gets a SIGINT.
     """
 
     costs: ClassVar[dict[str, float]] = {}  # every kind costs the same
@@ -48,6 +49,8 @@ class FakeRenderer:
             raise ZeroDivisionError("boom")
         if job.path == "b" and self.failure == "kill":
             os.kill(os.getpid(), signal.SIGKILL)
+        if job.path == "b" and self.failure == "interrupt":
+            os.kill(os.getpid(), signal.SIGINT)  # as Ctrl+C at a terminal reaches every process
         return f"{job.path} by {os.getpid()}".encode()
 
 
@@ -228,6 +231,26 @@ def test_a_worker_killed_mid_build_is_reported_as_such(
     assert str(raised.value) == (
         "a worker process died (signal 9); build again, or with fewer --jobs if memory ran short"
     )
+
+
+def test_ctrl_c_is_for_the_build_to_handle_not_its_workers(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    from statuspage.model import Site
+
+    state = state_for(make_site, 1, "interrupt")
+    assert state.config is not None
+    state.site = site = Site(state.config, (), {})
+    state.renderer = FakeRenderer("interrupt")  # type: ignore[assignment]
+    workers = Workers(state, 2)
+    jobs = [Job(path, "x", (), (), "k") for path in "ab"]  # 'b' goes to the fork
+    (tmp_path / "out").mkdir()
+    try:
+        written = workers.render(site, jobs, TreeWriter(str(tmp_path / "out"), True))
+    finally:
+        workers.close()
+    assert written == sum(len(p.read_bytes()) for p in (tmp_path / "out").iterdir())
+    assert (tmp_path / "out" / "b").read_text().startswith("b by ")
 
 
 class SlowOnC(FakeRenderer):

@@ -441,6 +441,7 @@ class _Birth:
             self.kill_with_parent()
         if os.getppid() != self.parent:  # it ended before the line above could take effect
             os._exit(1)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C: the build stops its workers
         for end in self.parent_ends:  # else the parent's end lives on here: no EOF when it dies
             end.close()
         # Its answers go through the pipe: a worker does not keep a terminal or a CI log open.
@@ -448,7 +449,6 @@ class _Birth:
         for stream in (0, 1, 2):
             os.dup2(null, stream)
         os.close(null)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C: the build stops its workers
 
 
 def _serve(state: WorkerState, connection: Connection, birth: _Birth) -> None:
