@@ -16,6 +16,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -196,13 +197,22 @@ def build_again(site: CrashSite, tally: Tally) -> None:
         tally.problems.append(f"after kill {tally.kills}: the next check failed: {checked.stderr}")
 
 
-def kill_builds(site: CrashSite, rng: random.Random, kills: int, every: int) -> Tally:
-    """`kills` builds killed at random moments of a build; after each `every`-th, build again."""
+def kill_builds(
+    site: CrashSite,
+    rng: random.Random,
+    kills: int,
+    every: int,
+    progress: Callable[[Tally], None] | None = None,
+) -> Tally:
+    """`kills` builds killed at random moments of a build; after each `every`-th, build again
+    (and show `progress`)."""
     tally = Tally()
     for number in range(1, kills + 1):
         kill_build(site, rng.uniform(0, site.seconds), tally)
         if number % every == 0 or number == kills:
             build_again(site, tally)
+            if progress is not None:
+                progress(tally)
     return tally
 
 

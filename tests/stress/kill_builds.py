@@ -23,7 +23,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.test_crash import CrashSite, kill_builds
+from tests.test_crash import CrashSite, Tally, kill_builds
+
+
+def _progress(tally: Tally) -> None:
+    if tally.kills % 25 == 0:
+        print(f"  {tally.kills} kills, {len(tally.problems)} problems", flush=True)
 
 
 def main() -> int:
@@ -36,8 +41,10 @@ def main() -> int:
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="statuspage-kills-") as scratch:
         site = CrashSite(Path(scratch) / "site", tuple(arguments.options))
-        print(f"A build takes {site.seconds:.2f} s: killing in [0, {site.seconds:.2f}] s.")
-        tally = kill_builds(site, random.Random(arguments.seed), arguments.kills, arguments.every)
+        # Each kill comes at a random moment of a build's time, the median of those so far.
+        print(f"A build takes {site.seconds:.2f} s here.", flush=True)
+        rng = random.Random(arguments.seed)
+        tally = kill_builds(site, rng, arguments.kills, arguments.every, _progress)
     seconds = tally.next_build_seconds
     print(f"Kills: {tally.kills} in {time.monotonic() - started:.0f} s.")
     for outcome, count in sorted(tally.outcomes.items()):
