@@ -72,11 +72,10 @@ class CrashSite:
         self.took: list[float] = []
         root.mkdir(parents=True, exist_ok=True)
         (root / "statuspage.yaml").write_text(CONFIG)
-        for state in (*STATES, STATES[0]):
+        for state in STATES:
             self.switch(state)
             self.run("build").check_returncode()
-            built = snapshot(self.out)
-            assert self.outputs.setdefault(state, built) == built
+            self.outputs[state] = snapshot(self.out)
             self.live = state
         del self.took[0]  # it made everything from nothing
 
