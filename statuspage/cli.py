@@ -60,7 +60,7 @@ def check(root: Path) -> None:
             click.echo(str(problem))
         click.echo(f"Found {failure.summary}.")
         sys.exit(1)
-    except StatuspageError as error:
+    except StatuspageError as error:  # another build holding the site's lock, for one
         click.echo(f"error: {error}", err=True)
         sys.exit(1)
     incidents = [i for i in site.incidents if not i.is_maintenance]

@@ -48,3 +48,7 @@ class ThemeError(StatuspageError):
 
 class OutputError(StatuspageError):
     """The output directory cannot be written or replaced safely."""
+
+
+class SiteLocked(StatuspageError):
+    """Another build or check of the same site held its lock for longer than one waits."""

@@ -2,12 +2,32 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import subprocess
+import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
-from statuspage.engine.cache import _SHARDS, BuildCache, FileRecord, SavedFiles, TreeState, _shard
-from statuspage.errors import SourceError
+import pytest
+from click.testing import CliRunner
+
+from statuspage.cli import main
+from statuspage.engine import cache as cache_module
+from statuspage.engine.cache import (
+    _SHARDS,
+    CACHE_DIR,
+    BuildCache,
+    FileRecord,
+    SavedFiles,
+    TreeState,
+    _place,
+    _shard,
+)
+from statuspage.errors import SiteLocked, SourceError
+from tests.conftest import REPO, RESOLVED, MakeSite
 
 PROBLEM = SourceError("incidents/b.yaml", 3, 9, "unknown impact 'huge'")
 
@@ -147,3 +167,144 @@ def test_rotating_trees_makes_the_live_state_the_spare_s(tmp_path: Path) -> None
     assert cache._db.execute("SELECT count(*) FROM manifests").fetchone() == (2,)
     cache.save_trees({"spare x": None, "live x": new})
     assert cache._db.execute("SELECT count(*) FROM manifests").fetchone() == (1,)
+
+
+def _python(script: str, *args: str) -> subprocess.Popen[str]:
+    """Run `script` in another Python process that imports this statuspage; stdout piped."""
+    return subprocess.Popen(
+        [sys.executable, "-c", script, *args],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+
+
+HOLD = """\
+import sys, time
+from pathlib import Path
+from statuspage.engine.cache import BuildCache
+with BuildCache(Path(sys.argv[1])).lock():
+    print("held", flush=True)
+    time.sleep(60)
+"""
+
+
+@pytest.fixture
+def holder(tmp_path: Path) -> Iterator[int]:
+    """A live process holding the build lock of the site at tmp_path/site; yields its pid."""
+    process = _python(HOLD, str(tmp_path / "site" / CACHE_DIR))
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline() == "held\n"
+        yield process.pid
+    finally:
+        process.kill()
+        process.wait()
+
+
+def test_a_lock_held_by_a_live_process_is_waited_for_a_bounded_time(
+    tmp_path: Path, holder: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache_module, "LOCK_WAIT_SECONDS", 0.5)
+    cache = BuildCache(tmp_path / "site" / CACHE_DIR)
+    started = time.monotonic()
+    with pytest.raises(SiteLocked) as raised, cache.lock():
+        pass
+    assert 0.5 <= time.monotonic() - started < 1.5
+    assert str(raised.value) == (
+        f"another build or check of this site is running (process {holder}); waited 0.5 s: "
+        f"let it finish and build again, or stop it (kill {holder})"
+    )
+
+
+@pytest.mark.parametrize("command", ["build", "check"])
+def test_the_commands_fail_with_the_holder_named(
+    make_site: MakeSite, holder: int, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    site = make_site(incidents={"db": RESOLVED})
+    monkeypatch.setattr(cache_module, "LOCK_WAIT_SECONDS", 0.1)
+    result = CliRunner().invoke(main, [command, "--root", str(site.root)])
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1,
+        "",
+        f"error: another build or check of this site is running (process {holder}); "
+        f"waited 0.1 s: let it finish and build again, or stop it (kill {holder})\n",
+    )
+    assert not (site.root / "public").exists()
+
+
+def test_a_lock_that_names_no_holder_is_waited_for_then_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache_module, "LOCK_WAIT_SECONDS", 0.1)
+    cache = BuildCache(tmp_path)
+    with (tmp_path / "lock").open("w") as other:  # as an older version holds it: no pid written
+        fcntl.flock(other, fcntl.LOCK_EX)
+        with pytest.raises(SiteLocked) as raised, cache.lock():
+            pass
+    lock = tmp_path / "lock"
+    assert str(raised.value) == (
+        f"another build or check of this site holds its lock, {lock}; waited 0.1 s: "
+        f"let it finish and build again, or stop it (fuser {lock} names it)"
+    )
+
+
+# Takes the lock, records itself as holder, then forks a child that keeps the lock (as
+# workers of older versions did) and ends.
+ORPHAN = """\
+import fcntl, os, sys, time
+from statuspage.engine.cache import _place
+handle = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)
+fcntl.flock(handle, fcntl.LOCK_EX)
+os.write(handle, f"{os.getpid()} {_place()}\\n".encode())
+child = os.fork()
+if child == 0:
+    time.sleep(60)
+    os._exit(0)
+print(child, flush=True)
+"""
+
+
+@pytest.mark.parametrize("reaped", [True, False])
+def test_a_lock_whose_holder_died_is_taken_over_at_once(tmp_path: Path, reaped: bool) -> None:
+    cache = BuildCache(tmp_path)
+    process = _python(ORPHAN, str(tmp_path / "lock"))
+    assert process.stdout is not None
+    orphan = int(process.stdout.readline())
+    try:
+        if reaped:
+            process.wait()
+        else:  # a zombie: ended, not yet waited for
+            stat = Path(f"/proc/{process.pid}/stat")
+            deadline = time.monotonic() + 10
+            while stat.read_text().rpartition(")")[2].split()[0] != "Z":
+                assert time.monotonic() < deadline
+                time.sleep(0.01)
+        started = time.monotonic()
+        with cache.lock():
+            assert time.monotonic() - started < 0.5
+            assert (tmp_path / "lock").read_text() == f"{os.getpid()} {_place()}\n"
+            assert cache_module._try_lock(tmp_path) == cache_module.Holder(os.getpid(), _place())
+    finally:
+        os.kill(orphan, 9)
+        process.wait()
+
+
+def test_a_lock_is_not_taken_over_while_its_taker_holds_the_guard(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(cache_module, "LOCK_WAIT_SECONDS", 0.1)
+    cache = BuildCache(tmp_path)
+    ended = _python("pass")
+    ended.wait()
+    lock = tmp_path / "lock"
+    with (tmp_path / "lock.guard").open("w") as guard, lock.open("w") as taker:
+        # A build that has locked the lock file and not yet written itself over the record
+        # of the build before it, which ended: the guard it holds says so.
+        fcntl.flock(guard, fcntl.LOCK_EX)
+        fcntl.flock(taker, fcntl.LOCK_EX)
+        taker.write(f"{ended.pid} {_place()}\n")
+        taker.flush()
+        with pytest.raises(SiteLocked), cache.lock():
+            pass
+        assert lock.stat().st_ino == os.fstat(taker.fileno()).st_ino

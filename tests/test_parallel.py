@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -11,13 +13,14 @@ from typing import ClassVar
 import pytest
 
 from statuspage.engine import parallel
-from statuspage.engine.parallel import Workers, WorkerState, worker_count
+from statuspage.engine.cache import BuildCache
+from statuspage.engine.parallel import Workers, WorkerState, _Birth, worker_count
 from statuspage.engine.publish import TreeWriter
 from statuspage.errors import StatuspageError, ThemeError
 from statuspage.render.jobs import Job
 from statuspage.sources.inputs import scan
 from statuspage.sources.loader import load_config, load_inputs
-from tests.conftest import RESOLVED, MakeSite
+from tests.conftest import REPO, RESOLVED, MakeSite
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="workers fork: Linux only")
 
@@ -25,7 +28,9 @@ pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="workers fork: L
 class FakeRenderer:
     """Renders a job as its path and the worker process that rendered it; may fail on 'b'.
 
-    With `slow_away`, a forked worker takes that many seconds a job.
+    With `slow_away`, a forked worker takes that many seconds a job. With failure "kill",
+    the worker rendering 'b' is killed as the out-of-memory killer would; with "interrupt",
+    it gets a SIGINT.
     """
 
     costs: ClassVar[dict[str, float]] = {}  # every kind costs the same
@@ -42,6 +47,10 @@ class FakeRenderer:
             raise ThemeError("site-template/x.html:1: broken")
         if job.path == "b" and self.failure == "crash":
             raise ZeroDivisionError("boom")
+        if job.path == "b" and self.failure == "kill":
+            os.kill(os.getpid(), signal.SIGKILL)
+        if job.path == "b" and self.failure == "interrupt":
+            os.kill(os.getpid(), signal.SIGINT)  # as Ctrl+C at a terminal reaches every process
         return f"{job.path} by {os.getpid()}".encode()
 
 
@@ -199,3 +208,165 @@ def test_work_is_shared_by_what_each_worker_holds_then_by_load(make_site: MakeSi
         ["history/page/3/index.html", "incidents/d/index.html"],
     ]
     workers._children = []
+
+
+def test_a_worker_killed_mid_build_is_reported_as_such(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from statuspage.model import Site
+
+    monkeypatch.setattr(parallel, "MIN_CHUNK", 1)  # 'd' waits unread in its pipe: a reset
+    state = state_for(make_site, 1, "kill")
+    assert state.config is not None
+    state.site = site = Site(state.config, (), {})
+    state.renderer = FakeRenderer("kill")  # type: ignore[assignment]
+    workers = Workers(state, 2)
+    jobs = [Job(path, "x", (), (), "k") for path in "abcd"]  # 'b' and 'd' go to the fork
+    (tmp_path / "out").mkdir()
+    try:
+        with pytest.raises(StatuspageError) as raised:
+            workers.render(site, jobs, TreeWriter(str(tmp_path / "out"), True))
+    finally:
+        workers.close()
+    assert str(raised.value) == (
+        "a worker process died (signal 9); build again, or with fewer --jobs if memory ran short"
+    )
+
+
+def test_ctrl_c_is_for_the_build_to_handle_not_its_workers(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    from statuspage.model import Site
+
+    state = state_for(make_site, 1, "interrupt")
+    assert state.config is not None
+    state.site = site = Site(state.config, (), {})
+    state.renderer = FakeRenderer("interrupt")  # type: ignore[assignment]
+    workers = Workers(state, 2)
+    jobs = [Job(path, "x", (), (), "k") for path in "ab"]  # 'b' goes to the fork
+    (tmp_path / "out").mkdir()
+    try:
+        written = workers.render(site, jobs, TreeWriter(str(tmp_path / "out"), True))
+    finally:
+        workers.close()
+    assert written == sum(len(p.read_bytes()) for p in (tmp_path / "out").iterdir())
+    assert (tmp_path / "out" / "b").read_text().startswith("b by ")
+
+
+class SlowOnC(FakeRenderer):
+    """Takes a minute to render 'c'."""
+
+    def render(self, job: Job) -> bytes:
+        if job.path == "c":
+            time.sleep(60)
+        return super().render(job)
+
+
+def test_an_error_in_one_worker_stops_the_others_at_once(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    from statuspage.model import Site
+
+    state = state_for(make_site, 1)
+    assert state.config is not None
+    state.site = site = Site(state.config, (), {})
+    state.renderer = SlowOnC("theme")  # type: ignore[assignment]
+    workers = Workers(state, 3)
+    children = [process for process, _ in workers._children]
+    jobs = [Job(path, "x", (), (), "k") for path in "abc"]  # one for each process
+    (tmp_path / "out").mkdir()
+    started = time.monotonic()
+    with pytest.raises(ThemeError):
+        workers.render(site, jobs, TreeWriter(str(tmp_path / "out"), True))
+    assert time.monotonic() - started < 5
+    assert [process.exitcode for process in children] == [-signal.SIGKILL] * 2
+    assert workers.count == 1
+
+
+def _open_files(pid: int) -> dict[int, str]:
+    """What each descriptor of process `pid` refers to."""
+    folder = Path(f"/proc/{pid}/fd")
+    return {int(fd.name): str(fd.readlink()) for fd in folder.iterdir()}
+
+
+def test_a_worker_holds_nothing_of_the_parents_it_does_not_need(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    state = state_for(make_site, 1)
+    cache = BuildCache(tmp_path / "cache")
+    with cache.lock():
+        workers = Workers(state, 3)
+        try:
+            workers.link(tmp_path, [], TreeWriter(str(tmp_path), True))  # each has settled
+            held = [_open_files(process.pid) for process, _ in workers._children]
+        finally:
+            workers.close()
+    for files in held:
+        # Not the terminal or a CI log, not the build lock, no pipe end but its own.
+        assert [files[stream] for stream in (0, 1, 2)] == [os.devnull] * 3
+        assert str(tmp_path / "cache" / "lock") not in files.values()
+        assert sum(target.startswith("socket:") for target in files.values()) == 1
+
+
+def _gone(pid: int) -> bool:
+    """Whether process `pid` has ended (a zombie waiting to be reaped has)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except FileNotFoundError:
+        return True
+    return stat.rpartition(")")[2].split()[0] == "Z"
+
+
+BUSY_PARENT = """\
+import sys, time
+from pathlib import Path
+from statuspage.engine.parallel import Workers, WorkerState
+
+def parse(state, entries):
+    Path(sys.argv[1]).write_text("busy")
+    time.sleep(60)
+
+WorkerState.parse = parse
+workers = Workers(WorkerState(None, None, {}), 2)
+workers._send(0, ("parse", []))
+print(workers._children[0][0].pid, flush=True)
+time.sleep(60)
+"""
+
+
+def test_a_busy_worker_dies_with_its_parent(tmp_path: Path) -> None:
+    marker = tmp_path / "busy"
+    parent = subprocess.Popen(
+        [sys.executable, "-c", BUSY_PARENT, str(marker)],
+        stdout=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert parent.stdout is not None
+    worker = int(parent.stdout.readline())
+    try:
+        deadline = time.monotonic() + 10
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert marker.read_text() == "busy"  # in its minute of parsing
+        parent.kill()
+        parent.wait()
+        deadline = time.monotonic() + 2
+        while not _gone(worker) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert _gone(worker)
+    finally:
+        parent.kill()
+        parent.wait()
+        if not _gone(worker):
+            os.kill(worker, signal.SIGKILL)
+
+
+def test_a_worker_whose_parent_ended_before_it_settled_ends_at_once() -> None:
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child
+        try:
+            _Birth(parent=os.getppid() + 1, parent_ends=[], kill_with_parent=None).settle()
+        finally:
+            os._exit(0)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 1

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import contextlib
 import marshal
+import os
 import sqlite3
+import time
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from .. import __version__
-from ..errors import SourceError
+from ..errors import SiteLocked, SourceError
 from ..model import SummaryRecord
 
 try:
@@ -134,16 +136,19 @@ class BuildCache:
 
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
-        """Hold the site's build lock: a second build of the same site waits for the first."""
+        """Hold the site's build lock: a second build of the same site waits for the first.
+
+        It waits LOCK_WAIT_SECONDS at most, then raises SiteLocked naming the holder's process.
+        A lock whose holder is dead, yet kept by a process it left behind, is taken over.
+        """
         if fcntl is None:  # pragma: no cover
             yield
             return
-        with (self.folder / "lock").open("w") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        handle = _take_lock(self.folder)
+        try:
+            yield
+        finally:
+            _close(handle)
 
     def get(self, key: str) -> Any:
         """A value saved with `put`, or None."""
@@ -278,3 +283,140 @@ def _saved(record: FileRecord) -> tuple[Any, ...]:
 
 def _fields(problem: SourceError) -> tuple[str, int, int, str]:
     return (problem.path, problem.line, problem.column, problem.message)
+
+
+LOCK_WAIT_SECONDS = 5.0  # how long a build waits for another build of the same site
+_LOCK_POLL_SECONDS = 0.05
+
+# The descriptors of lock files this process has open. A fork gets copies of them, and a
+# copy keeps a flock held for as long as the child lives, even after this process died.
+_lock_handles: set[int] = set()
+
+
+class Holder(NamedTuple):
+    """The process a lock file names as its holder, and the machine and PID namespace it ran in."""
+
+    pid: int
+    place: str
+
+    def is_dead(self) -> bool:
+        """Whether the process has surely ended: never for one seen from another place."""
+        if self.place != _place():
+            return False
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:  # another user's process
+            return False
+        try:
+            stat = Path(f"/proc/{self.pid}/stat").read_bytes()
+        except OSError:
+            return False
+        return stat.rpartition(b")")[2].split()[:1] == [b"Z"]  # a zombie: ended, not reaped
+
+
+def _take_lock(folder: Path) -> int:
+    """The descriptor of the site's lock file, locked; waits LOCK_WAIT_SECONDS at most."""
+    deadline = time.monotonic() + LOCK_WAIT_SECONDS
+    while True:
+        taken = _try_lock(folder)
+        if isinstance(taken, int):
+            return taken
+        if time.monotonic() >= deadline:
+            raise SiteLocked(_busy(folder / "lock", taken))
+        time.sleep(_LOCK_POLL_SECONDS)
+
+
+def _try_lock(folder: Path) -> int | Holder | None:
+    """The lock's descriptor, locked; else the holder it names (None: it names none).
+
+    A guard, `lock.guard`, is held around each attempt: a lock file is never taken over
+    between its locking and the writing of its holder, nor by two builds at once.
+    """
+    assert fcntl is not None
+    guard = _open(folder / "lock.guard")
+    try:
+        if not _flock(guard):
+            return None  # another build is taking the lock or looking at it this moment
+        while True:
+            handle = _open(folder / "lock")
+            if _flock(handle):
+                os.ftruncate(handle, 0)
+                os.write(handle, f"{os.getpid()} {_place()}\n".encode())
+                return handle
+            holder = _holder(handle)
+            _close(handle)
+            if holder is None or not holder.is_dead():
+                return holder
+            # Held by what a dead build left behind: a new lock file is free of it.
+            (folder / "lock").unlink()
+    finally:
+        _close(guard)
+
+
+def _open(path: Path) -> int:
+    handle = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    _lock_handles.add(handle)
+    return handle
+
+
+def _close(handle: int) -> None:
+    _lock_handles.discard(handle)
+    os.close(handle)
+
+
+def _flock(handle: int) -> bool:
+    """Lock `handle` if no other open file holds the lock; whether it did."""
+    assert fcntl is not None
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _holder(handle: int) -> Holder | None:
+    """The holder a lock file names, or None (written by an older version, or unreadable)."""
+    pid, _, place = os.pread(handle, 4096, 0).decode(errors="replace").strip().partition(" ")
+    if not pid.isascii() or not pid.isdigit() or int(pid) <= 0:
+        return None
+    return Holder(int(pid), place)
+
+
+def _place() -> str:
+    """Where a process id means something: this machine and its PID namespace."""
+    try:
+        namespace = str(Path("/proc/self/ns/pid").readlink())
+    except OSError:
+        namespace = ""
+    return f"{os.uname().nodename} {namespace}".strip()
+
+
+def _busy(lock: Path, holder: Holder | None) -> str:
+    """What to tell a build that waited for the lock in vain."""
+    waited = f"waited {LOCK_WAIT_SECONDS:g} s"
+    if holder is None:
+        return (
+            f"another build or check of this site holds its lock, {lock}; {waited}: "
+            f"let it finish and build again, or stop it (fuser {lock} names it)"
+        )
+    where = "" if holder.place == _place() else f" on {holder.place}"
+    return (
+        f"another build or check of this site is running (process {holder.pid}{where}); "
+        f"{waited}: let it finish and build again, or stop it (kill {holder.pid})"
+    )
+
+
+def _let_go_in_child() -> None:
+    """In a forked child: point the copies of lock descriptors at /dev/null, releasing none."""
+    if _lock_handles:
+        null = os.open(os.devnull, os.O_RDWR | os.O_CLOEXEC)
+        for handle in _lock_handles:
+            os.dup2(null, handle, inheritable=False)  # the number stays valid, the lock is not kept
+        os.close(null)
+        _lock_handles.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_let_go_in_child)

@@ -8,11 +8,17 @@ bytes written. Full incidents never travel between processes. Chunks go out as w
 finish them, and a worker that runs out of its own takes the last of another's, so a core
 that runs slower for a while holds no one up. This process is worker 0; on platforms without
 fork, or for little work, it is the only one.
+
+A worker dies with this process: the kernel kills it when this process ends (however it
+ends), and it holds no descriptor of this process's that it does not need (the other ends of
+the pipes, the build lock, the standard streams), so nothing of a killed build stays behind.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
 import traceback
 from collections import deque
@@ -145,13 +151,23 @@ class Workers:
             import multiprocessing  # only for builds with a lot to do
 
             context = multiprocessing.get_context("fork")
-            for _ in range(count - 1):
-                here, there = context.Pipe()
-                process = context.Process(target=_serve, args=(state, there), daemon=True)
-                process.start()
-                there.close()
-                self._children.append((process, here))
-                self._with_site.append(state.site is not None)
+            kill_with_parent = _kill_with_parent()
+            try:
+                for _ in range(count - 1):
+                    here, there = context.Pipe()
+                    # The child gets copies of this process's ends of every pipe: it drops them.
+                    ends = [*(connection for _, connection in self._children), here]
+                    birth = _Birth(os.getpid(), ends, kill_with_parent)
+                    process = context.Process(
+                        target=_serve, args=(state, there, birth), daemon=True
+                    )
+                    process.start()
+                    there.close()
+                    self._children.append((process, here))
+                    self._with_site.append(state.site is not None)
+            except BaseException:
+                self.abort()
+                raise
 
     @property
     def count(self) -> int:
@@ -171,7 +187,7 @@ class Workers:
         queue = deque(range(0, len(entries), size))  # where each chunk starts
 
         def send(worker: int, start: int) -> None:
-            self._children[worker - 1][1].send(("parse", entries[start : start + size]))
+            self._send(worker - 1, ("parse", entries[start : start + size]))
 
         def keep(worker: int, start: int, part: list[FileRecord]) -> None:
             results[start : start + len(part)] = part
@@ -180,17 +196,13 @@ class Workers:
                     self.owner[str(record.summary[0])] = worker
                     self._records[str(record.summary[0])] = record.summary
 
-        try:
-            self._dispatch(
-                lambda worker, steal: queue.popleft() if queue else None,
-                send,
-                lambda start: keep(0, start, self.state.parse(entries[start : start + size])),
-                keep,
-                meanwhile,
-            )
-        except BaseException:
-            self.close()
-            raise
+        self._dispatch(
+            lambda worker, steal: queue.popleft() if queue else None,
+            send,
+            lambda start: keep(0, start, self.state.parse(entries[start : start + size])),
+            keep,
+            meanwhile,
+        )
         done = [record for record in results if record is not None]
         assert len(done) == len(entries), "every chunk was answered"
         return done
@@ -213,7 +225,7 @@ class Workers:
         def send(worker: int, chunk: list[Job]) -> None:
             index = worker - 1
             items = None if self._with_site[index] else self._site_for(site, worker)
-            self._children[index][1].send(("render", items, chunk, writer))
+            self._send(index, ("render", items, chunk, writer))
             self._with_site[index] = True
 
         def add(size: int) -> None:
@@ -242,8 +254,23 @@ class Workers:
         Workers are numbered from 0, this process. `next_for(worker, steal)` gives a worker's
         next chunk, or None; without `steal`, only one of its own (the first two each forked
         worker is sent). `send(worker, chunk)` sends it; `answered(worker, chunk, value)`
-        takes a forked worker's answer. `meanwhile` runs once the first are sent.
+        takes a forked worker's answer. `meanwhile` runs once the first are sent. On any
+        error the workers are stopped at once: none goes on with work nobody waits for.
         """
+        try:
+            self._work_through(next_for, send, here, answered, meanwhile)
+        except BaseException:
+            self.abort()
+            raise
+
+    def _work_through(
+        self,
+        next_for: Callable[[int, bool], T | None],
+        send: Callable[[int, T], None],
+        here: Callable[[T], None],
+        answered: Callable[[int, T, Any], None],
+        meanwhile: Callable[[], None] | None,
+    ) -> None:
         sent: list[deque[T]] = [deque() for _ in self._children]
 
         def give(index: int, steal: bool = True) -> None:
@@ -288,12 +315,24 @@ class Workers:
         site, tens of thousands of system calls worth sharing.
         """
         shares = [list(paths[i :: self.count]) for i in range(self.count)]
-        for (_, connection), share in zip(self._children, shares[1:], strict=True):
-            connection.send(("link", live, share, writer))
-        done = writer.link(live, shares[0])
-        for process, connection in self._children:
-            done += int(_answer(process, connection))
+        try:
+            for index, share in enumerate(shares[1:]):
+                self._send(index, ("link", live, share, writer))
+            done = writer.link(live, shares[0])
+            for process, connection in self._children:
+                done += int(_answer(process, connection))
+        except BaseException:
+            self.abort()
+            raise
         return done
+
+    def _send(self, index: int, message: tuple[Any, ...]) -> None:
+        """Send forked worker `index` (from 0) a message; a worker that died raises the why."""
+        process, connection = self._children[index]
+        try:
+            connection.send(message)
+        except OSError:
+            raise _died(process) from None
 
     def _share(self, jobs: Sequence[Job], costs: dict[str, float]) -> list[list[Job]]:
         """Give each job to the worker holding most of what it shows, else the least loaded.
@@ -328,18 +367,29 @@ class Workers:
         return shares
 
     def close(self) -> None:
-        """Stop the workers."""
+        """Stop the workers once they are done; every one has ended when this returns."""
+        for _, connection in self._children:
+            with contextlib.suppress(OSError):  # one that died needs no telling
+                connection.send(("stop",))
         for process, connection in self._children:
-            if process.is_alive():
-                try:
-                    connection.send(("stop",))
-                except OSError:
-                    process.terminate()
+            process.join(STOP_SECONDS)
+            if process.exitcode is None:  # still busy: nothing it does is wanted now
+                process.kill()
+                process.join()
+            connection.close()
+        self._children = []
+
+    def abort(self) -> None:
+        """Kill the workers, whatever they are doing; every one has ended when this returns."""
+        for process, _ in self._children:
+            process.kill()
+        for process, connection in self._children:
             process.join()
             connection.close()
         self._children = []
 
 
+STOP_SECONDS = 2.0  # how long an idle worker may take to stop before it is killed
 CHUNKS_PER_SHARE = 16  # enough for a slow worker's last chunks to be taken by a fast one
 MIN_CHUNK = 48  # jobs: a chunk costs a message each way
 MIN_PARSE_CHUNK = 16  # files
@@ -359,40 +409,89 @@ def _take(queues: list[deque[list[Job]]], worker: int, steal: bool = True) -> li
     return longest.pop() if longest and steal else None
 
 
-def _serve(state: WorkerState, connection: Connection) -> None:
-    """The loop of a worker process: answer commands until told to stop."""
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>: the signal a process gets when its parent ends
+
+
+def _kill_with_parent() -> Callable[[], bool] | None:
+    """What a forked child calls to be killed when its parent ends; None where there is none.
+
+    Loaded before the fork, so that no child loads the C library again.
+    """
+    if sys.platform != "linux":  # pragma: no cover - workers fork on Linux only
+        return None
+    import ctypes
+
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    prctl.argtypes = [ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong]
+    prctl.restype = ctypes.c_int
+    return lambda: prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Birth:
+    """What a worker needs right after the fork to tie its life to its parent's."""
+
+    parent: int  # the process id of the build, taken before the fork
+    parent_ends: list[Connection]  # the build's ends of the pipes, copied by the fork
+    kill_with_parent: Callable[[], bool] | None
+
+    def settle(self) -> None:
+        """Die with the parent, or now if it is gone; drop the copies of what is the parent's."""
+        if self.kill_with_parent is not None:
+            self.kill_with_parent()
+        if os.getppid() != self.parent:  # it ended before the line above could take effect
+            os._exit(1)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C: the build stops its workers
+        for end in self.parent_ends:  # else the parent's end lives on here: no EOF when it dies
+            end.close()
+        # Its answers go through the pipe: a worker does not keep a terminal or a CI log open.
+        null = os.open(os.devnull, os.O_RDWR)
+        for stream in (0, 1, 2):
+            os.dup2(null, stream)
+        os.close(null)
+
+
+def _serve(state: WorkerState, connection: Connection, birth: _Birth) -> None:
+    """The loop of a worker process: answer commands until told to stop, or the build ends."""
+    birth.settle()
     while True:
         try:
             message = connection.recv()
-        except EOFError:
+        except (EOFError, OSError):
+            return  # the build has gone: no one waits for an answer
+        if message[0] == "stop":
             return
         try:
-            if message[0] == "parse":
-                connection.send(("ok", state.parse(message[1])))
-            elif message[0] == "link":
-                live, paths, writer = message[1:]
-                connection.send(("ok", writer.link(live, paths)))
-            elif message[0] == "render":
-                items, jobs, writer = message[1:]
-                if items is not None:
-                    state.use_site(items)
-                connection.send(("ok", state.render(jobs, writer)))
-            else:
-                return
-        except ThemeError as error:
-            connection.send(("theme", str(error)))
-        except StatuspageError as error:
-            connection.send(("error", str(error)))
-        except BaseException:
-            connection.send(("crash", traceback.format_exc()))
+            connection.send(_reply(state, message))
+        except OSError:
+            return
+
+
+def _reply(state: WorkerState, message: tuple[Any, ...]) -> tuple[str, Any]:
+    """A worker's answer to one command: ("ok", result), or the error it met."""
+    try:
+        if message[0] == "parse":
+            return ("ok", state.parse(message[1]))
+        if message[0] == "link":
+            live, paths, writer = message[1:]
+            return ("ok", writer.link(live, paths))
+        items, jobs, writer = message[1:]  # "render"
+        if items is not None:
+            state.use_site(items)
+        return ("ok", state.render(jobs, writer))
+    except ThemeError as error:
+        return ("theme", str(error))
+    except StatuspageError as error:
+        return ("error", str(error))
+    except BaseException:
+        return ("crash", traceback.format_exc())
 
 
 def _answer(process: BaseProcess, connection: Connection) -> Any:
     try:
         status, value = connection.recv()
-    except EOFError:
-        process.join()
-        raise StatuspageError(f"a build worker died (exit code {process.exitcode})") from None
+    except (EOFError, OSError):  # EOF, or "connection reset" when it died with a message unread
+        raise _died(process) from None
     if status == "theme":
         raise ThemeError(value)
     if status == "error":
@@ -400,3 +499,16 @@ def _answer(process: BaseProcess, connection: Connection) -> Any:
     if status == "crash":
         raise StatuspageError(f"a build worker failed:\n{value}")
     return value
+
+
+def _died(process: BaseProcess) -> StatuspageError:
+    """The error for a worker whose pipe broke: how it ended (killed, if it had not yet)."""
+    process.join(STOP_SECONDS)
+    if process.exitcode is None:
+        process.kill()
+        process.join()
+    code = process.exitcode or 0
+    how = f"signal {-code}" if code < 0 else f"exit code {code}"
+    return StatuspageError(
+        f"a worker process died ({how}); build again, or with fewer --jobs if memory ran short"
+    )
