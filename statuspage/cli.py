@@ -14,8 +14,13 @@ import click
 
 from . import __version__
 from .engine.build import DEFAULT_OUT, build_site, check_site
-from .errors import StatuspageError, ValidationFailed
+from .errors import OutputRefused, StatuspageError, ValidationFailed
 from .sources.times import parse_time
+
+# The exit codes of every command, as the README lists them.
+EXIT_OK = 0
+EXIT_PROBLEMS = 1  # the site has problems, or could not be built or checked: the message says
+EXIT_USAGE = 2  # the command line is wrong: click's own code for a bad option, used for ours too
 
 ROOT_OPTION = click.option(
     "--root",
@@ -59,10 +64,10 @@ def check(root: Path) -> None:
         for problem in failure.problems:
             click.echo(str(problem))
         click.echo(f"Found {failure.summary}.")
-        sys.exit(1)
+        sys.exit(EXIT_PROBLEMS)
     except StatuspageError as error:  # another build holding the site's lock, for one
         click.echo(f"error: {error}", err=True)
-        sys.exit(1)
+        sys.exit(EXIT_PROBLEMS)
     incidents = [i for i in site.incidents if not i.is_maintenance]
     maintenance = len(site.incidents) - len(incidents)
     open_count = sum(1 for i in incidents if i.is_open)
@@ -117,10 +122,13 @@ def build(
         for problem in failure.problems:
             click.echo(str(problem), err=True)
         click.echo(f"Found {failure.summary}; nothing was written.", err=True)
-        sys.exit(1)
+        sys.exit(EXIT_PROBLEMS)
+    except OutputRefused as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_USAGE)
     except StatuspageError as error:
         click.echo(f"error: {error}", err=True)
-        sys.exit(1)
+        sys.exit(EXIT_PROBLEMS)
     where = _display(result.out)
     if result.unchanged:
         click.echo(
@@ -154,9 +162,9 @@ def serve(root: Path, host: str, port: int, now: datetime | None) -> None:
         preview = PreviewServer(root, host, port, now, report=click.echo)
     except OSError as error:
         click.echo(f"error: cannot listen on {host}:{port}: {error.strerror}", err=True)
-        sys.exit(1)
+        sys.exit(EXIT_PROBLEMS)
     # A service manager's SIGTERM cleans up like Ctrl+C does.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(EXIT_OK))
     preview.start()
     click.echo(f"Serving {_display(preview.root)} on {preview.url} (Ctrl+C to stop).")
     try:
@@ -183,7 +191,7 @@ def run() -> None:
         code = 0
     if isinstance(code, str):
         sys.stderr.write(f"{code}\n")
-        code = 1
+        code = EXIT_PROBLEMS
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code or 0)

@@ -50,5 +50,13 @@ class OutputError(StatuspageError):
     """The output directory cannot be written or replaced safely."""
 
 
+class OutputRefused(OutputError):
+    """The output folder, or one a build needs beside it, is not statuspage's to replace.
+
+    Nothing was changed. The command must be run otherwise (another --out), so it exits
+    with 2, the code of a usage error.
+    """
+
+
 class SiteLocked(StatuspageError):
     """Another build or check of the same site held its lock for longer than one waits."""

@@ -92,7 +92,7 @@ def test_build_rejects_a_now_without_offset(make_site: MakeSite) -> None:
 def test_build_reports_an_unsafe_output_folder(make_site: MakeSite) -> None:
     site = make_site()
     code, out, err = run("build", "--root", str(site.root), "--out", str(site.root))
-    assert (code, out) == (1, "")
+    assert (code, out) == (2, "")  # a usage error: the command must name another --out
     assert err == (
         f"error: {site.root} holds the site's own files; choose another --out, such as public\n"
     )
@@ -124,6 +124,36 @@ def test_a_root_that_does_not_exist_is_not_made(tmp_path: Path, command: str) ->
     assert (code, out) == (2, "")
     assert f"Directory '{missing}' does not exist." in err
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("command", ["check", "build", "serve"])
+def test_exit_codes_mean_the_same_for_every_command(
+    make_site: MakeSite, tmp_path: Path, command: str
+) -> None:
+    """0 ok, 1 the site has problems (or could not be built), 2 the command line is wrong."""
+    site = make_site(incidents={"db": RESOLVED.replace("status: resolved", "status: fixed")})
+    assert run(command, "--root", str(site.root), "--no-such-option")[0] == 2
+    if command == "serve":  # it keeps serving, showing problems in the browser
+        return
+    assert run(command, "--root", str(site.root))[0] == 1
+    (site.root / "incidents" / "db.yaml").write_text(RESOLVED)
+    assert run(command, "--root", str(site.root))[0] == 0
+
+
+def test_an_output_folder_that_is_not_statuspage_s_is_a_usage_error(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    site = make_site(incidents={"db": RESOLVED})
+    web = tmp_path / "www"
+    (web / "blog").mkdir(parents=True)
+    (web / "index.html").write_text("<p>my blog</p>")
+    code, out, err = run("build", "--root", str(site.root), "--out", str(web), "--now", NOW)
+    assert (code, out) == (2, "")
+    assert err == (
+        f"error: {web} is not empty and was not written by statuspage (no .statuspage-build); "
+        f"empty it, or choose another --out\n"
+    )
+    assert sorted(p.name for p in web.iterdir()) == ["blog", "index.html"]
 
 
 def test_version() -> None:

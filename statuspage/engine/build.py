@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .. import __version__
-from ..errors import OutputError, ValidationFailed
+from ..errors import OutputError, OutputRefused, ValidationFailed
 from ..render.jobs import MARKER, digest
 from ..sources.inputs import CONFIG_FILE, input_kinds, scan
 from .cache import CACHE_DIR, BuildCache, Manifest, TreeState
@@ -106,26 +106,30 @@ def require_site(root: Path) -> None:
 def check_output_location(root: Path, out: Path) -> None:
     """Refuse an output folder whose replacement would destroy the site's own files."""
     if out == root or out in root.parents:
-        raise OutputError(f"{out} holds the site's own files; choose another --out, such as public")
+        raise OutputRefused(
+            f"{out} holds the site's own files; choose another --out, such as public"
+        )
     folders = [kind.path for kind in input_kinds() if kind.folder]
     for protected in (*folders, CACHE_DIR):
         location = root / protected
         if out == location or location in out.parents:
-            raise OutputError(f"{out} is inside {protected}/; choose another --out, such as public")
+            raise OutputRefused(
+                f"{out} is inside {protected}/; choose another --out, such as public"
+            )
     for kind in input_kinds():
         if not kind.folder and out == root / kind.path:
-            raise OutputError(
+            raise OutputRefused(
                 f"{out} is the site's {kind.path}; choose another --out, such as public"
             )
     if out.exists() and not out.is_dir():
-        raise OutputError(f"{out} exists and is not a folder; remove it or choose another --out")
+        raise OutputRefused(f"{out} exists and is not a folder; remove it or choose another --out")
     if out.is_dir() and not owned(out):
         if _old_build(out):
-            raise OutputError(
+            raise OutputRefused(
                 f"{out} holds a site built by an older statuspage, which did not mark its "
                 f"output (no {MARKER}); delete the folder and build again, or choose another --out"
             )
-        raise OutputError(
+        raise OutputRefused(
             f"{out} is not empty and was not written by statuspage (no {MARKER}); "
             f"empty it, or choose another --out"
         )
@@ -141,9 +145,9 @@ def _old_build(folder: Path) -> bool:
 def _check_cache_location(cache: Path, out: Path) -> None:
     """Refuse an output folder that holds the build cache, or is inside it."""
     if cache in out.parents:
-        raise OutputError(f"{out} is inside the build cache ({cache}); choose another --out")
+        raise OutputRefused(f"{out} is inside the build cache ({cache}); choose another --out")
     if out == cache or out in cache.parents:
-        raise OutputError(f"{out} holds the build cache ({cache}); choose another --out")
+        raise OutputRefused(f"{out} holds the build cache ({cache}); choose another --out")
 
 
 def spare_folder(out: Path, cache_folder: Path | None) -> Path:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from ..errors import OutputError
+from ..errors import OutputRefused
 from ..render.jobs import MARKER, MARKER_HEAD, MARKER_TEXT, Job
 from .cache import Manifest, TreeState, UnitEntry
 
@@ -122,9 +122,9 @@ def owned(folder: Path) -> bool:
     return marked(folder)
 
 
-def foreign(folder: Path, out: Path) -> OutputError:
+def foreign(folder: Path, out: Path) -> OutputRefused:
     """The error for a folder in the way of building `out` that is not ours to empty."""
-    return OutputError(
+    return OutputRefused(
         f"{folder} is in the way of building {out} and was not written by statuspage "
         f"(no {MARKER}); move it away, or choose another --out"
     )
@@ -240,7 +240,7 @@ class OutputTrees:
     def prepare(self) -> TreeWriter:
         """Make the spare folder ready to be written; one of unknown contents is emptied.
 
-        Raises OutputError, having changed nothing, when a folder of unknown contents that is
+        Raises OutputRefused, having changed nothing, when a folder of unknown contents that is
         not ours is in the spare's place. The marker is written first of all: a build killed
         afterwards leaves a folder that the next one knows as its own.
         """
