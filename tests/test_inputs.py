@@ -433,3 +433,22 @@ def test_a_refused_file_stops_a_build_that_had_nothing_to_do(
     link(site.root / "incidents/2026/x.yaml", outside / "x.yaml")  # the files are as they were
     with pytest.raises(ValidationFailed, match="points outside the site"):
         build_site(site.root, out, NOW)
+
+
+def test_names_that_could_forge_or_hide_lines_of_a_message_are_refused(
+    make_site: MakeSite,
+) -> None:
+    site = make_site(incidents={"db": RESOLVED})
+    incidents = site.root / "incidents"
+    (incidents / "a\nb.yaml").write_text(RESOLVED)
+    (incidents / "x\ty").mkdir()
+    (incidents / "x\ty" / "c.yaml").write_text(RESOLVED)
+    os.close(os.open(bytes(incidents) + b"/\xff\x1b[31m.yaml", os.O_CREAT | os.O_WRONLY))
+    (incidents / "notes\n.txt").write_text("not an input: left alone")
+    message = "the name holds a character that is not printable, or not UTF-8; rename it"
+    assert [str(problem) for problem in scan(site.root).problems] == [
+        f"incidents/\\xff\\x1b[31m.yaml: {message}",
+        f"incidents/a\\nb.yaml: {message}",
+        f"incidents/x\\ty: {message}",
+    ]
+    assert [entry.stem for entry in scan(site.root).incidents] == ["db"]

@@ -382,6 +382,13 @@ class _Finder:
                         self._warn_hidden(f"{prefix}/{name}", name)
                     continue
                 display = f"{prefix}/{name}"
+                if not name.isprintable() and (
+                    not suffixes or name.endswith(suffixes) or entry.is_dir()
+                ):
+                    # A newline or an escape sequence in a message would forge or hide lines.
+                    message = "the name holds a character that is not printable, or not UTF-8"
+                    self._problem(_printable(display), 0, f"{message}; rename it")
+                    continue
                 if entry.is_file(follow_symlinks=False):
                     if not suffixes or name.endswith(suffixes):
                         info = self._stat(entry, display)
@@ -527,6 +534,21 @@ class _Finder:
 
     def _problem(self, display: str, line: int, message: str) -> None:
         self.problems.append(SourceError(display, line, line, message))
+
+
+def _printable(display: str) -> str:
+    """`display` with every character that is not printable written as its escape.
+
+    A byte that is not UTF-8 (which Python holds as a lone surrogate) is shown as `\\xff`.
+    """
+    return "".join(
+        c
+        if c.isprintable()
+        else f"\\x{ord(c) - 0xDC00:02x}"
+        if 0xDC80 <= ord(c) <= 0xDCFF
+        else repr(c)[1:-1]
+        for c in display
+    )
 
 
 def _as_prefix(folder: str) -> str:
