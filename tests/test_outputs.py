@@ -12,6 +12,7 @@ import pytest
 
 from statuspage.engine import parallel
 from statuspage.engine.build import build_site
+from statuspage.errors import ThemeError
 from statuspage.model import IncidentSummary
 from statuspage.render import outputs
 from statuspage.render.jobs import Job, KeyMaker, RenderContext
@@ -127,3 +128,17 @@ def test_two_renderers_may_not_make_the_same_kind(
     site = make_site(incidents={"db": RESOLVED})
     with pytest.raises(ValueError, match="two renderers make jobs of kind 'draft'"):
         SiteRenderer(load_site(site.root), NOW, Theme.load(site.root))
+
+
+@pytest.mark.parametrize("name", ["feed.rss", "badges/status.svg", "incidents/db/feed.json"])
+def test_a_theme_file_named_as_a_file_of_the_site_is_named_before_anything_is_written(
+    make_site: MakeSite, tmp_path: Path, name: str
+) -> None:
+    site = make_site(incidents={"db": RESOLVED})
+    site.write(f"site-template/{name}", "mine")
+    with pytest.raises(ThemeError) as error:
+        build_site(site.root, tmp_path / "out", NOW)
+    assert str(error.value) == (
+        f"site-template/{name}: the site itself writes {name}; rename or remove this file"
+    )
+    assert not (tmp_path / "out").exists()

@@ -9,9 +9,10 @@ from collections.abc import Callable, Container, Mapping
 from datetime import UTC, datetime
 from typing import NamedTuple
 
+from ..errors import ThemeError
 from ..model import Component, Config, Site
 from ..model.ids import ID_PATTERN
-from ..sources.theme import Theme
+from ..sources.theme import THEME_DIR, Theme
 from .api import ApiRenderer
 from .badges import BadgeRenderer
 from .feeds import FeedRenderer
@@ -41,6 +42,7 @@ class SiteRenderer:
     ) -> None:
         self.index = SiteIndex(site)
         context = RenderContext(now, theme, templates or TemplateCache())
+        self.context = context
         self.renderers: list[Renderer] = [make(self.index, context) for make in RENDERERS]
         self._by_kind: dict[str, Renderer] = {}
         self.costs: dict[str, float] = {}
@@ -62,6 +64,8 @@ class SiteRenderer:
             if incident.id not in skip:
                 for renderer in self.renderers:
                     jobs += renderer.plan_incident(incident)
+        if len({job.path for job in jobs}) != len(jobs):
+            raise _clash(jobs, self.context.theme)
         return jobs
 
     def incident_bases(self) -> tuple[str, ...]:
@@ -71,6 +75,21 @@ class SiteRenderer:
     def render(self, job: Job) -> bytes:
         """The bytes of one planned output."""
         return self._by_kind[job.kind].render(job)
+
+
+def _clash(jobs: list[Job], theme: Theme) -> Exception:
+    """The error for two planned files at one path: a theme file named as a file of the site's."""
+    seen: set[str] = set()
+    for job in jobs:
+        if job.path in seen:
+            if job.path in theme.assets:
+                return ThemeError(
+                    f"{THEME_DIR}/{job.path}: the site itself writes {job.path}; "
+                    f"rename or remove this file"
+                )
+            return ValueError(f"two renderers plan {job.path}")  # a bug of ours
+        seen.add(job.path)
+    raise AssertionError("no path is planned twice")
 
 
 def render_site(site: Site, now: datetime, theme: Theme) -> list[Output]:
