@@ -763,3 +763,22 @@ def test_a_folder_of_someone_else_s_where_the_build_would_stage_is_refused(
         f"(no .statuspage-build); move it away, or choose another --out"
     )
     assert (snapshot(staging), out.exists()) == ({"notes.txt": b"mine"}, False)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda path: os.mkfifo(path), "not a regular file; replace it with the site's "),
+        (lambda path: path.mkdir(), "not a regular file; replace it with the site's "),
+        (lambda path: path.symlink_to(path), "a symlink to nothing (or in a circle); "),
+        (lambda path: path.symlink_to("gone.yaml"), "a symlink to nothing (or in a circle); "),
+    ],
+)
+def test_a_statuspage_yaml_that_is_no_file_is_named_as_such(
+    tmp_path: Path, make: Callable[[Path], None], message: str
+) -> None:
+    make(tmp_path / "statuspage.yaml")
+    with pytest.raises(ValidationFailed) as error:
+        build_site(tmp_path, tmp_path / "public", NOW)
+    assert str(error.value).startswith(f"statuspage.yaml: {message}")
+    assert not (tmp_path / "public").exists()

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .. import __version__
-from ..errors import OutputError, OutputRefused, ValidationFailed
+from ..errors import OutputError, OutputRefused, SourceError, ValidationFailed
 from ..render.jobs import MARKER, digest
 from ..sources.inputs import CONFIG_FILE, input_kinds, scan
 from .cache import CACHE_DIR, BuildCache, Manifest, TreeState
@@ -97,10 +97,17 @@ def build_site(
 
 def require_site(root: Path) -> None:
     """Raise ValidationFailed, having made nothing, when `root` holds no statuspage.yaml."""
-    if not (root / CONFIG_FILE).is_file():
+    config = root / CONFIG_FILE
+    if not config.is_file():
         from ..sources.loader import missing_config
 
-        raise ValidationFailed([missing_config(root)])
+        if not os.path.lexists(config):
+            raise ValidationFailed([missing_config(root)])
+        if not config.is_symlink() or config.exists():  # a folder, a pipe, a device
+            message = "not a regular file; replace it with the site's configuration file"
+        else:
+            message = "a symlink to nothing (or in a circle); replace it with the file itself"
+        raise ValidationFailed([SourceError(CONFIG_FILE, 0, 0, message)])
 
 
 def check_output_location(root: Path, out: Path) -> None:
