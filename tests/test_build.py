@@ -782,3 +782,27 @@ def test_a_statuspage_yaml_that_is_no_file_is_named_as_such(
         build_site(tmp_path, tmp_path / "public", NOW)
     assert str(error.value).startswith(f"statuspage.yaml: {message}")
     assert not (tmp_path / "public").exists()
+
+
+def test_check_keeps_the_reserved_ids_in_the_cache_while_the_code_is_the_same(
+    make_site: MakeSite,
+) -> None:
+    site = make_site(config=CONFIG.replace("id: docs", "id: status"))
+    expected = (
+        "statuspage.yaml:14:9: component id 'status' is reserved: the site itself writes "
+        "badges/status.svg; choose another id"
+    )
+    for _ in range(2):  # asking the renderers, then reading the cache
+        with pytest.raises(ValidationFailed) as error:
+            check_site(site.root)
+        assert str(error.value) == expected
+    cache = BuildCache(site.root / ".statuspage-cache")
+    try:
+        stamp, saved = cache.get("reserved")
+        assert saved == {"status": "badges/status.svg"}
+        cache.put("reserved", (stamp, {"api": "somewhere"}))  # what the cache says is used
+        assert build.reserved_ids(cache) == {"api": "somewhere"}
+        cache.put("reserved", (["another version"], {"api": "somewhere"}))
+        assert build.reserved_ids(cache) == {"status": "badges/status.svg"}
+    finally:
+        cache.close()

@@ -13,7 +13,7 @@ import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -370,15 +370,43 @@ def check_site(root: Path, *, workers: int | None = None, warn: Warn = _ignore) 
     sources = scan(root)
     for warning in sources.warnings:
         warn(str(warning))
-    config = load_config(sources)
-    inputs = load_inputs(sources)
-    files = {entry.stem: entry for entry in sources.incidents}
-    state = WorkerState(config=config.config, known=config.known, files=files)
     with _open_cache(root, warn) as cache:
+        config = load_config(sources, lambda: reserved_ids(cache))
+        inputs = load_inputs(sources)
+        files = {entry.stem: entry for entry in sources.incidents}
+        state = WorkerState(config=config.config, known=config.known, files=files)
         site, pool = load_incidents(sources, config, inputs, state, cache, scanned_at, workers)
     if pool is not None:
         pool.close()
     return site
+
+
+def reserved_ids(cache: BuildCache | None) -> Mapping[str, str]:
+    """The component ids the renderers reserve, kept in the cache while their code is the same.
+
+    Asking the renderers means importing them, and Jinja with them: more than half of what a
+    `check` of a small site costs, for a set that changes only with statuspage's code.
+    """
+    stamp = [__version__, *_code_stamp(Path(__file__).parent.parent / "render")]
+    saved = cache.get("reserved") if cache is not None else None
+    if saved is not None and saved[0] == stamp:
+        return dict(saved[1])
+    from ..render.outputs import reserved_ids as ask_renderers
+
+    found = dict(ask_renderers())
+    if cache is not None:
+        cache.put("reserved", (stamp, found))
+    return found
+
+
+def _code_stamp(folder: Path) -> list[str]:
+    """What changes when a module of `folder` does: the name, size and time of each."""
+    stamps = []
+    for entry in sorted(os.scandir(folder), key=lambda entry: entry.name):
+        if entry.name.endswith(".py"):
+            info = entry.stat()
+            stamps.append(f"{entry.name} {info.st_size} {info.st_mtime_ns}")
+    return stamps
 
 
 @contextlib.contextmanager

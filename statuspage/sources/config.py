@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import zoneinfo
+from collections import abc
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from ..model import Component, Config
@@ -28,8 +30,15 @@ DEFAULT_FEED_LIMIT = 50
 COMPONENT_KEYS = ("id", "name", "description", "group")
 
 
-def read_config(text: str, file: SourceFile) -> Config | None:
-    """Build the Config from the text of statuspage.yaml; report problems to `file`."""
+ReservedIds = Callable[[], abc.Mapping[str, str]]
+"""Gives the component ids whose files would be the site's own, each with the file it hits."""
+
+
+def read_config(text: str, file: SourceFile, reserved: ReservedIds | None = None) -> Config | None:
+    """Build the Config from the text of statuspage.yaml; report problems to `file`.
+
+    `reserved` gives the ids no component may have; by default the renderers are asked.
+    """
     root = parse(text, file)
     if root is None and not file.problems:
         file.report(None, "file is empty; it needs title, url, timezone and components")
@@ -48,7 +57,7 @@ def read_config(text: str, file: SourceFile) -> Config | None:
     language = _read_language(top)
     description = top.text("description")
     page_id = top.text("page_id")
-    components = _read_components(top)
+    components = _read_components(top, reserved or _renderers_reserved)
     feed_limit = _read_feeds(top)
     if title is None or url is None or components is None:
         return None
@@ -124,7 +133,7 @@ def _read_feeds(top: Mapping) -> int | None:
     return feeds.integer("limit", minimum=1, maximum=MAX_FEED_LIMIT)
 
 
-def _read_components(top: Mapping) -> tuple[Component, ...] | None:
+def _read_components(top: Mapping, reserved: ReservedIds) -> tuple[Component, ...] | None:
     seq = top.sequence("components", "[{id: api, name: Public API}]")
     if seq is None:
         return None
@@ -145,7 +154,7 @@ def _read_components(top: Mapping) -> tuple[Component, ...] | None:
         description = entry.text("description")
         group = entry.text("group")
         if cid is not None:
-            problem = id_problem(cid, "component id") or _reserved(cid)
+            problem = id_problem(cid, "component id") or _reserved(cid, reserved)
             id_node = entry.get("id")
             if problem:
                 file.report(id_node, problem)
@@ -173,11 +182,16 @@ def _read_components(top: Mapping) -> tuple[Component, ...] | None:
     return tuple(components) if ok else None
 
 
-def _reserved(cid: str) -> str | None:
-    """Why `cid` may not name a component: one of its files would be the site's own."""
-    from ..render.outputs import reserved_ids  # the renderers know which files are the site's
+def _renderers_reserved() -> abc.Mapping[str, str]:
+    """The reserved component ids, from the renderers, which know which files are the site's."""
+    from ..render.outputs import reserved_ids
 
-    path = reserved_ids().get(cid)
+    return reserved_ids()
+
+
+def _reserved(cid: str, reserved: ReservedIds) -> str | None:
+    """Why `cid` may not name a component: one of its files would be the site's own."""
+    path = reserved().get(cid)
     if path is None:
         return None
     return f"component id '{cid}' is reserved: the site itself writes {path}; choose another id"
