@@ -200,6 +200,16 @@ def test_html_pages_hold_no_element_attribute_or_url_from_input(built: dict[str,
         for opening in (b"<script", b"<svg", b"<img", b"<iframe", b"<style", b"<x>", b"<div on"):
             assert opening not in lowered, f"{path}: {opening!r}"
         check_html(lxml.html.document_fromstring(data), path)
+        for reference in re.finditer(rb"&#([xX]?)([0-9a-fA-F]+);", data):
+            code = int(reference[2], 16 if reference[1] else 10)
+            assert allowed_in_html(code), f"{path}: {reference[0]!r}"
+
+
+def allowed_in_html(code: int) -> bool:
+    """Whether a character reference to `code` is one HTML and XML allow."""
+    control = (code < 0x20 and code not in (0x9, 0xA)) or 0x7F <= code <= 0x9F
+    noncharacter = 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
+    return code <= 0x10FFFF and not control and not noncharacter and not 0xD800 <= code < 0xE000
 
 
 def test_titles_and_names_come_out_as_the_text_written(built: dict[str, bytes]) -> None:

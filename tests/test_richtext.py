@@ -394,3 +394,12 @@ def test_text_shown_as_text_is_escaped_in_paragraphs() -> None:
         '<p>&lt;b&gt;"x" &amp;amp;</p>\n<p>[y\nz</p>'
     )
     assert plain_text_html(" \n ") == Markup("")
+
+
+def test_references_to_characters_html_forbids_are_shown_as_written(md: MarkdownRenderer) -> None:
+    text = "&#0; &#1; &#13; &#128; &#xD800; &#xFFFE; &#x10FFFF; &#x110000; &#1234567890; &#9"
+    assert md.render(f"{text}; &#65; &#x1F600; &copy; [l](/x&#0;) &#{'9' * 5000};") == (
+        "<p>&amp;#0; &amp;#1; &amp;#13; &amp;#128; &amp;#xD800; &amp;#xFFFE; &amp;#x10FFFF; "
+        "&amp;#x110000; &amp;#1234567890; &#9; &#65; &#x1F600; &copy; "
+        f'<a href="/x&amp;#0;">l</a> &amp;#{"9" * 5000};</p>'
+    )

@@ -237,10 +237,38 @@ def _make_converter(meter: _Meter | None) -> tuple[markdown.Markdown, Any]:
     md.inlinePatterns.deregister("html")
     sanitizer = _SanitizeTree(md)
     md.treeprocessors.register(sanitizer, "statuspage-sanitize", 0)
+    md.postprocessors.register(_references_postprocessor()(md), "statuspage-references", 0)
     if meter is not None:
         md.preprocessors.register(_linear_fences(md), "fenced_code_block", 25)
         _meter_work(md, meter)
     return md, sanitizer
+
+
+_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,8}));|&#[xX]?[0-9a-fA-F]{9,};")
+
+
+def _shown_reference(match: re.Match[str]) -> str:
+    """A character reference Markdown lets through, kept if it names a character HTML allows."""
+    digits = match[1] or match[2]
+    if digits is not None:
+        code = int(digits, 16 if match[1] else 10)
+        allowed = code in (0x9, 0xA) or 0x20 <= code < 0x7F or 0xA0 <= code < 0xD800
+        allowed |= 0xE000 <= code <= 0x10FFFF and not 0xFDD0 <= code <= 0xFDEF
+        if allowed and code & 0xFFFE != 0xFFFE:
+            return match[0]
+    return "&amp;" + match[0][1:]  # &#0;, a surrogate, a C1 control: shown as written
+
+
+def _references_postprocessor() -> Any:
+    from markdown.postprocessors import Postprocessor
+
+    class CharacterReferences(Postprocessor):
+        """Shows as text the references to NUL, controls, surrogates and non-characters."""
+
+        def run(self, text: str) -> str:
+            return _REFERENCE.sub(_shown_reference, text) if "&#" in text else text
+
+    return CharacterReferences
 
 
 def _check_depth(root: ET.Element) -> None:
