@@ -69,6 +69,8 @@ MARKDOWN = [
     '[t](https://ok.example/ "title\\" onmouseover=\\"alert(1)") [r][bad]\n\n[bad]: javascript:x',
     "# Heading <em>x</em>\n\n> quote <b>x</b>\n\n- item `<code>` &#1; &#xD800; &#65;",
     "[x" * 2000,
+    '<http://a.example/" onmouseover="alert(1)> [x](<javascript:alert(1)>) [y][q]\n\n'
+    '[q]: https://ok.example/ "t\\" onfocus=\\"x"',
     *TEXTS,
 ]
 

@@ -109,9 +109,10 @@ def plain_paragraphs(text: str) -> Markup | None:
 
 
 # What a text may cost Python-Markdown, in units of about a nanosecond of its work: a fixed
-# allowance and so much per character, some ten times what the densest ordinary Markdown costs.
-# Python-Markdown is quadratic or worse on some shapes of text ("[x" * 6400 takes seconds, a
-# list nested 300 deep overflows the stack); a text that would cost more is shown as text.
+# allowance and so much per character, about twice what the slowest ordinary Markdown costs
+# (dense prose 1,800 a character, lists nested six deep 4,700). Python-Markdown is quadratic
+# or worse on some shapes of text ("[x" * 6400 takes seconds, a list nested 300 deep overflows
+# the stack); a text that would cost more is shown as text.
 BUDGET_BASE = 2_000_000
 BUDGET_PER_CHARACTER = 8_000
 MAX_NESTING = 32  # blocks within blocks (lists, quotes) and elements within elements
@@ -213,7 +214,8 @@ def _make_converter(meter: _Meter | None) -> tuple[markdown.Markdown, Any]:
         heading_offset = 0
 
         def run(self, root: ET.Element) -> None:
-            _check_depth(root)
+            if meter is not None:
+                _check_depth(root)
             for parent in root.iter():
                 for index, child in enumerate(parent):
                     if child.tag == "img":
