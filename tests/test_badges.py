@@ -41,3 +41,12 @@ def test_badges(site: SiteDir) -> None:
         "message": "under maintenance",
         "color": "blue",
     }
+
+
+def test_a_name_s_tabs_and_line_breaks_survive_in_the_badge() -> None:
+    from statuspage.model import ComponentState
+    from statuspage.render.badges import badge_svg
+
+    badge = lxml.etree.fromstring(badge_svg("a\tb\nc\rd <&>", ComponentState.MAJOR_OUTAGE))
+    label = "a\tb\nc\rd <&>: major outage"
+    assert (badge.get("aria-label"), badge.findtext("{*}title")) == (label, label)

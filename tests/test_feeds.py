@@ -415,3 +415,10 @@ def test_attribute_values_parse_back_to_the_text(value: str) -> None:
 
     element = lxml.etree.fromstring(f"<e a={_attribute(value)}/>".encode())
     assert element.get("a") == value
+
+
+@pytest.mark.parametrize("value", ["a & <b> ]]>", "cr\rand crlf\r\n", "plain", ""])
+def test_text_parses_back_to_the_text_line_ends_and_all(value: str) -> None:
+    from statuspage.render.feedwriters import _text
+
+    assert lxml.etree.fromstring(f"<e>{_text(value)}</e>".encode()).text == (value or None)

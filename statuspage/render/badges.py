@@ -75,20 +75,31 @@ def _text_width(text: str) -> int:
     return round(sum(3.5 if c in narrow else 9.5 if c in wide else 7 for c in text))
 
 
+def _xml_text(text: str) -> str:
+    """`text` as XML character data; a CR kept, which XML would read back as a newline."""
+    return str(escape(text)).replace("\r", "&#13;")
+
+
+def _xml_attribute(text: str) -> str:
+    """`text` as an XML attribute value; tabs and line breaks kept, which XML folds to spaces."""
+    escaped = _xml_text(text).replace("\n", "&#10;")
+    return escaped.replace("\t", "&#9;")
+
+
 def badge_svg(label: str, state: ComponentState) -> bytes:
     """A small flat badge: the label on grey, the state in its colour; readable and named."""
     message = BADGE_MESSAGES[state] if label == "status" else state.label.lower()
     colour = BADGE_COLOURS[state][0]
     left, right = _text_width(label) + 12, _text_width(message) + 12
-    title = escape(f"{label}: {message}")
+    title = _xml_text(f"{label}: {message}")
     svg = (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + right}" height="20" '
-        f'role="img" aria-label="{title}"><title>{title}</title>'
+        f'role="img" aria-label="{_xml_attribute(f"{label}: {message}")}"><title>{title}</title>'
         f'<rect width="{left}" height="20" fill="#555"/>'
         f'<rect x="{left}" width="{right}" height="20" fill="{colour}"/>'
         f'<g fill="#fff" font-family="Verdana,DejaVu Sans,sans-serif" font-size="11" '
-        f'text-anchor="middle"><text x="{left / 2:g}" y="14">{escape(label)}</text>'
-        f'<text x="{left + right / 2:g}" y="14">{escape(message)}</text></g></svg>\n'
+        f'text-anchor="middle"><text x="{left / 2:g}" y="14">{_xml_text(label)}</text>'
+        f'<text x="{left + right / 2:g}" y="14">{_xml_text(message)}</text></g></svg>\n'
     )
     return svg.encode()
 

@@ -81,7 +81,7 @@ def _updated(entries: list[Entry]) -> datetime:
 
 # Characters XML 1.0 forbids; YAML's escapes can put them in a message.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-_PLAIN = re.compile("[^&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]*")
+_PLAIN = re.compile("[^&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]*")
 
 
 # Written here rather than taken from xml.sax.saxutils and email.utils, whose imports pull in
@@ -92,15 +92,16 @@ def _text(value: str) -> str:
     """`value` as XML character data."""
     if _PLAIN.fullmatch(value):  # most titles, names and links: nothing to do
         return value
-    value = _NOT_XML.sub("", value)
-    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    value = _NOT_XML.sub("", value).replace("&", "&amp;").replace("<", "&lt;")
+    # A CR as such would be read back as a newline: XML normalises line ends.
+    return value.replace(">", "&gt;").replace("\r", "&#13;")
 
 
 def _attribute(value: str) -> str:
     """`value` as a double-quoted XML attribute value, quotes included; line breaks and tabs
     as character references, since XML would fold them into spaces."""
     value = _text(value).replace('"', "&quot;").replace("\n", "&#10;")
-    return '"' + value.replace("\r", "&#13;").replace("\t", "&#9;") + '"'
+    return '"' + value.replace("\t", "&#9;") + '"'
 
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
