@@ -44,7 +44,7 @@ TEXTS = [
     "{{ 7*7 }} {% if true %}jinja{% endif %} {# note #}",
     "${7*7} #{7*7} <%= 7*7 %>",
     "bidi \u202egnp.exe\u202c isolate \u2066x\u2069",
-    "zero\u200bwidth\u200cnon\u200djoiner\ufeffbom",
+    "zero\u200bwidth\u200cnon\u200djoiner\u2060word joiner",
     "W" * 3000,
     "family \U0001f468\u200d\U0001f469\u200d\U0001f467 flag \U0001f3f3\ufe0f\u200d\U0001f308",
     "tab\there",
