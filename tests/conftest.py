@@ -7,6 +7,7 @@ import functools
 import http.server
 import os
 import shutil
+import stat
 import textwrap
 import threading
 import time
@@ -235,6 +236,36 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {
         p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
     }
+
+
+Listing = dict[str, tuple[int, int, int | None, str | None]]
+
+
+def sandbox(top: Path, *kept: Path) -> Listing:
+    """Every path below `top` but `kept` ones (--out, the cache) and what is below them.
+
+    Each with its type, size, modification time and link target; links are not followed.
+    Folders on the way to a kept one go without their time (an entry there comes and goes)
+    and without themselves: a build may make the folders that lead to --out.
+    """
+    on_the_way = {parent for path in kept for parent in path.parents}
+    found: Listing = {}
+    for folder, folders, files in os.walk(top):
+        here = Path(folder)
+        folders[:] = [name for name in folders if here / name not in kept]
+        for name in [*folders, *files]:
+            path = here / name
+            if path in kept or path in on_the_way:
+                continue
+            info = path.lstat()
+            link = str(path.readlink()) if path.is_symlink() else None
+            found[path.relative_to(top).as_posix()] = (
+                stat.S_IFMT(info.st_mode),
+                0 if path.is_dir() else info.st_size,
+                info.st_mtime_ns,
+                link,
+            )
+    return found
 
 
 def cold_build(site: SiteDir, now: datetime) -> dict[str, bytes]:

@@ -22,7 +22,17 @@ from statuspage.render.views import SiteIndex
 from statuspage.serve.preview import PreviewServer
 from statuspage.sources import inputs
 from statuspage.sources.inputs import InputFile, InputKind, scan
-from tests.conftest import CONFIG, NOW, RESOLVED, MakeSite, cold_build, fetch, snapshot, wait_for
+from tests.conftest import (
+    CONFIG,
+    NOW,
+    RESOLVED,
+    MakeSite,
+    cold_build,
+    fetch,
+    sandbox,
+    snapshot,
+    wait_for,
+)
 
 
 def test_scan_finds_incidents_sorted_and_skips_hidden_files(make_site: MakeSite) -> None:
@@ -237,10 +247,12 @@ def test_symlinks_out_of_the_site_are_refused_and_nothing_is_published(
     ]
     assert problems_of(site.root) == expected
     out = site.root / "public"
+    before = sandbox(outside.parent, out, site.root / CACHE_DIR)
     with pytest.raises(ValidationFailed) as failure:
         build_site(site.root, out, NOW)
     assert [str(p) for p in failure.value.problems] == expected
     assert not out.exists()
+    assert sandbox(outside.parent, out, site.root / CACHE_DIR) == before
 
 
 def test_a_symlinked_config_or_input_folder_out_of_the_site_is_refused(
@@ -287,7 +299,9 @@ def test_symlinks_within_the_site_are_followed(make_site: MakeSite, tmp_path: Pa
         ("incidents/2026/db.yaml", str(site.root / "shared/db.yaml")),
     ]
     out = site.root / "public"
+    before = sandbox(tmp_path, out, site.root / CACHE_DIR)
     build_site(site.root, out, NOW)
+    assert sandbox(tmp_path, out, site.root / CACHE_DIR) == before  # links and targets alike
     assert (out / "incidents/db/index.html").is_file()
     assert (out / "incidents/api/index.html").is_file()
     assert (out / "logo.svg").read_text() == "<svg>linked</svg>"
