@@ -104,16 +104,7 @@ def test_a_failure_while_writing_leaves_the_previous_output_and_no_debris(
     out = site.root / "public"
     build_site(site.root, out, NOW, use_cache=use_cache)
     before = snapshot(out)
-    written: list[str] = []
-    real_write = TreeWriter.write
-
-    def failing_write(self: TreeWriter, path: str, content: bytes) -> int:
-        written.append(path)
-        if len(written) == 5:
-            raise OSError(28, "No space left on device")
-        return real_write(self, path, content)
-
-    monkeypatch.setattr(TreeWriter, "write", failing_write)
+    written = fail_fifth_write(monkeypatch)
     with pytest.raises(OutputError, match="No space left on device"):
         build_site(site.root, out, NOW + timedelta(hours=1), use_cache=use_cache, workers=1)
     monkeypatch.undo()
@@ -582,8 +573,8 @@ def test_a_build_changes_nothing_outside_the_output_and_the_cache(
         assert sandbox(tmp_path, *kept) == before
 
 
-def fail_fifth_write(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make the fifth file a build writes fail as on a full disk."""
+def fail_fifth_write(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Make the fifth file a build writes fail as on a full disk; return the paths tried."""
     written: list[str] = []
     real_write = TreeWriter.write
 
@@ -594,6 +585,7 @@ def fail_fifth_write(monkeypatch: pytest.MonkeyPatch) -> None:
         return real_write(self, path, content)
 
     monkeypatch.setattr(TreeWriter, "write", failing_write)
+    return written
 
 
 def test_a_failure_leaves_no_half_written_spare_beside_the_output(
