@@ -110,7 +110,7 @@ def test_a_file_may_be_as_large_as_the_limit_and_no_larger(make_site: MakeSite) 
     with path.open("a") as handle:
         handle.write("\n")
     assert site.problems() == [
-        "incidents/db.yaml:1:1: the file is 524,289 bytes, more than the limit of 524,288 "
+        "incidents/db.yaml:1:1: the file is 262,145 bytes, more than the limit of 262,144 "
         "bytes; shorten it, or link to long texts instead of including them"
     ]
 
@@ -149,7 +149,7 @@ def test_a_huge_file_is_read_no_further_than_the_limit(
         raising=False,
     )
     assert site.problems() == [
-        f"incidents/db.yaml:1:1: the file is {size:,} bytes, more than the limit of 524,288 "
+        f"incidents/db.yaml:1:1: the file is {size:,} bytes, more than the limit of 262,144 "
         f"bytes; shorten it, or link to long texts instead of including them"
     ]
     assert asked == [len(CONFIG) + 1, MAX_FILE_BYTES + 1]  # statuspage.yaml, the incident
@@ -169,7 +169,7 @@ def test_a_file_that_has_no_size_is_read_no_further_than_the_limit(
         raising=False,
     )
     assert site.problems() == [
-        "incidents/db.yaml:1:1: the file is more than the limit of 524,288 bytes; "
+        "incidents/db.yaml:1:1: the file is more than the limit of 262,144 bytes; "
         "shorten it, or link to long texts instead of including them"
     ]
     assert asked[-2:] == [1, MAX_FILE_BYTES]

@@ -195,7 +195,7 @@ def test_aliases_within_the_limit_are_read_and_past_it_refused() -> None:
     assert problems_in(fits) == []
     too_many = fits.replace("]\n", ", *a, *a]\n")
     assert problems_in(too_many) == [
-        "1:1: with its aliases (*name) expanded, this file holds more than 524,288 characters "
+        "1:1: with its aliases (*name) expanded, this file holds more than 262,144 characters "
         "of text; use fewer aliases, or write the text out"
     ]
 

@@ -109,12 +109,13 @@ def plain_paragraphs(text: str) -> Markup | None:
 
 
 # What a text may cost Python-Markdown, in units of about a nanosecond of its work: a fixed
-# allowance and so much per character, about twice what the slowest ordinary Markdown costs
-# (dense prose 1,800 a character, lists nested six deep 4,700). Python-Markdown is quadratic
+# allowance and so much per character, above what the slowest ordinary Markdown costs (dense
+# prose 1,800 a character, lists nested six deep 4,700), low enough that a file at the size
+# limit of tangled text builds in well under 2 s. Python-Markdown is quadratic
 # or worse on some shapes of text ("[x" * 6400 takes seconds, a list nested 300 deep overflows
 # the stack); a text that would cost more is shown as text.
 BUDGET_BASE = 2_000_000
-BUDGET_PER_CHARACTER = 8_000
+BUDGET_PER_CHARACTER = 5_000
 MAX_NESTING = 32  # blocks within blocks (lists, quotes) and elements within elements
 _PYTHON_STEP = 250  # the cost of one step of a loop in Python, against one of a C-level scan
 

@@ -21,10 +21,12 @@ class Limit(NamedTuple):
     bounds: str
 
 
-MAX_FILE_BYTES = 524_288
-"""Bytes in one input file (512 KiB, ten long postmortems). Its text is copied into some ten
-outputs (the page, its feeds, the site's feeds, the API): a file this full of Markdown builds
-in about 1 s, and twice as much took 2 s."""
+MAX_FILE_BYTES = 262_144
+"""Bytes in one input file (256 KiB, six long postmortems). Its text is copied into some ten
+outputs (the page, its feeds, the site's feeds, the API): a file this full of ordinary
+Markdown builds in about 0.7 s, and one of Markdown at its most tangled (thousands of
+unclosed brackets, which Markdown renders within a budget of work, then as plain text) in
+about 1.5 s."""
 
 MAX_TEXT_CHARS = 65_536
 """Characters in one text value (a message, a postmortem section, a title, a name)."""
@@ -32,7 +34,7 @@ MAX_TEXT_CHARS = 65_536
 MAX_ENTRIES = 1_000
 """Entries in one list or mapping: updates of an incident, components, action items."""
 
-MAX_EXPANDED_CHARS = 524_288
+MAX_EXPANDED_CHARS = 262_144
 """Characters of text in one file with every alias (`*name`) counted as a copy of what it
 names (the file size, in characters), so that a few aliases of aliases cannot make a small
 file expand to gigabytes."""
