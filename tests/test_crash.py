@@ -134,7 +134,7 @@ class Tally:
     outcomes: Counter[str] = field(default_factory=Counter)  # old site, new site, finished
     next_build_seconds: list[float] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
-    leftovers: set[str] = field(default_factory=set)  # beside the output, after a kill
+    leftovers: set[str] = field(default_factory=set)  # beside the output, right after a kill
 
 
 def kill_build(site: CrashSite, delay: float, tally: Tally) -> None:
@@ -187,6 +187,9 @@ def build_again(site: CrashSite, tally: Tally) -> None:
     site.live = site.which()
     if built.returncode == 0 and site.live != site.state:
         tally.problems.append(f"after kill {tally.kills}: the next build's output is wrong")
+    left = site.leftovers()
+    if built.returncode == 0 and left:  # staging folders of killed builds are removed
+        tally.problems.append(f"after kill {tally.kills}: the next build left {', '.join(left)}")
     try:
         checked = site.run("check")
     except subprocess.TimeoutExpired:
@@ -227,6 +230,18 @@ def test_a_build_killed_at_any_moment_leaves_a_whole_site_and_nothing_behind(
     assert tally.problems == []
     assert tally.kills == 20
     assert max(tally.next_build_seconds) < TIMEOUT
+
+
+def test_killed_builds_without_cache_leave_no_staging_folder_to_the_next(
+    crash_site: CrashSite,
+) -> None:
+    options = crash_site.options
+    crash_site.options = (*options, "--no-cache")  # each writes a staging folder beside --out
+    try:
+        tally = kill_builds(crash_site, random.Random(7), kills=6, every=3)
+    finally:
+        crash_site.options = options
+    assert tally.problems == []
 
 
 def test_a_worker_killed_mid_build_fails_the_build_with_what_happened(

@@ -6,6 +6,7 @@ import marshal
 import os
 import shutil
 import subprocess
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -333,3 +334,19 @@ def test_staging_folders_of_killed_builds_are_removed_if_ours(tmp_path: Path) ->
         ]
     )
     publish.remove_abandoned(tmp_path / "missing" / "public")  # no parent: nothing to do
+
+
+def test_the_staging_folder_of_a_killed_build_not_yet_reaped_is_removed(tmp_path: Path) -> None:
+    """A build killed by its CI runner is a zombie until the runner reaps it: it has ended."""
+    child = subprocess.Popen(["sleep", "60"])
+    try:
+        child.kill()
+        deadline = time.monotonic() + 10
+        while Path(f"/proc/{child.pid}/stat").read_bytes().rpartition(b")")[2].split()[0] != b"Z":
+            assert time.monotonic() < deadline, "the child did not end"
+            time.sleep(0.01)
+        tree(tmp_path / f".public.tmp-{child.pid}", {MARKER: MARKER_TEXT.decode()})
+        publish.remove_abandoned(tmp_path / "public")
+        assert list(tmp_path.iterdir()) == []
+    finally:
+        child.wait()

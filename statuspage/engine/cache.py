@@ -301,19 +301,30 @@ class Holder(NamedTuple):
 
     def is_dead(self) -> bool:
         """Whether the process has surely ended: never for one seen from another place."""
-        if self.place != _place():
-            return False
-        try:
-            os.kill(self.pid, 0)
-        except ProcessLookupError:
-            return True
-        except PermissionError:  # another user's process
-            return False
-        try:
-            stat = Path(f"/proc/{self.pid}/stat").read_bytes()
-        except OSError:
-            return False
-        return stat.rpartition(b")")[2].split()[:1] == [b"Z"]  # a zombie: ended, not reaped
+        return self.place == _place() and process_ended(self.pid)
+
+
+def process_ended(pid: int) -> bool:
+    """Whether process `pid` of this PID namespace has surely ended (or never was).
+
+    A zombie has ended: killed, and not yet reaped by its parent. A process of another user
+    counts as running.
+    """
+    if pid <= 0:
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # another user's process
+        return False
+    except (OverflowError, OSError):  # no such number
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_bytes()
+    except OSError:
+        return False
+    return stat.rpartition(b")")[2].split()[:1] == [b"Z"]
 
 
 def _take_lock(folder: Path) -> int:

@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 
 from ..errors import OutputRefused
 from ..render.jobs import MARKER, MARKER_HEAD, MARKER_TEXT, Job
-from .cache import Manifest, TreeState, UnitEntry
+from .cache import Manifest, TreeState, UnitEntry, process_ended
 
 UNIT = "@"  # starts the manifest entry of an incident's own files; no output path does
 _ID = "\0"  # stands for the incident's id in the paths of its manifest entry
@@ -146,23 +146,8 @@ def remove_abandoned(out: Path) -> None:
         pid = entry.name[len(prefix) :]
         if entry.name.startswith(prefix) and pid.isascii() and pid.isdigit():
             folder = Path(entry.path)
-            if not _alive(int(pid)) and owned(folder):
+            if process_ended(int(pid)) and owned(folder):
                 shutil.rmtree(folder, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    """Whether a process `pid` runs (perhaps another program that now has the number)."""
-    if pid <= 0:
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's
-        return True
-    except (OverflowError, OSError):
-        return False
-    return True
 
 
 def _known(path: Path, state: TreeState | None) -> Manifest | None:

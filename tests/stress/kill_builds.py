@@ -54,7 +54,8 @@ def main() -> int:
             f"Next builds: {len(seconds)}, {statistics.median(seconds):.2f} s median, "
             f"{max(seconds):.2f} s at most."
         )
-    print(f"Left beside the output: {', '.join(sorted(tally.leftovers)) or 'nothing'}.")
+    # Staging folders of killed builds, which the next build removes (a problem if it does not).
+    print(f"Left beside the output by kills: {len(tally.leftovers)} folders.")
     print(f"Problems: {len(tally.problems)}.")
     for problem in tally.problems:
         print(f"  {problem}")
