@@ -248,3 +248,20 @@ def test_a_component_id_too_long_for_a_file_name_is_refused(make_site: MakeSite)
         f"statuspage.yaml:14:9: component id '{'d' * 20}...' is 300 characters long, more than "
         f"the limit of 100; choose a shorter one"
     ]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://[x[xstatus.example",
+        "https://status.example:99999",
+        "https://:80",
+        "https://a b.example",
+    ],
+)
+def test_an_address_no_browser_would_open_is_refused(make_site: MakeSite, url: str) -> None:
+    text = CONFIG.replace("url: https://status.test.example", f"url: '{url}'")
+    assert config_problems(make_site, text) == [
+        f"statuspage.yaml:2:6: 'url' must be an absolute address such as "
+        f"https://status.example.com, not '{url}'"
+    ]

@@ -234,6 +234,7 @@ def test_mutated_incident(scratch: Scratch, text: str) -> None:
 @example(text=CONFIG + "feeds: {limit: 1:30}\n")
 @example(text=CONFIG + "feeds: {limit: 0x_}\n")
 @example(text=CONFIG + "feeds: {limit: " + "9" * 5000 + "}\n")
+@example(text=CONFIG.replace("https://", "https://[x[x"))
 def test_mutated_config(scratch: Scratch, text: str) -> None:
     scratch.reset()
     scratch.write("incidents/a.yaml", FULL)

@@ -79,8 +79,18 @@ def _read_url(top: Mapping) -> str | None:
     url = top.text("url")
     if url is None:
         return None
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    address = url.strip()
+    try:
+        parts = urlsplit(address)
+        parts.port  # noqa: B018 - raises ValueError for a port that is no number, or too large
+    except ValueError:  # an unclosed [ of an IPv6 address, a bad port
+        parts = None
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or any(character.isspace() for character in address)
+    ):
         node = top.get("url")
         top.file.report(
             node,
