@@ -8,6 +8,7 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from .incident import Incident, IncidentSummary
+from .probes import Probe
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +34,7 @@ class Config:
     components: tuple[Component, ...]
     feed_limit: int  # entries in the site-wide and per-component feeds
     page_id: str | None = None  # the API's page id; None: the site's host name
+    probes: tuple[Probe, ...] = ()  # the uptime probes, in the order statuspage.yaml lists them
 
     @property
     def zone(self) -> ZoneInfo:

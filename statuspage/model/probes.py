@@ -1,0 +1,127 @@
+"""Uptime probes as statuspage.yaml declares them, and what one check of a probe measured.
+
+A probe checks one target (an HTTP endpoint, a TCP port, a TLS certificate, a DNS record, or
+an upstream status page) and gives a `CheckResult`: up, degraded or down, how long it took,
+and why. Results are kept as additive counters per probe, UTC day and location
+(`DayCounters`), so that runners in several places add up without conflicts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from .enums import Labelled
+
+
+class ProbeType(StrEnum):
+    """What a probe checks."""
+
+    HTTP = "http"  # an HTTP(S) request, its status, body, time and certificate
+    TCP = "tcp"  # a TCP connection to host:port
+    TLS = "tls"  # a TLS handshake with host:port, and its certificate's expiry
+    DNS = "dns"  # a DNS query, and what its answer contains
+    STATUSPAGE = "statuspage"  # an upstream page's Statuspage API v2 summary
+
+
+class Measured(Labelled):
+    """What one check found, best first."""
+
+    UP = "up"
+    DEGRADED = "degraded"  # it answered, too slowly or with a certificate about to expire
+    DOWN = "down"
+
+
+@dataclass(frozen=True, slots=True)
+class Expect:
+    """What a check must find to count as up (or as up rather than degraded)."""
+
+    status: tuple[int, ...] = (200,)  # http: the status codes that count as up
+    max_response_ms: int | None = None  # slower: degraded
+    body_contains: str | None = None  # http: missing from the body: down
+    cert_days_min: int | None = None  # https, tls: the certificate expires sooner: degraded
+    contains: str | None = None  # dns: an answer must hold this value
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """One probe of statuspage.yaml; which target fields are set depends on `type`."""
+
+    id: str
+    type: ProbeType
+    component: str | None  # the component it measures; None for a statuspage probe
+    timeout_ms: int = 10_000
+    retries: int = 0  # a failed check is checked again this many times before it counts
+    expect: Expect = field(default_factory=Expect)
+    affects_state: bool = True  # whether what it measures may change the component's state
+    quorum: int | None = None  # locations that must see it down; None: a majority
+    # http
+    url: str | None = None  # also the upstream page's address for a statuspage probe
+    method: str = "GET"
+    headers: tuple[tuple[str, str], ...] = ()
+    body: str | None = None
+    follow_redirects: bool = False
+    # tcp, tls
+    host: str | None = None
+    port: int | None = None
+    # dns
+    name: str | None = None
+    record: str = "A"
+    # statuspage: the upstream components to follow, by name, and what the page calls them
+    components: tuple[str, ...] = ()
+    show_as: str | None = None
+    line: int = 0  # where statuspage.yaml declares it, for messages
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """What one check of a probe found."""
+
+    probe: str  # the probe's id
+    at: datetime  # when the check started, timezone-aware
+    measured: Measured
+    response_ms: float | None  # None when nothing answered
+    reason: str  # why, in a few words: 'HTTP 200', 'timed out after 10 s', 'expires in 3 days'
+    # For a statuspage probe: the upstream components' states, by name (Statuspage's words).
+    upstream: tuple[tuple[str, str], ...] = ()
+
+
+# Upper bounds (ms) of the response-time histogram's buckets; the last bucket has none.
+RESPONSE_BUCKETS_MS: tuple[int, ...] = (50, 100, 200, 300, 500, 800, 1_000, 2_000, 5_000)
+
+
+@dataclass(frozen=True, slots=True)
+class DayCounters:
+    """The checks of one probe at one location in one UTC day: counters that add up."""
+
+    day: date  # UTC
+    checks: int
+    up: int
+    degraded: int
+    down: int
+    response_ms_sum: float  # over the checks that got an answer
+    response_ms_max: float
+    histogram: tuple[int, ...]  # len(RESPONSE_BUCKETS_MS) + 1 counts of answered checks
+    latest: CheckResult | None  # the day's last check
+
+    def __add__(self, other: DayCounters) -> DayCounters:
+        """Both counts together (the same probe and day, another location or run)."""
+        if other.day != self.day:
+            raise ValueError(f"cannot add the counters of {other.day} to those of {self.day}")
+        latest = max(
+            (r for r in (self.latest, other.latest) if r is not None),
+            key=lambda result: result.at,
+            default=None,
+        )
+        return DayCounters(
+            self.day,
+            self.checks + other.checks,
+            self.up + other.up,
+            self.degraded + other.degraded,
+            self.down + other.down,
+            self.response_ms_sum + other.response_ms_sum,
+            max(self.response_ms_max, other.response_ms_max),
+            tuple(a + b for a, b in zip(self.histogram, other.histogram, strict=True)),
+            latest,
+        )
