@@ -446,6 +446,9 @@ def _colon(syntax: _Syntax) -> tuple[int, int, str]:
         return syntax.at("a key cannot be here; put the text in quotes")
     stripped = syntax.lines.line(syntax.line).lstrip()
     indent = len(syntax.lines.line(syntax.line)) - len(stripped)
+    misplaced = _misplaced_block(syntax, above)
+    if misplaced is not None:
+        return misplaced
     if stripped.startswith("- "):
         return (
             syntax.line,
@@ -466,6 +469,32 @@ def _colon(syntax: _Syntax) -> tuple[int, int, str]:
         f"this line continues the value on line {above}, so its ': ' needs quotes; "
         f"if it starts a key, indent it as much as the keys it belongs with",
     )
+
+
+# "key: some text |": the '|' (or '>') of a block of text, typed after text.
+_BLOCK_AFTER_TEXT = re.compile(
+    r"(?P<key>[^\s:#][^:#]*):\s+(?P<text>[^|>'\"\s].*?)\s+(?P<indicator>[|>])[-+0-9]*\s*$"
+)
+
+
+def _misplaced_block(syntax: _Syntax, above: int) -> tuple[int, int, str] | None:
+    """Text typed between a key and its '|' or '>': the block of text became a plain value."""
+    for number in range(above, 0, -1):
+        line = syntax.lines.line(number)
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        found = _BLOCK_AFTER_TEXT.fullmatch(line.lstrip(" -"))
+        if found is not None:
+            column = line.index(found["text"]) + 1
+            return (
+                number,
+                column,
+                f"'{found['indicator']}' starts a block of text only right after "
+                f"'{found['key'].strip()}:'; move '{shown(found['text'])}' to the lines below it",
+            )
+        if ":" in line:
+            return None  # the key whose value runs on: it has no misplaced '|'
+    return None
 
 
 def _no_colon(syntax: _Syntax) -> tuple[int, int, str]:
