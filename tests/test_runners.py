@@ -246,7 +246,13 @@ def test_check_all_keeps_the_order_and_the_bound_on_concurrency(port: int) -> No
     _Handler.most_in_flight = 0
     probes = [http_probe(f"http://127.0.0.1:{port}/counted") for _ in range(6)]
     probes.insert(3, http_probe(f"http://127.0.0.1:{port}/error"))
-    results = asyncio.run(check_all(probes, 2, clock))
+
+    async def through_a_wide_client() -> list[CheckResult]:
+        # The client's own pool allows 10 connections: only check_all's bound holds them to 2.
+        async with make_client(10) as client:
+            return await check_all(probes, 2, clock, client)
+
+    results = asyncio.run(through_a_wide_client())
     assert [r.reason for r in results] == [
         "HTTP 500" if i == 3 else f"HTTP 200 in {answered(r):.0f} ms" for i, r in enumerate(results)
     ]
