@@ -1,0 +1,1 @@
+"""Uptime probes: running checks and recording their results; never imported by build."""
