@@ -60,3 +60,7 @@ class OutputRefused(OutputError):
 
 class SiteLocked(StatuspageError):
     """Another build or check of the same site held its lock for longer than one waits."""
+
+
+class HistoryLocked(StatuspageError):
+    """Another probe run held the uptime history's lock for longer than one waits."""

@@ -1,1 +1,4 @@
-"""Uptime probes: running checks and recording their results; never imported by build."""
+"""Uptime probes: checking targets, and adding the results to the site's history files.
+
+Code here may touch the network; `build` never imports it.
+"""

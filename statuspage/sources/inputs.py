@@ -21,6 +21,7 @@ from typing import NamedTuple
 from ..errors import SourceError
 from ..model.ids import ID_PATTERN, id_problem
 from ..model.site import InputData
+from . import history
 from .theme import THEME_DIR, default_theme_dir
 
 
@@ -136,7 +137,17 @@ THEME = InputKind(
     bundled_as=f"{THEME_DIR} (default theme)",
 )
 
-INPUT_KINDS: tuple[InputKind, ...] = (CONFIG, INCIDENTS, THEME)
+# Read only when the site has an uptime/ folder: one missing entry at the root costs nothing.
+UPTIME = InputKind(
+    "uptime",
+    history.UPTIME_DIR,
+    folder=True,
+    suffixes=(history.SUFFIX,),
+    screen=history.screen,
+    read=history.read,
+)
+
+INPUT_KINDS: tuple[InputKind, ...] = (CONFIG, INCIDENTS, THEME, UPTIME)
 """Every kind of input a site has. Code that needs the list reads it here when it runs."""
 
 

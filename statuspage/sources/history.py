@@ -1,0 +1,538 @@
+"""Uptime history files: one CSV per probe, month and location, of additive day counters.
+
+A runner at location `eu` adds its checks of probe `api` in November 2026 to
+`uptime/api/2026-11.eu.csv`: a header line, then one row per UTC day, sorted by day, with
+the day's counters (`DayCounters`) and its latest result. Runners in different locations
+never write the same file, so their commits never conflict; a build adds their counters.
+This module is the format (parse and serialise) and the reader of the `uptime` input kind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import hashlib
+import io
+import json
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING
+
+from ..errors import SourceError
+from ..model.ids import ID_PATTERN, id_problem
+from ..model.probes import RESPONSE_BUCKETS_MS, CheckResult, DayCounters, Measured
+from ..model.site import InputData
+from .limits import MAX_FILE_BYTES
+
+if TYPE_CHECKING:
+    from .inputs import InputFile
+
+UPTIME_DIR = "uptime"
+SUFFIX = ".csv"
+
+HEADER: tuple[str, ...] = (
+    "day",
+    "checks",
+    "up",
+    "degraded",
+    "down",
+    "response_ms_sum",
+    "response_ms_max",
+    "histogram",
+    "latest_at",
+    "latest_measured",
+    "latest_response_ms",
+    "latest_reason",
+    "latest_upstream",
+)
+"""The columns of a history file, in order; its first line names them."""
+
+HEADER_LINE = ",".join(HEADER)
+BUCKETS = len(RESPONSE_BUCKETS_MS) + 1
+MAX_REASON_CHARS = 200
+"""Characters of a result's reason a file keeps: a few words, so that files stay tiny."""
+
+_FILE_NAME = re.compile(r"(?P<month>[0-9]{4}-(?:0[1-9]|1[0-2]))\.(?P<location>[^.]+)\.csv")
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_AT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
+_MS = re.compile(r"[0-9]{1,12}(?:\.[0-9])?")
+_COUNTS = re.compile(r"[0-9]{1,12}(?: [0-9]{1,12})*")
+_MEASURED = {m.value: m for m in Measured}
+
+_Report = Callable[[int, int, str], None]  # report(line, field index, message)
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeHistory:
+    """One probe's history: its days over every location added up, and each one's latest."""
+
+    days: tuple[DayCounters, ...]  # sorted by day; each the sum of every location's row
+    latest: Mapping[str, CheckResult]  # by location: its newest result (for the quorum)
+
+
+def file_name(month: str, location: str) -> str:
+    """The name of the history file of one month ('2026-11') and location."""
+    return f"{month}.{location}{SUFFIX}"
+
+
+def format_ms(value: float) -> str:
+    """A response time as files hold it: plain decimal, at most one decimal place."""
+    text = f"{value:.1f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def clean_text(text: str, limit: int = MAX_REASON_CHARS) -> str:
+    """`text` fit for one CSV field: control characters become spaces, and it is cut short."""
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else " " for c in text)
+    return text if len(text) <= limit else f"{text[: limit - 3]}..."
+
+
+def format_at(at: datetime) -> str:
+    """A time as files hold it: UTC, to the second, with a Z."""
+    return at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def serialise(days: Iterable[DayCounters]) -> str:
+    """The text of a history file holding `days` (sorted here by day)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(HEADER)
+    for row in sorted(days, key=_by_day):
+        latest = row.latest
+        tail: list[str] = ["", "", "", "", ""]
+        if latest is not None:
+            upstream = [[clean_text(n), clean_text(s)] for n, s in latest.upstream]
+            tail = [
+                format_at(latest.at),
+                latest.measured.value,
+                "" if latest.response_ms is None else format_ms(latest.response_ms),
+                clean_text(latest.reason),
+                json.dumps(upstream, ensure_ascii=False, separators=(",", ":")) if upstream else "",
+            ]
+        writer.writerow(
+            [
+                row.day.isoformat(),
+                row.checks,
+                row.up,
+                row.degraded,
+                row.down,
+                format_ms(row.response_ms_sum),
+                format_ms(row.response_ms_max),
+                " ".join(map(str, row.histogram)),
+                *tail,
+            ]
+        )
+    return out.getvalue()
+
+
+def _by_day(row: DayCounters) -> date:
+    return row.day
+
+
+def parse(
+    text: str, display: str, probe: str, month: str
+) -> tuple[list[DayCounters], list[SourceError]]:
+    """The rows of a history file of `probe` for `month` ('2026-11'), or their problems.
+
+    Every problem is located at its line and field; a file with any is not used at all.
+    """
+    if text.startswith(_HEADER_NL):
+        rows = _parse_fast(text[len(_HEADER_NL) :], probe, month)
+        if rows is not None:
+            return rows, []
+    return _parse_csv(text, display, probe, month)
+
+
+# A file exactly as `serialise` writes it, matched in C: what a build reads, nearly always.
+_NUMBER = "[0-9]{1,12}"
+_MS_RE = f"{_NUMBER}(?:\\.[0-9])?"
+_QUOTED = '"(?:[^"\\x00-\\x1f\\x7f]|"")*"'
+_FAST_ROW = (
+    f"([0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}),({_NUMBER}),({_NUMBER}),({_NUMBER}),({_NUMBER}),"
+    f"({_MS_RE}),({_MS_RE}),({_NUMBER}(?: {_NUMBER}){{{BUCKETS - 1}}}),"
+    f"(?:([0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}T[0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}Z),"
+    f'(up|degraded|down),({_MS_RE})?,([^",\\x00-\\x1f\\x7f]*|{_QUOTED}),({_QUOTED})?|,,,,)\n'
+)
+_FAST_ROWS = re.compile(_FAST_ROW)
+_FAST_BODY = re.compile(f"(?:{_FAST_ROW})*")
+_HEADER_NL = HEADER_LINE + "\n"
+
+
+def _parse_fast(body: str, probe: str, month: str) -> list[DayCounters] | None:
+    """The rows of a file's body as `serialise` writes it; None when anything is off.
+
+    The checks are those of the CSV reader, which finds and words the problems (and which
+    the tests hold this to).
+    """
+    if not _FAST_BODY.fullmatch(body):
+        return None
+    rows: list[DayCounters] = []
+    previous = ""
+    measured_of = _MEASURED
+    try:
+        for (
+            day_text,
+            *counts,
+            total,
+            highest,
+            bins,
+            at,
+            measured,
+            ms,
+            reason,
+            upstream,
+        ) in _FAST_ROWS.findall(body):
+            if day_text <= previous or day_text[:7] != month:
+                return None
+            previous = day_text
+            day = date.fromisoformat(day_text)
+            checks, up, degraded, down = map(int, counts)
+            histogram = tuple(map(int, bins.split(" ")))
+            total_ms, highest_ms = float(total), float(highest)
+            if (
+                up + degraded + down != checks
+                or sum(histogram) > checks
+                or highest_ms > total_ms
+                or (at and at[:10] != day_text)
+            ):
+                return None
+            latest = None
+            if at:
+                if reason[:1] == '"':
+                    reason = reason[1:-1].replace('""', '"')
+                if not reason.isprintable():
+                    return None
+                pairs: tuple[tuple[str, str], ...] = ()
+                if upstream:
+                    parsed = _upstream(upstream[1:-1].replace('""', '"'))
+                    if parsed is None:
+                        return None
+                    pairs = parsed
+                latest = CheckResult(
+                    probe,
+                    datetime.fromisoformat(at),
+                    measured_of[measured],
+                    float(ms) if ms else None,
+                    reason,
+                    pairs,
+                )
+            rows.append(
+                DayCounters(
+                    day, checks, up, degraded, down, total_ms, highest_ms, histogram, latest
+                )
+            )
+    except ValueError:  # a day or time that does not exist: February 30th
+        return None
+    return rows
+
+
+def _parse_csv(
+    text: str, display: str, probe: str, month: str
+) -> tuple[list[DayCounters], list[SourceError]]:
+    """The rows of a history file read as CSV, or every problem located and worded."""
+    problems: list[SourceError] = []
+
+    def report(line: int, field: int, message: str) -> None:
+        problems.append(SourceError(display, line, _column(text, line, field), message))
+
+    if not text.startswith(HEADER_LINE) or text[len(HEADER_LINE) : len(HEADER_LINE) + 1] not in (
+        "\n",
+        "\r",
+        "",
+    ):
+        message = f"the first line must be the header {HEADER_LINE}"
+        return [], [SourceError(display, 1, 1, message)]
+    rows: list[DayCounters] = []
+    previous: date | None = None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    next(reader)
+    line = reader.line_num
+    year, month_number = int(month[:4]), int(month[5:])
+    try:
+        for fields in reader:
+            start, line = line + 1, reader.line_num
+            if not fields:
+                continue  # a blank line (a trailing one, say)
+            if len(fields) != len(HEADER):
+                message = (
+                    f"{len(fields)} fields; a row has {len(HEADER)}, one per column of the header"
+                )
+                report(start, 0, message)
+                continue
+            if start != line:
+                report(start, 0, "a field spans lines; a row is one line, so join it")
+                continue
+            row = _row(fields, start, report, probe, year, month_number)
+            if row is None:
+                continue
+            if previous is not None and row.day <= previous:
+                if row.day == previous:
+                    report(
+                        start,
+                        0,
+                        f"a second row for {row.day}; each day has one row, so add them up",
+                    )
+                else:
+                    report(start, 0, f"{row.day} comes after {previous}; rows are sorted by day")
+                continue
+            previous = row.day
+            rows.append(row)
+    except csv.Error as error:
+        report(reader.line_num, 0, f"not CSV: {error}")
+    return rows, problems
+
+
+def _row(
+    fields: list[str], line: int, report: _Report, probe: str, year: int, month: int
+) -> DayCounters | None:
+    """One row's counters, or None having reported what is wrong with it."""
+    bad = 0
+    day_text = fields[0]
+    day: date | None = None
+    if _DAY.fullmatch(day_text):
+        with contextlib.suppress(ValueError):  # February 30th, say
+            day = date(int(day_text[:4]), int(day_text[5:7]), int(day_text[8:]))
+    if day is None:
+        report(line, 0, f"day '{clean_text(day_text, 20)}' is not a date; write it as 2026-11-03")
+        bad += 1
+    elif (day.year, day.month) != (year, month):
+        report(line, 0, f"{day} is not in {year:04}-{month:02}, the month the file name gives")
+        bad += 1
+    counts: list[int] = []
+    for index in range(1, 5):
+        value = fields[index]
+        if value.isdigit() and value.isascii() and len(value) <= 12:
+            counts.append(int(value))
+        else:
+            report(line, index, f"{HEADER[index]} '{clean_text(value, 20)}' is not a whole number")
+            bad += 1
+    millis: list[float] = []
+    for index in (5, 6):
+        value = fields[index]
+        if _MS.fullmatch(value):
+            millis.append(float(value))
+        else:
+            message = f"{HEADER[index]} '{clean_text(value, 20)}' is not a number of ms like 12.5"
+            report(line, index, message)
+            bad += 1
+    histogram: tuple[int, ...] = ()
+    if _COUNTS.fullmatch(fields[7]):
+        histogram = tuple(map(int, fields[7].split(" ")))
+        if len(histogram) != BUCKETS:
+            message = (
+                f"histogram has {len(histogram)} counts; it has {BUCKETS}, one per bucket "
+                f"(up to {', '.join(map(str, RESPONSE_BUCKETS_MS))} ms, and slower)"
+            )
+            report(line, 7, message)
+            bad += 1
+    else:
+        report(line, 7, "histogram must be whole numbers separated by single spaces")
+        bad += 1
+    well_formed, latest = _latest(fields, line, report, probe, day)
+    if bad or not well_formed:
+        return None
+    assert day is not None
+    checks, up, degraded, down = counts
+    total, highest = millis
+    if up + degraded + down != checks:
+        added = up + degraded + down
+        message = f"up + degraded + down is {added}, not checks ({checks}); correct the counts"
+        report(line, 1, message)
+        return None
+    if sum(histogram) > checks:
+        report(line, 7, f"histogram counts {sum(histogram)} answers, more than checks ({checks})")
+        return None
+    if highest > total:
+        report(line, 6, f"response_ms_max ({fields[6]}) is more than response_ms_sum ({fields[5]})")
+        return None
+    return DayCounters(day, checks, up, degraded, down, total, highest, histogram, latest)
+
+
+def _latest(
+    fields: list[str], line: int, report: _Report, probe: str, day: date | None
+) -> tuple[bool, CheckResult | None]:
+    """Whether the row's latest result is well formed, and that result (None: it has none)."""
+    at_text, measured_text, ms_text, reason, upstream_text = fields[8:]
+    if not (at_text or measured_text or ms_text or reason or upstream_text):
+        return True, None
+    ok = True
+    at: datetime | None = None
+    if _AT.fullmatch(at_text):
+        with contextlib.suppress(ValueError):
+            at = datetime.fromisoformat(at_text)
+    if at is None:
+        message = (
+            f"latest_at '{clean_text(at_text, 30)}' is not a UTC time like 2026-11-03T12:00:00Z"
+        )
+        report(line, 8, message)
+        ok = False
+    elif day is not None and at.date() != day:
+        report(line, 8, f"latest_at {at_text} is not on {day}, the row's day")
+        ok = False
+    measured = _MEASURED.get(measured_text)
+    if measured is None:
+        expected = ", ".join(_MEASURED)
+        message = f"latest_measured '{clean_text(measured_text, 20)}' is not one of {expected}"
+        report(line, 9, message)
+        ok = False
+    response: float | None = None
+    if ms_text:
+        if _MS.fullmatch(ms_text):
+            response = float(ms_text)
+        else:
+            message = (
+                f"latest_response_ms '{clean_text(ms_text, 20)}' is not a number of ms like 12.5"
+            )
+            report(line, 10, message)
+            ok = False
+    if not reason.isprintable():
+        report(line, 11, "latest_reason holds a control character; remove it")
+        ok = False
+    upstream: tuple[tuple[str, str], ...] = ()
+    if upstream_text:
+        parsed = _upstream(upstream_text)
+        if parsed is None:
+            message = (
+                "latest_upstream must be a JSON list of [name, state] pairs, "
+                'like [["API","operational"]]'
+            )
+            report(line, 12, message)
+            ok = False
+        else:
+            upstream = parsed
+    if not ok or at is None or measured is None:
+        return False, None
+    return True, CheckResult(probe, at, measured, response, reason, upstream)
+
+
+def _upstream(text: str) -> tuple[tuple[str, str], ...] | None:
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(value, list):
+        return None
+    pairs: list[tuple[str, str]] = []
+    for item in value:
+        if not (
+            isinstance(item, list) and len(item) == 2 and all(isinstance(s, str) for s in item)
+        ):
+            return None
+        pairs.append((item[0], item[1]))
+    return tuple(pairs)
+
+
+def _column(text: str, line: int, field: int) -> int:
+    """The 1-based column where field number `field` of line `line` starts (error path only)."""
+    lines = text.split("\n")
+    if not 0 < line <= len(lines):
+        return 1
+    raw, column, index, quoted = lines[line - 1], 0, 0, False
+    while index < field and column < len(raw):
+        char = raw[column]
+        if char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            index += 1
+        column += 1
+    return column + 1
+
+
+def screen(found: list[InputFile]) -> tuple[list[InputFile], list[SourceError]]:
+    """History files are `uptime/<probe-id>/<YYYY-MM>.<location>.csv`; report the others."""
+    kept: list[InputFile] = []
+    problems: list[SourceError] = []
+    for entry in found:
+        parts = entry.display.split("/")
+        problem = None
+        if len(parts) != 3:
+            problem = (
+                f"not where history is kept: files are {UPTIME_DIR}/<probe-id>/"
+                f"<YYYY-MM>.<location>.csv; move it"
+            )
+        elif (name := _FILE_NAME.fullmatch(parts[2])) is None:
+            problem = (
+                "a history file is named <YYYY-MM>.<location>.csv, such as 2026-11.eu.csv; "
+                "rename it"
+            )
+        else:
+            probe_id, location = parts[1], name["location"]
+            if not ID_PATTERN.fullmatch(probe_id):
+                problem = f"{id_problem(probe_id, 'probe id')}; the folder is named after it"
+            elif not ID_PATTERN.fullmatch(location):
+                problem = f"{id_problem(location, 'location')}; the file name holds it"
+        if problem is None:
+            kept.append(entry)
+        else:
+            problems.append(SourceError(entry.display, 1, 1, problem))
+    return kept, problems
+
+
+def read(files: tuple[InputFile, ...]) -> tuple[InputData | None, list[SourceError]]:
+    """Every probe's history, by probe id: days added up over locations, and their latest.
+
+    Probe ids that statuspage.yaml does not declare are read like the others (the config is
+    read apart from this); what shows the history looks up the probes it has.
+    """
+    if not files:
+        return None, []
+    problems: list[SourceError] = []
+    digest = hashlib.blake2b(digest_size=16)
+    days: dict[str, dict[date, DayCounters]] = {}
+    latest: dict[str, dict[str, CheckResult]] = {}
+    for entry in files:
+        _, probe, name = entry.display.split("/")
+        month, location, _ = name.split(".")
+        data = _read_bytes(entry, problems)
+        if data is None:
+            continue
+        digest.update(f"{entry.display}\0{len(data)}\0".encode())
+        digest.update(data)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = data[: error.start].count(b"\n") + 1
+            problems.append(SourceError(entry.display, line, 1, "not UTF-8 text; save it as UTF-8"))
+            continue
+        rows, found = parse(text, entry.display, probe, month)
+        if found:
+            problems.extend(found)
+            continue
+        by_day = days.setdefault(probe, {})
+        for row in rows:
+            had = by_day.get(row.day)
+            by_day[row.day] = row if had is None else had + row
+        if rows and (newest := rows[-1].latest) is not None:
+            here = latest.setdefault(probe, {})
+            if location not in here or here[location].at < newest.at:
+                here[location] = newest
+    if problems:
+        return None, problems
+    value = {
+        probe: ProbeHistory(
+            tuple(by_day[day] for day in sorted(by_day)),
+            dict(sorted(latest.get(probe, {}).items())),
+        )
+        for probe, by_day in sorted(days.items())
+    }
+    return InputData(value, digest.hexdigest()), []
+
+
+def _read_bytes(entry: InputFile, problems: list[SourceError]) -> bytes | None:
+    try:
+        with open(entry.path, "rb") as handle:  # noqa: PTH123 - str paths: no Path per file
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        problems.append(SourceError(entry.display, 1, 1, f"cannot be read: {error.strerror}"))
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        message = (
+            f"more than the limit of {MAX_FILE_BYTES:,} bytes, far more than a month of "
+            f"days needs; restore it from the repository's history"
+        )
+        problems.append(SourceError(entry.display, 1, 1, message))
+        return None
+    return data

@@ -1,0 +1,181 @@
+"""The uptime history format: what serialise writes, what parse reads, and every problem."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from statuspage.errors import SourceError
+from statuspage.model.probes import CheckResult, DayCounters, Measured
+from statuspage.sources import history
+from statuspage.sources.inputs import scan
+from statuspage.sources.loader import load_site
+from tests.conftest import MakeSite
+
+HEADER = history.HEADER_LINE
+AT = datetime(2026, 11, 3, 12, 5, 7, tzinfo=UTC)
+LATEST = CheckResult("api", AT, Measured.DOWN, 812.5, 'HTTP 500, "oops"')
+ROW = DayCounters(
+    date(2026, 11, 3), 3, 1, 1, 1, 1000.5, 812.5, (1, 0, 0, 0, 0, 0, 1, 1, 0, 0), LATEST
+)
+ROW_TEXT = (
+    "2026-11-03,3,1,1,1,1000.5,812.5,1 0 0 0 0 0 1 1 0 0,"
+    '2026-11-03T12:05:07Z,down,812.5,"HTTP 500, ""oops""",'
+)
+GOOD = f"{HEADER}\n{ROW_TEXT}\n"
+NAME = "uptime/api/2026-11.eu.csv"
+
+
+def parse(text: str) -> tuple[list[DayCounters], list[str]]:
+    rows, problems = history.parse(text, NAME, "api", "2026-11")
+    return rows, [str(p) for p in problems]
+
+
+def test_serialise_writes_a_header_and_one_line_a_day_sorted() -> None:
+    empty = DayCounters(date(2026, 11, 1), 0, 0, 0, 0, 0.0, 0.0, (0,) * 10, None)
+    assert history.serialise([ROW, empty]) == (
+        f"{HEADER}\n2026-11-01,0,0,0,0,0,0,0 0 0 0 0 0 0 0 0 0,,,,,\n{ROW_TEXT}\n"
+    )
+    assert HEADER == (
+        "day,checks,up,degraded,down,response_ms_sum,response_ms_max,histogram,"
+        "latest_at,latest_measured,latest_response_ms,latest_reason,latest_upstream"
+    )
+
+
+def test_a_reason_never_breaks_a_row() -> None:
+    latest = CheckResult("api", AT, Measured.UP, 1.25, "line\nbreak\x1b[31m\ttab")
+    row = DayCounters(AT.date(), 1, 1, 0, 0, 1.25, 1.25, (1,) + (0,) * 9, latest)
+    text = history.serialise([row])
+    assert text.count("\n") == 2
+    rows, problems = parse(text)
+    assert problems == []
+    assert rows[0].latest is not None
+    assert rows[0].latest.reason == "line break [31m tab"
+    assert rows[0].response_ms_sum == 1.2  # at most one decimal
+
+
+def test_parse_reads_what_serialise_writes_with_upstream_states() -> None:
+    latest = CheckResult(
+        "api", AT, Measured.DEGRADED, None, "upstream", (('Git, "ops"', "partial_outage"),)
+    )
+    row = DayCounters(AT.date(), 1, 0, 1, 0, 0.0, 0.0, (0,) * 10, latest)
+    earlier = replace(ROW, day=date(2026, 11, 2), latest=None)
+    assert parse(history.serialise([row, earlier])) == ([earlier, row], [])
+
+
+def test_the_fast_path_and_the_csv_reader_agree() -> None:
+    for text in (GOOD, GOOD.replace("\n", "\r\n"), GOOD.rstrip("\n")):
+        fast = history._parse_fast(text.removeprefix(f"{HEADER}\n"), "api", "2026-11")
+        slow = history._parse_csv(text, NAME, "api", "2026-11")
+        assert slow == ([ROW], [])
+        assert fast in (None, [ROW])
+    assert history._parse_fast(GOOD.removeprefix(f"{HEADER}\n"), "api", "2026-11") == [ROW]
+
+
+BAD_ROWS = {
+    "2026-11-03,3,1,1,0,0,0,0 0 0 0 0 0 0 0 0 0,,,,,": (
+        f"{NAME}:2:12: up + degraded + down is 2, not checks (3); correct the counts"
+    ),
+    "2026-12-03,0,0,0,0,0,0,0 0 0 0 0 0 0 0 0 0,,,,,": (
+        f"{NAME}:2:1: 2026-12-03 is not in 2026-11, the month the file name gives"
+    ),
+    "2026-11-31,0,0,0,0,0,0,0 0 0 0 0 0 0 0 0 0,,,,,": (
+        f"{NAME}:2:1: day '2026-11-31' is not a date; write it as 2026-11-03"
+    ),
+    "2026-11-03,x,0,0,0,0,0,0 0 0 0 0 0 0 0 0 0,,,,,": (
+        f"{NAME}:2:12: checks 'x' is not a whole number"
+    ),
+    "2026-11-03,0,0,0,0,1.25,0,0 0 0 0 0 0 0 0 0 0,,,,,": (
+        f"{NAME}:2:20: response_ms_sum '1.25' is not a number of ms like 12.5"
+    ),
+    "2026-11-03,0,0,0,0,0,0,0 0 0,,,,,": (
+        f"{NAME}:2:24: histogram has 3 counts; it has 10, one per bucket "
+        "(up to 50, 100, 200, 300, 500, 800, 1000, 2000, 5000 ms, and slower)"
+    ),
+    "2026-11-03,0,0,0,0,0,0": f"{NAME}:2:1: 7 fields; a row has 13, one per column of the header",
+    "2026-11-03,1,1,0,0,5,5,1 0 0 0 0 0 0 0 0 0,2026-11-04T00:00:00Z,up,5,ok,": (
+        f"{NAME}:2:44: latest_at 2026-11-04T00:00:00Z is not on 2026-11-03, the row's day"
+    ),
+    "2026-11-03,1,1,0,0,5,5,1 0 0 0 0 0 0 0 0 0,2026-11-03T00:00:00Z,fine,5,ok,": (
+        f"{NAME}:2:65: latest_measured 'fine' is not one of up, degraded, down"
+    ),
+}
+
+
+@pytest.mark.parametrize("row", BAD_ROWS)
+def test_every_problem_of_a_row_is_located(row: str) -> None:
+    assert parse(f"{HEADER}\n{row}\n") == ([], [BAD_ROWS[row]])
+
+
+def test_duplicate_and_unsorted_days_and_a_bad_header() -> None:
+    day = "2026-11-0{},0,0,0,0,0,0,0 0 0 0 0 0 0 0 0 0,,,,,"
+    text = f"{HEADER}\n{day.format(3)}\n{day.format(3)}\n{day.format(2)}\n"
+    assert parse(text)[1] == [
+        f"{NAME}:3:1: a second row for 2026-11-03; each day has one row, so add them up",
+        f"{NAME}:4:1: 2026-11-02 comes after 2026-11-03; rows are sorted by day",
+    ]
+    assert parse("day,checks\n")[1] == [f"{NAME}:1:1: the first line must be the header {HEADER}"]
+
+
+def test_a_field_over_two_lines_is_refused() -> None:
+    text = GOOD.replace('"HTTP 500, ""oops"""', '"HTTP 500\n"')
+    assert parse(text)[1] == [f"{NAME}:2:1: a field spans lines; a row is one line, so join it"]
+
+
+def write(root: Path, name: str, text: str) -> None:
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+
+
+def test_the_reader_adds_locations_and_keeps_each_ones_latest(make_site: MakeSite) -> None:
+    site = make_site()
+    write(site.root, NAME, GOOD)
+    later = CheckResult("api", AT.replace(hour=13), Measured.UP, 20.0, "HTTP 200")
+    us = DayCounters(AT.date(), 1, 1, 0, 0, 20.0, 20.0, (1,) + (0,) * 9, later)
+    write(site.root, "uptime/api/2026-11.us.csv", history.serialise([us]))
+    loaded = load_site(site.root)
+    data = loaded.inputs["uptime"]
+    assert data.value == {"api": history.ProbeHistory((ROW + us,), {"eu": LATEST, "us": later})}
+    assert (ROW + us).checks == 4 and (ROW + us).latest == later
+
+
+def test_a_site_without_history_has_no_uptime_input(make_site: MakeSite) -> None:
+    assert "uptime" not in load_site(make_site().root).inputs
+
+
+def test_names_that_are_not_history_files_are_problems(make_site: MakeSite) -> None:
+    site = make_site()
+    for name in (
+        "uptime/api/november.eu.csv",
+        "uptime/Api/2026-11.eu.csv",
+        "uptime/x.csv",
+        "uptime/api/2026-13.eu.csv",
+        "uptime/api/2026-11.EU.csv",
+    ):
+        write(site.root, name, GOOD)
+    write(site.root, "uptime/api/notes.txt", "not read")
+    problems = sorted(str(p) for p in scan(site.root).problems)
+    rename = "a history file is named <YYYY-MM>.<location>.csv, such as 2026-11.eu.csv; rename it"
+    assert problems == [
+        "uptime/Api/2026-11.eu.csv:1:1: probe id 'Api' must be lowercase letters, digits and "
+        "hyphens, starting with a letter or digit; for example 'api'; the folder is named after it",
+        "uptime/api/2026-11.EU.csv:1:1: location 'EU' must be lowercase letters, digits and "
+        "hyphens, starting with a letter or digit; for example 'eu'; the file name holds it",
+        f"uptime/api/2026-13.eu.csv:1:1: {rename}",
+        f"uptime/api/november.eu.csv:1:1: {rename}",
+        "uptime/x.csv:1:1: not where history is kept: files are "
+        "uptime/<probe-id>/<YYYY-MM>.<location>.csv; move it",
+    ]
+
+
+def test_a_broken_file_fails_the_load_with_its_place(make_site: MakeSite) -> None:
+    site = make_site()
+    write(site.root, NAME, GOOD.replace(",3,1,1,1,", ",3,1,1,2,"))
+    _, problems = history.read(tuple(scan(site.root).files["uptime"]))
+    assert problems == [
+        SourceError(NAME, 2, 12, "up + degraded + down is 4, not checks (3); correct the counts")
+    ]
