@@ -83,6 +83,7 @@ _EXAMPLES = {  # shown when a required key is missing
     "name": "example.com",
     "components": "[Git Operations, API Requests]",
 }
+_UPSTREAM_URL = "https://www.githubstatus.com"
 _DURATION = re.compile(r"([0-9]{1,9})(ms|s|m)")
 _UNIT_MS = {"ms": 1, "s": 1_000, "m": 60_000}
 _TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # an HTTP field name (RFC 9110)
@@ -175,6 +176,8 @@ def _check_keys(entry: Mapping, kind: ProbeType, component: str) -> set[str]:
     for key in REQUIRED_KEYS[kind]:
         if key not in entry:
             example = _EXAMPLES.get(key, component)
+            if kind is ProbeType.STATUSPAGE and key == "url":
+                example = _UPSTREAM_URL
             entry.file.report(
                 entry.keys.get(key, entry.node),
                 f"missing required key '{key}' of {_article(kind)} probe, such as {key}: {example}",
@@ -227,9 +230,9 @@ def _read_timeout(entry: Mapping) -> int | None:
 
 def _read_url(entry: Mapping, kind: ProbeType | None) -> str | None:
     if kind is ProbeType.STATUSPAGE:
-        address = read_address(entry, "url", "https://www.githubstatus.com")
+        address = read_address(entry, "url", _UPSTREAM_URL)
         return address.rstrip("/") if address is not None else None
-    return read_address(entry, "url", "https://api.example.com/healthz")
+    return read_address(entry, "url", _EXAMPLES["url"])
 
 
 def _integer(
