@@ -110,6 +110,14 @@ def test_no_probes(make_site: MakeSite, probes: str) -> None:
     assert make_site(config=CONFIG + probes).load().config.probes == ()
 
 
+def test_a_key_left_empty_is_absent(make_site: MakeSite) -> None:
+    probe = "{id: p, component: api, type: tcp, host: h, port: 1, timeout: , expect: , quorum: ~}"
+    probes = make_site(config=f"{CONFIG}probes:\n  - {probe}\n").load().config.probes
+    assert probes == (
+        Probe(id="p", type=ProbeType.TCP, component="api", host="h", port=1, line=17),
+    )
+
+
 HTTP = "{id: p, component: api, type: http, url: 'https://a.example/'"
 
 

@@ -117,7 +117,7 @@ def _read_probe(
         return None
     pid = _read_id(entry, first_line)
     kind = entry.choice("type", ProbeType, list(ProbeType), "probe type")
-    usable = set(entry.values)
+    usable = {key for key in entry.values if key in entry}  # set, not null: null is absent
     if kind is not None:
         usable = _check_keys(entry, kind, components[0] if components else "api")
     timeout = _read_timeout(entry) if "timeout" in usable else DEFAULT_TIMEOUT_MS
@@ -166,7 +166,8 @@ def _check_keys(entry: Mapping, kind: ProbeType, component: str) -> set[str]:
     usable = set()
     for key in entry.values:
         if key in allowed:
-            usable.add(key)
+            if key in entry:
+                usable.add(key)
             continue
         entry.file.report(
             entry.keys[key],
@@ -356,7 +357,7 @@ def _read_expect(
     expect = Mapping.read(file, entry.get("expect"), "'expect'", _ALL_EXPECT_KEYS)
     if expect is None:
         return Expect()
-    usable = set(expect.values)
+    usable = {key for key in expect.values if key in expect}
     if kind is not None:
         usable &= set(EXPECT_KEYS[kind])
         for key in expect.values:
