@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import fields
+from typing import Any
 
 from yaml.nodes import Node, ScalarNode
 
@@ -69,7 +70,9 @@ _ALL_EXPECT_KEYS = tuple(dict.fromkeys(key for keys in EXPECT_KEYS.values() for 
 
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 RECORDS = ("A", "AAAA", "CNAME", "MX", "TXT", "NS", "SOA", "CAA")
-DEFAULT_TIMEOUT_MS: int = next(f.default for f in fields(Probe) if f.name == "timeout_ms")  # type: ignore[assignment]
+# The model's defaults, so that they are never typed twice.
+_DEFAULTS: dict[str, Any] = {f.name: f.default for f in fields(Probe)}
+DEFAULT_TIMEOUT_MS: int = _DEFAULTS["timeout_ms"]
 MIN_TIMEOUT_MS = 100
 MAX_TIMEOUT_MS = 60_000
 MAX_RETRIES = 5
@@ -129,19 +132,19 @@ def _read_probe(
         type=kind or ProbeType.HTTP,
         component=_read_component(entry, components) if "component" in usable else None,
         timeout_ms=timeout_ms,
-        retries=_integer(entry, usable, "retries", 0, MAX_RETRIES, 0) or 0,
+        retries=_integer(entry, usable, "retries", 0, MAX_RETRIES, None) or _DEFAULTS["retries"],
         expect=expect,
-        affects_state=_flag(entry, usable, "affects_state", True),
+        affects_state=_flag(entry, usable, "affects_state", _DEFAULTS["affects_state"]),
         quorum=_integer(entry, usable, "quorum", 1, MAX_QUORUM, None),
         url=url,
-        method=_pick(entry, usable, "method", METHODS, "GET"),
+        method=_pick(entry, usable, "method", METHODS, _DEFAULTS["method"]),
         headers=_read_headers(entry) if "headers" in usable else (),
         body=entry.text("body") if "body" in usable else None,
-        follow_redirects=_flag(entry, usable, "follow_redirects", False),
+        follow_redirects=_flag(entry, usable, "follow_redirects", _DEFAULTS["follow_redirects"]),
         host=_read_host(entry, "host") if "host" in usable else None,
         port=_integer(entry, usable, "port", 1, 65_535, None),
         name=_read_host(entry, "name") if "name" in usable else None,
-        record=_pick(entry, usable, "record", RECORDS, "A"),
+        record=_pick(entry, usable, "record", RECORDS, _DEFAULTS["record"]),
         components=_read_upstream(entry) if "components" in usable else (),
         show_as=_strip(entry.text("show_as")) if "show_as" in usable else None,
         line=entry.node.start_mark.line + 1,
