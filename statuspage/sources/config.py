@@ -1,4 +1,4 @@
-"""Read statuspage.yaml: the site's title, address, time zone and components."""
+"""Read statuspage.yaml: the site's title, address, time zone, components and probes."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ CONFIG_KEYS = (
     "components",
     "feeds",
     "page_id",
+    "probes",
 )
 FEEDS_KEYS = ("limit",)
 DEFAULT_FEED_LIMIT = 50
@@ -59,9 +60,13 @@ def read_config(text: str, file: SourceFile, reserved: ReservedIds | None = None
     page_id = top.text("page_id")
     components = _read_components(top, reserved or _renderers_reserved)
     feed_limit = _read_feeds(top)
+    # Imported here: probeconfig reads addresses with this module's read_address.
+    from .probeconfig import read_probes
+
+    probes = read_probes(top, [c.id for c in components] if components is not None else None)
     if title is None or url is None or components is None:
         return None
-    if timezone is None or language is None or feed_limit is None:
+    if timezone is None or language is None or feed_limit is None or probes is None:
         return None
     return Config(
         title=title.strip(),
@@ -72,11 +77,18 @@ def read_config(text: str, file: SourceFile, reserved: ReservedIds | None = None
         components=components,
         feed_limit=feed_limit,
         page_id=page_id.strip() if page_id else None,
+        probes=probes,
     )
 
 
 def _read_url(top: Mapping) -> str | None:
-    url = top.text("url")
+    address = read_address(top, "url", "https://status.example.com")
+    return address.rstrip("/") if address is not None else None
+
+
+def read_address(mapping: Mapping, key: str, example: str) -> str | None:
+    """An absolute http(s) address under `key`, stripped of spaces; `example` shows one."""
+    url = mapping.text(key)
     if url is None:
         return None
     address = url.strip()
@@ -91,14 +103,12 @@ def _read_url(top: Mapping) -> str | None:
         or not parts.hostname
         or any(character.isspace() for character in address)
     ):
-        node = top.get("url")
-        top.file.report(
-            node,
-            f"'url' must be an absolute address such as https://status.example.com, "
-            f"not '{shown(url)}'",
+        mapping.file.report(
+            mapping.get(key),
+            f"'{key}' must be an absolute address such as {example}, not '{shown(url)}'",
         )
         return None
-    return url.strip().rstrip("/")
+    return address
 
 
 def _read_timezone(top: Mapping) -> str | None:
