@@ -6,12 +6,12 @@ import re
 import zoneinfo
 from collections import abc
 from collections.abc import Callable
-from urllib.parse import urlsplit
 
 from ..model import Component, Config
 from ..model.ids import id_problem
 from .limits import MAX_FEED_LIMIT, shown
-from .yamlio import Mapping, SourceFile, parse, suggest
+from .probeconfig import read_probes
+from .yamlio import Mapping, SourceFile, parse, read_address, suggest
 
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 
@@ -60,8 +60,6 @@ def read_config(text: str, file: SourceFile, reserved: ReservedIds | None = None
     page_id = top.text("page_id")
     components = _read_components(top, reserved or _renderers_reserved)
     feed_limit = _read_feeds(top)
-    # Imported here: probeconfig reads addresses with this module's read_address.
-    from .probeconfig import read_probes
 
     probes = read_probes(top, [c.id for c in components] if components is not None else None)
     if title is None or url is None or components is None:
@@ -84,31 +82,6 @@ def read_config(text: str, file: SourceFile, reserved: ReservedIds | None = None
 def _read_url(top: Mapping) -> str | None:
     address = read_address(top, "url", "https://status.example.com")
     return address.rstrip("/") if address is not None else None
-
-
-def read_address(mapping: Mapping, key: str, example: str) -> str | None:
-    """An absolute http(s) address under `key`, stripped of spaces; `example` shows one."""
-    url = mapping.text(key)
-    if url is None:
-        return None
-    address = url.strip()
-    try:
-        parts = urlsplit(address)
-        parts.port  # noqa: B018 - raises ValueError for a port that is no number, or too large
-    except ValueError:  # an unclosed [ of an IPv6 address, a bad port
-        parts = None
-    if (
-        parts is None
-        or parts.scheme not in ("http", "https")
-        or not parts.hostname
-        or any(character.isspace() for character in address)
-    ):
-        mapping.file.report(
-            mapping.get(key),
-            f"'{key}' must be an absolute address such as {example}, not '{shown(url)}'",
-        )
-        return None
-    return address
 
 
 def _read_timezone(top: Mapping) -> str | None:

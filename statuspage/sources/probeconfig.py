@@ -16,13 +16,13 @@ from yaml.nodes import Node, ScalarNode
 
 from ..model.ids import id_problem
 from ..model.probes import Expect, Probe, ProbeType
-from .config import read_address
 from .limits import shown
 from .yamlio import (
     Mapping,
     SourceFile,
     describe,
     is_null,
+    read_address,
     tag_of,
     unknown_message,
 )

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from enum import Enum
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -925,3 +926,28 @@ def _too_many(what: str, count: int) -> str:
         f"{what} has {count:,} entries, more than the limit of {MAX_ENTRIES:,}; "
         f"keep fewer (split a very long incident into several)"
     )
+
+
+def read_address(mapping: Mapping, key: str, example: str) -> str | None:
+    """An absolute http(s) address under `key`, stripped of spaces; `example` shows one."""
+    url = mapping.text(key)
+    if url is None:
+        return None
+    address = url.strip()
+    try:
+        parts = urlsplit(address)
+        parts.port  # noqa: B018 - raises ValueError for a port that is no number, or too large
+    except ValueError:  # an unclosed [ of an IPv6 address, a bad port
+        parts = None
+    if (
+        parts is None
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or any(character.isspace() for character in address)
+    ):
+        mapping.file.report(
+            mapping.get(key),
+            f"'{key}' must be an absolute address such as {example}, not '{shown(url)}'",
+        )
+        return None
+    return address
