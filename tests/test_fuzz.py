@@ -59,6 +59,28 @@ updates:
 """
 SEEDS = [FULL, RESOLVED, OPEN, API_OUTAGE, RUNNING, UPCOMING]
 
+# The probes of statuspage.yaml, one of each type, every key used somewhere.
+PROBES = """\
+probes:
+  - id: api-health
+    component: api
+    type: http
+    url: https://api.test.example/healthz
+    method: POST
+    headers: {Accept: application/json}
+    body: '{}'
+    follow_redirects: true
+    timeout: 10s
+    retries: 1
+    quorum: 2
+    affects_state: false
+    expect: {status: [200, 204], max_response_ms: 800, body_contains: ok, cert_days_min: 14}
+  - {id: db-port, component: api, type: tcp, host: db.test.example, port: 5432}
+  - {id: site-cert, component: dashboard, type: tls, host: test.example, port: 443}
+  - {id: dns, component: docs, type: dns, name: test.example, expect: {contains: 1.2.3.4}}
+  - {id: up, type: statuspage, url: https://www.githubstatus.com, components: [API], show_as: Up}
+"""
+
 # Bits of YAML and of text that have broken parsers: structure, YAML 1.1's odd scalars,
 # times at the edges of the calendar, characters that are line breaks only to YAML.
 TOKENS = [
@@ -229,7 +251,7 @@ def test_mutated_incident(scratch: Scratch, text: str) -> None:
 
 
 @FUZZ
-@given(text=mutated([CONFIG + "feeds:\n  limit: 20\n"]))
+@given(text=mutated([CONFIG + "feeds:\n  limit: 20\n", CONFIG + PROBES]))
 @example(text=CONFIG + "feeds: {limit: 017}\n")
 @example(text=CONFIG + "feeds: {limit: 1:30}\n")
 @example(text=CONFIG + "feeds: {limit: 0x_}\n")
