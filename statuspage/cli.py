@@ -175,6 +175,57 @@ def serve(root: Path, host: str, port: int, now: datetime | None) -> None:
         preview.stop()
 
 
+@main.command()
+@ROOT_OPTION
+@click.option(
+    "--only", "only", multiple=True, metavar="ID", help="Check only this probe (repeatable)."
+)
+@click.option(
+    "--location",
+    default="local",
+    show_default=True,
+    help="Where this runs (eu, ci-us...): each location keeps its own history files.",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(1, 1000),
+    default=20,
+    show_default=True,
+    help="Probes checked at once.",
+)
+def probe(root: Path, only: tuple[str, ...], location: str, concurrency: int) -> None:
+    """Check every probe once and add the results to the site's uptime history."""
+    from .probes.run import ProbeUsageError, run_probes  # httpx and dnspython load only here
+
+    try:
+        run = run_probes(root, only=only, location=location, concurrency=concurrency)
+    except ValidationFailed as failure:
+        for problem in failure.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"Found {failure.summary}; nothing was recorded.", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    except ProbeUsageError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_USAGE)
+    except StatuspageError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    width = max((len(result.probe) for result in run.results), default=0)
+    for result in run.results:
+        took = f"{result.response_ms:.0f} ms" if result.response_ms is not None else "-"
+        click.echo(f"{result.probe:<{width}}  {result.measured:<8}  {took:>8}  {result.reason}")
+    counts = {
+        measured: sum(1 for result in run.results if result.measured == measured)
+        for measured in ("up", "degraded", "down")
+    }
+    shown = ", ".join(f"{count} {measured}" for measured, count in counts.items() if count)
+    click.echo(
+        f"Checked {_count(len(run.results), 'probe')}"
+        + (f": {shown}" if shown else "")
+        + f"; recorded at {location} in {_count(len(run.files), 'file')}."
+    )
+
+
 def run() -> None:
     """The `statuspage` command: run `main`, then leave without tearing every object down.
 
