@@ -6,6 +6,7 @@ import errno
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable, Container
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -768,3 +769,25 @@ def test_check_keeps_the_reserved_ids_in_the_cache_while_the_code_is_the_same(
         assert build.reserved_ids(cache) == {"status": "badges/status.svg"}
     finally:
         cache.close()
+
+
+def test_a_build_imports_no_network_code(make_site: MakeSite, tmp_path: Path) -> None:
+    """Probes and publishers touch the network: a build (and check) never loads them."""
+    site = make_site(incidents={"db": RESOLVED})
+    script = (
+        "import sys\n"
+        "from datetime import datetime, UTC\n"
+        "from pathlib import Path\n"
+        "from statuspage.cli import main\n"
+        "from statuspage.engine.build import build_site, check_site\n"
+        f"check_site(Path({str(site.root)!r}))\n"
+        f"out = Path({str(tmp_path / 'out')!r})\n"
+        f"build_site(Path({str(site.root)!r}), out, datetime.now(UTC))\n"
+        "loaded = [m for m in sys.modules if m.split('.')[0] in ('httpx', 'dns', 'httpcore')"
+        " or m.startswith('statuspage.probes')]\n"
+        "print(loaded)\n"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout
+    assert shown == "[]\n"
