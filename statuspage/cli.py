@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import signal
 import sys
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,7 +16,7 @@ import click
 
 from . import __version__
 from .engine.build import DEFAULT_OUT, build_site, check_site
-from .errors import OutputRefused, StatuspageError, ValidationFailed
+from .errors import StatuspageError, UsageError, ValidationFailed
 from .sources.times import parse_time
 
 # The exit codes of every command, as the README lists them.
@@ -109,7 +111,7 @@ def build(
     """Validate the site, then write it to the output folder in one atomic swap."""
     target = out if out is not None else root / DEFAULT_OUT
     _collect_less()
-    try:
+    with _failures("nothing was written"):
         result = build_site(
             root,
             target,
@@ -118,17 +120,6 @@ def build(
             workers=jobs,
             warn=_warn,
         )
-    except ValidationFailed as failure:
-        for problem in failure.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"Found {failure.summary}; nothing was written.", err=True)
-        sys.exit(EXIT_PROBLEMS)
-    except OutputRefused as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(EXIT_USAGE)
-    except StatuspageError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(EXIT_PROBLEMS)
     where = _display(result.out)
     if result.unchanged:
         click.echo(
@@ -195,21 +186,10 @@ def serve(root: Path, host: str, port: int, now: datetime | None) -> None:
 )
 def probe(root: Path, only: tuple[str, ...], location: str, concurrency: int) -> None:
     """Check every probe once and add the results to the site's uptime history."""
-    from .probes.run import ProbeUsageError, run_probes  # httpx and dnspython load only here
+    from .probes.run import run_probes  # httpx and dnspython load only for this command
 
-    try:
+    with _failures("nothing was recorded"):
         run = run_probes(root, only=only, location=location, concurrency=concurrency)
-    except ValidationFailed as failure:
-        for problem in failure.problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"Found {failure.summary}; nothing was recorded.", err=True)
-        sys.exit(EXIT_PROBLEMS)
-    except ProbeUsageError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(EXIT_USAGE)
-    except StatuspageError as error:
-        click.echo(f"error: {error}", err=True)
-        sys.exit(EXIT_PROBLEMS)
     width = max((len(result.probe) for result in run.results), default=0)
     for result in run.results:
         took = f"{result.response_ms:.0f} ms" if result.response_ms is not None else "-"
@@ -246,6 +226,24 @@ def run() -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code or 0)
+
+
+@contextlib.contextmanager
+def _failures(nothing_done: str) -> Iterator[None]:
+    """Show why a command failed and exit with its code: 1 for problems, 2 for usage errors.
+
+    `nothing_done` says what the failure spared, as in 'Found 2 problems; nothing was written.'
+    """
+    try:
+        yield
+    except ValidationFailed as failure:
+        for problem in failure.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"Found {failure.summary}; {nothing_done}.", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    except StatuspageError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_USAGE if isinstance(error, UsageError) else EXIT_PROBLEMS)
 
 
 def _warn(message: str) -> None:

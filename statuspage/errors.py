@@ -50,11 +50,14 @@ class OutputError(StatuspageError):
     """The output directory cannot be written or replaced safely."""
 
 
-class OutputRefused(OutputError):
+class UsageError(StatuspageError):
+    """The command was asked for what it refuses: it must be run otherwise, and exits with 2."""
+
+
+class OutputRefused(OutputError, UsageError):
     """The output folder, or one a build needs beside it, is not statuspage's to replace.
 
-    Nothing was changed. The command must be run otherwise (another --out), so it exits
-    with 2, the code of a usage error.
+    Nothing was changed; the command must name another --out (a usage error).
     """
 
 

@@ -16,7 +16,7 @@ from typing import NamedTuple
 import dns.asyncresolver
 import httpx
 
-from ..errors import StatuspageError, ValidationFailed
+from ..errors import UsageError, ValidationFailed
 from ..model.ids import id_problem
 from ..model.probes import CheckResult, Probe
 from ..sources.inputs import scan
@@ -28,7 +28,7 @@ DEFAULT_LOCATION = "local"
 DEFAULT_CONCURRENCY = 20
 
 
-class ProbeUsageError(StatuspageError):
+class ProbeUsageError(UsageError):
     """The command asked for something the site does not have: a probe id, a location."""
 
 
