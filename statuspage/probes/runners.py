@@ -125,10 +125,14 @@ async def check_all(
     resolver: dns.asyncresolver.Resolver | None = None,
     ssl_context: ssl.SSLContext | None = None,
 ) -> list[CheckResult]:
-    """Check every probe, at most `concurrency` at once; the results in the probes' order."""
-    if client is None and any(p.type in (ProbeType.HTTP, ProbeType.STATUSPAGE) for p in probes):
-        async with make_client(concurrency, ssl_context) as own_client:
-            return await check_all(probes, concurrency, now, own_client, resolver, ssl_context)
+    """Check every probe, at most `concurrency` at once; the results in the probes' order.
+
+    Without a `client`, each HTTP check opens a connection of its own (and so measures what a
+    new visitor meets): one pool shared by many checks at once is several times slower in
+    httpx (encode/httpx issue 3215), and a check would wait for another's connection.
+    """
+    if ssl_context is None:
+        ssl_context = default_ssl_context()  # one read of the system's CAs for all checks
     if resolver is None and any(p.type is ProbeType.DNS for p in probes):
         resolver = dns.asyncresolver.Resolver()  # one read of the system's configuration
     gate = asyncio.Semaphore(concurrency)
