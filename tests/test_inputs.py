@@ -284,9 +284,9 @@ def test_symlinks_within_the_site_are_followed(make_site: MakeSite, tmp_path: Pa
     site.write("config/status.yaml", config.read_text())
     config.unlink()
     link(config, "config/status.yaml")
-    site.incident("db", RESOLVED, folder="shared")
+    site.incident("db", RESOLVED, folder="common")
     site.incident("api", RESOLVED, folder="archive/2025")
-    link(site.root / "incidents/2026/db.yaml", "../../shared/db.yaml")
+    link(site.root / "incidents/2026/db.yaml", "../../common/db.yaml")
     link(site.root / "incidents/2025", "../archive/2025")
     site.write("assets/logo.svg", "<svg>linked</svg>")
     link(site.root / "site-template/logo.svg", "../assets/logo.svg")
@@ -296,7 +296,7 @@ def test_symlinks_within_the_site_are_followed(make_site: MakeSite, tmp_path: Pa
     assert (sources.problems, sources.warnings) == ((), ())
     assert [(f.display, f.path) for f in sources.incidents] == [
         ("incidents/2025/api.yaml", str(site.root / "archive/2025/api.yaml")),
-        ("incidents/2026/db.yaml", str(site.root / "shared/db.yaml")),
+        ("incidents/2026/db.yaml", str(site.root / "common/db.yaml")),
     ]
     out = site.root / "public"
     before = sandbox(tmp_path, out, site.root / CACHE_DIR)

@@ -88,8 +88,8 @@ def test_an_input_folder_linked_out_of_the_site_is_not_watched(
 
 def test_an_input_folder_linked_within_the_site_is_watched(make_site: MakeSite) -> None:
     site = make_site()
-    site.incident("db", RESOLVED, folder="shared/incidents")
-    (site.root / "incidents").symlink_to("shared/incidents")
+    site.incident("db", RESOLVED, folder="common/incidents")
+    (site.root / "incidents").symlink_to("common/incidents")
     preview = PreviewServer(site.root, port=0, now=NOW, report=lambda _: None)
     preview.start()
     try:
