@@ -179,3 +179,20 @@ def test_a_broken_file_fails_the_load_with_its_place(make_site: MakeSite) -> Non
     assert problems == [
         SourceError(NAME, 2, 12, "up + degraded + down is 4, not checks (3); correct the counts")
     ]
+
+
+def test_a_file_too_large_or_not_utf8_is_named_as_any_input_is(make_site: MakeSite) -> None:
+    from statuspage.sources.limits import MAX_FILE_BYTES
+
+    site = make_site()
+    write(site.root, NAME, GOOD + "\n" * MAX_FILE_BYTES)
+    (site.root / "uptime/api/2026-10.eu.csv").write_bytes(GOOD.encode().replace(b"HTTP", b"\xe9"))
+    _, problems = history.read(tuple(scan(site.root).files["uptime"]))
+    assert [str(problem) for problem in problems] == [
+        "uptime/api/2026-10.eu.csv:2:"
+        f"{GOOD.splitlines()[1].index('HTTP') + 1}: byte 0xe9 is not UTF-8 (the file may be in "
+        "Latin-1 or Windows-1252); save it as UTF-8",
+        f"{NAME}:1:1: the file is {len(GOOD) + MAX_FILE_BYTES:,} bytes, more than the limit of "
+        f"{MAX_FILE_BYTES:,} bytes; a month of days needs far less; restore it from the "
+        "repository's history",
+    ]

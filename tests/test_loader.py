@@ -8,7 +8,7 @@ from typing import BinaryIO
 
 import pytest
 
-from statuspage.sources import loader
+from statuspage.sources import textfile
 from statuspage.sources.limits import MAX_FILE_BYTES
 from tests.conftest import CONFIG, RESOLVED, MakeSite
 
@@ -143,7 +143,7 @@ def test_a_huge_file_is_read_no_further_than_the_limit(
     size = site.incident("db", RESOLVED + "#" * (3 * MAX_FILE_BYTES) + "\n").stat().st_size
     asked: list[int] = []
     monkeypatch.setattr(
-        loader,
+        textfile,
         "open",
         lambda path, mode: _Recording(Path(path).open(mode), asked),  # noqa: SIM115
         raising=False,
@@ -160,10 +160,10 @@ def test_a_file_that_has_no_size_is_read_no_further_than_the_limit(
 ) -> None:
     site = make_site()
     site.incident("db", RESOLVED + "#" * (3 * MAX_FILE_BYTES) + "\n")
-    monkeypatch.setattr(loader.os, "fstat", lambda fd: SimpleNamespace(st_size=0))  # a device
+    monkeypatch.setattr(textfile.os, "fstat", lambda fd: SimpleNamespace(st_size=0))  # a device
     asked: list[int] = []
     monkeypatch.setattr(
-        loader,
+        textfile,
         "open",
         lambda path, mode: _Recording(Path(path).open(mode), asked),  # noqa: SIM115
         raising=False,

@@ -24,7 +24,8 @@ from ..errors import SourceError
 from ..model.ids import ID_PATTERN, id_problem
 from ..model.probes import RESPONSE_BUCKETS_MS, CheckResult, DayCounters, Measured
 from ..model.site import InputData
-from .limits import MAX_FILE_BYTES
+from .textfile import decode, read_bytes
+from .yamlio import SourceFile
 
 if TYPE_CHECKING:
     from .inputs import InputFile
@@ -471,6 +472,10 @@ def screen(found: list[InputFile]) -> tuple[list[InputFile], list[SourceError]]:
     return kept, problems
 
 
+# What to do with a history file over the size limit: a month of one location is some 4 KB.
+_TOO_LARGE = "a month of days needs far less; restore it from the repository's history"
+
+
 def read(files: tuple[InputFile, ...]) -> tuple[InputData | None, list[SourceError]]:
     """Every probe's history, by probe id: days added up over locations, and their latest.
 
@@ -486,17 +491,14 @@ def read(files: tuple[InputFile, ...]) -> tuple[InputData | None, list[SourceErr
     for entry in files:
         _, probe, name = entry.display.split("/")
         month, location, _ = name.split(".")
-        data = _read_bytes(entry, problems)
-        if data is None:
+        file = SourceFile(entry.display)
+        data = read_bytes(entry.path, file, _TOO_LARGE)
+        text = decode(data, file) if data is not None else None
+        if data is None or text is None:
+            problems.extend(file.problems)
             continue
         digest.update(f"{entry.display}\0{len(data)}\0".encode())
         digest.update(data)
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as error:
-            line = data[: error.start].count(b"\n") + 1
-            problems.append(SourceError(entry.display, line, 1, "not UTF-8 text; save it as UTF-8"))
-            continue
         rows, found = parse(text, entry.display, probe, month)
         if found:
             problems.extend(found)
@@ -519,20 +521,3 @@ def read(files: tuple[InputFile, ...]) -> tuple[InputData | None, list[SourceErr
         for probe, by_day in sorted(days.items())
     }
     return InputData(value, digest.hexdigest()), []
-
-
-def _read_bytes(entry: InputFile, problems: list[SourceError]) -> bytes | None:
-    try:
-        with open(entry.path, "rb") as handle:  # noqa: PTH123 - str paths: no Path per file
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as error:
-        problems.append(SourceError(entry.display, 1, 1, f"cannot be read: {error.strerror}"))
-        return None
-    if len(data) > MAX_FILE_BYTES:
-        message = (
-            f"more than the limit of {MAX_FILE_BYTES:,} bytes, far more than a month of "
-            f"days needs; restore it from the repository's history"
-        )
-        problems.append(SourceError(entry.display, 1, 1, message))
-        return None
-    return data
