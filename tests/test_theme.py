@@ -76,7 +76,8 @@ def test_a_template_that_is_not_utf8_is_named_with_its_position(make_site: MakeS
     with pytest.raises(ThemeError) as error:
         Theme.load(site.root)
     assert str(error.value) == (
-        "site-template/base.html:2:7: not UTF-8 (byte 0xe9); save the template as UTF-8"
+        "site-template/base.html:2:7: byte 0xe9 is not UTF-8 (the file may be in Latin-1 or "
+        "Windows-1252); save it as UTF-8"
     )
 
 

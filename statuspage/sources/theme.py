@@ -82,14 +82,14 @@ class Theme:
 
 
 def _template_text(display: str, data: bytes) -> str:
-    """A template's text; ThemeError naming where it stops being UTF-8."""
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        before = data[: error.start]
-        line = before.count(b"\n") + 1
-        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
-        raise ThemeError(
-            f"{display}:{line}:{column}: not UTF-8 (byte 0x{data[error.start]:02x}); "
-            f"save the template as UTF-8"
-        ) from None
+    """A template's text; ThemeError naming where it stops being UTF-8, as for any input."""
+    # Here, not at the top: the scan imports this module, and a build with nothing to do
+    # never loads YAML.
+    from .textfile import decode
+    from .yamlio import SourceFile
+
+    file = SourceFile(display)
+    text = decode(data, file)
+    if text is None:
+        raise ThemeError(str(file.problems[0]))
+    return text
