@@ -37,7 +37,7 @@ def id_problem(value: str, what: str) -> str | None:
             f"{what} '{value[:20]}...' is {len(value):,} characters long, more than the limit "
             f"of {MAX_ID_CHARS}; choose a shorter one"
         )
-    shown = value if value.isprintable() else repr(value)[1:-1]  # a file name may hold anything
+    shown = printable(value)  # a file name may hold anything
     shown = shown if len(shown) <= _SHOWN else f"{shown[: _SHOWN - 3]}..."
     hint = re.sub(r"[^a-z0-9-]+", "-", value.lower()).strip("-")
     good = hint and len(hint) <= _SHOWN and id_problem(hint, what) is None
@@ -49,3 +49,18 @@ def id_problem(value: str, what: str) -> str | None:
 
 
 _SHOWN = 60  # characters of a wrong id a message quotes
+
+
+def printable(text: str) -> str:
+    """`text` with every character that is not printable written as its escape.
+
+    A byte that is not UTF-8 (which Python holds as a lone surrogate) is shown as `\\xff`.
+    """
+    return "".join(
+        c
+        if c.isprintable()
+        else f"\\x{ord(c) - 0xDC00:02x}"
+        if 0xDC80 <= ord(c) <= 0xDCFF
+        else repr(c)[1:-1]
+        for c in text
+    )

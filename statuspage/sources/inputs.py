@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..errors import SourceError
-from ..model.ids import ID_PATTERN, id_problem
+from ..model.ids import ID_PATTERN, id_problem, printable
 from ..model.site import InputData
 from . import history
 from .theme import THEME_DIR, default_theme_dir
@@ -398,7 +398,7 @@ class _Finder:
                 ):
                     # A newline or an escape sequence in a message would forge or hide lines.
                     message = "the name holds a character that is not printable, or not UTF-8"
-                    self._problem(_printable(display), 0, f"{message}; rename it")
+                    self._problem(printable(display), 0, f"{message}; rename it")
                     continue
                 if entry.is_file(follow_symlinks=False):
                     if not suffixes or name.endswith(suffixes):
@@ -545,21 +545,6 @@ class _Finder:
 
     def _problem(self, display: str, line: int, message: str) -> None:
         self.problems.append(SourceError(display, line, line, message))
-
-
-def _printable(display: str) -> str:
-    """`display` with every character that is not printable written as its escape.
-
-    A byte that is not UTF-8 (which Python holds as a lone surrogate) is shown as `\\xff`.
-    """
-    return "".join(
-        c
-        if c.isprintable()
-        else f"\\x{ord(c) - 0xDC00:02x}"
-        if 0xDC80 <= ord(c) <= 0xDCFF
-        else repr(c)[1:-1]
-        for c in display
-    )
 
 
 def _as_prefix(folder: str) -> str:
