@@ -372,10 +372,7 @@ class Workers:
             with contextlib.suppress(OSError):  # one that died needs no telling
                 connection.send(("stop",))
         for process, connection in self._children:
-            process.join(STOP_SECONDS)
-            if process.exitcode is None:  # still busy: nothing it does is wanted now
-                process.kill()
-                process.join()
+            _end(process)
             connection.close()
         self._children = []
 
@@ -501,12 +498,17 @@ def _answer(process: BaseProcess, connection: Connection) -> Any:
     return value
 
 
-def _died(process: BaseProcess) -> StatuspageError:
-    """The error for a worker whose pipe broke: how it ended (killed, if it had not yet)."""
+def _end(process: BaseProcess) -> None:
+    """Give `process` STOP_SECONDS to end, then kill it: nothing it still does is wanted."""
     process.join(STOP_SECONDS)
     if process.exitcode is None:
         process.kill()
         process.join()
+
+
+def _died(process: BaseProcess) -> StatuspageError:
+    """The error for a worker whose pipe broke: how it ended (killed, if it had not yet)."""
+    _end(process)
     code = process.exitcode or 0
     how = f"signal {-code}" if code < 0 else f"exit code {code}"
     return StatuspageError(
