@@ -105,6 +105,17 @@ class CrashSite:
         line = [sys.executable, "-m", "statuspage", name, "--root", str(self.root)]
         return [*line, "--now", NOW, *self.options] if name == "build" else line
 
+    def start_build(self) -> subprocess.Popen[str]:
+        """A build of this site started in a session of its own, its output piped."""
+        return subprocess.Popen(
+            self.command("build"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+            env=_environment(),
+        )
+
     def leftovers(self) -> list[str]:
         """What is in the site's folder besides its inputs, its output and its cache."""
         made = {"statuspage.yaml", "incidents", self.out.name, CACHE_DIR}
@@ -142,13 +153,7 @@ def kill_build(site: CrashSite, delay: float, tally: Tally) -> None:
     then check the output folder, the processes left and the pipes; problems go to `tally`."""
     before = site.live
     site.switch(site.next_state())
-    build = subprocess.Popen(
-        site.command("build"),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-        env=_environment(),
-    )
+    build = site.start_build()
     time.sleep(delay)
     finished = build.poll() is not None
     build.send_signal(signal.SIGKILL)
@@ -249,14 +254,7 @@ def test_a_worker_killed_mid_build_fails_the_build_with_what_happened(
 ) -> None:
     before = crash_site.live
     crash_site.switch(crash_site.next_state())
-    build = subprocess.Popen(
-        crash_site.command("build"),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-        env=_environment(),
-    )
+    build = crash_site.start_build()
     try:
         deadline = time.monotonic() + TIMEOUT
         while not (workers := set(_session(build.pid)) - {build.pid}):
