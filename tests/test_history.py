@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from statuspage.errors import SourceError
-from statuspage.model.probes import CheckResult, DayCounters, Measured
+from statuspage.model.probes import CheckResult, DayCounters, Measured, ProbeHistory
 from statuspage.sources import history
 from statuspage.sources.inputs import scan
 from statuspage.sources.loader import load_site
@@ -139,7 +139,7 @@ def test_the_reader_adds_locations_and_keeps_each_ones_latest(make_site: MakeSit
     write(site.root, "uptime/api/2026-11.us.csv", history.serialise([us]))
     loaded = load_site(site.root)
     data = loaded.inputs["uptime"]
-    assert data.value == {"api": history.ProbeHistory((ROW + us,), {"eu": LATEST, "us": later})}
+    assert data.value == {"api": ProbeHistory((ROW + us,), {"eu": LATEST, "us": later})}
     assert (ROW + us).checks == 4 and (ROW + us).latest == later
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from statuspage.errors import HistoryLocked, ValidationFailed
-from statuspage.model.probes import CheckResult, Measured
+from statuspage.model.probes import CheckResult, Measured, ProbeHistory
 from statuspage.probes.record import record
 from statuspage.sources import history
 from statuspage.sources.inputs import UPTIME, find
@@ -27,7 +27,7 @@ def result(probe: str, at: datetime, measured: Measured, ms: float | None) -> Ch
     return CheckResult(probe, at, measured, ms, f"{measured.value} check")
 
 
-def read_all(root: Path) -> dict[str, history.ProbeHistory]:
+def read_all(root: Path) -> dict[str, ProbeHistory]:
     data, problems = history.read(tuple(find(root, UPTIME)))
     assert problems == []
     return {} if data is None else data.value  # type: ignore[return-value]

@@ -8,6 +8,7 @@ and why. Results are kept as additive counters per probe, UTC day and location
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -85,6 +86,9 @@ class CheckResult:
     reason: str  # why, in a few words: 'HTTP 200', 'timed out after 10 s', 'expires in 3 days'
     # For a statuspage probe: the upstream components' states, by name (Statuspage's words).
     upstream: tuple[tuple[str, str], ...] = ()
+    # Since when this location has measured `measured` without a break: the first check of
+    # the run of equal results this one ends. None when unknown (a check not yet recorded).
+    since: datetime | None = None
 
 
 # Upper bounds (ms) of the response-time histogram's buckets; the last bucket has none.
@@ -125,3 +129,11 @@ class DayCounters:
             tuple(a + b for a, b in zip(self.histogram, other.histogram, strict=True)),
             latest,
         )
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeHistory:
+    """One probe's history: its days over every location added up, and each one's latest."""
+
+    days: tuple[DayCounters, ...]  # sorted by day; each the sum of every location's row
+    latest: Mapping[str, CheckResult]  # by location: its newest result (for the quorum)

@@ -15,14 +15,13 @@ import hashlib
 import io
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
 from ..errors import SourceError
 from ..model.ids import ID_PATTERN, id_problem
-from ..model.probes import RESPONSE_BUCKETS_MS, CheckResult, DayCounters, Measured
+from ..model.probes import RESPONSE_BUCKETS_MS, CheckResult, DayCounters, Measured, ProbeHistory
 from ..model.site import InputData
 from .textfile import decode, read_bytes
 from .yamlio import SourceFile
@@ -63,14 +62,6 @@ _COUNTS = re.compile(r"[0-9]{1,12}(?: [0-9]{1,12})*")
 _MEASURED = {m.value: m for m in Measured}
 
 _Report = Callable[[int, int, str], None]  # report(line, field index, message)
-
-
-@dataclass(frozen=True, slots=True)
-class ProbeHistory:
-    """One probe's history: its days over every location added up, and each one's latest."""
-
-    days: tuple[DayCounters, ...]  # sorted by day; each the sum of every location's row
-    latest: Mapping[str, CheckResult]  # by location: its newest result (for the quorum)
 
 
 def file_name(month: str, location: str) -> str:
