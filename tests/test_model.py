@@ -69,6 +69,13 @@ def test_explicit_states_last_until_changed_and_resolution_clears_them(
         (("api", MAJOR, DEGRADED),),
         (("api", DEGRADED, OP), ("webhooks", DEGRADED, OP)),
     )
+    # What uptime reads: the updates where states changed, and the states from then on.
+    assert incident.timeline == (
+        (0, (("api", MAJOR), ("webhooks", DEGRADED))),
+        (2, (("api", DEGRADED), ("webhooks", DEGRADED))),
+        (3, (("api", OP), ("webhooks", OP))),
+    )
+    assert incident.summary().timeline == incident.timeline
 
 
 def test_maintenance_states_and_times(make_site: MakeSite) -> None:
@@ -99,6 +106,7 @@ def test_maintenance_states_and_times(make_site: MakeSite) -> None:
         (("api", MAINT),),
         (("api", OP),),
     ]
+    assert incident.timeline == ((1, (("api", MAINT),)), (3, (("api", OP),)))
     assert incident.started_at == datetime(2026, 11, 22, 2, 5, tzinfo=UTC)
     assert incident.sort_at == datetime(2026, 11, 22, 2, 0, tzinfo=UTC)
     assert incident.duration(NOW) == timedelta(hours=1, minutes=5)
@@ -143,6 +151,10 @@ def test_a_summary_survives_its_record_field_for_field() -> None:
         has_postmortem=True,
         update_times=(moment(1), moment(7)),
         updated_at=moment(8),
+        timeline=(
+            (0, (("api", MAINT), ("docs", MAINT))),
+            (1, (("api", DEGRADED), ("docs", MAINT))),
+        ),
     )
     record = summary.to_record()
     assert len(record) == len(RECORD_FIELDS) == len(fields(IncidentSummary))

@@ -9,6 +9,7 @@ from tests.conftest import (
     DEGRADED,
     MAINT,
     MAJOR,
+    NOW,
     OP,
     PARTIAL,
     RESOLVED,
@@ -67,7 +68,7 @@ def test_the_index_sorts_incidents_into_the_status_page_s_sections(make_site: Ma
             "upgrade": UPCOMING,
         }
     ).load()
-    index = SiteIndex(site)
+    index = SiteIndex(site, NOW)
     assert [i.id for i in index.active] == ["slow"]
     assert [i.id for i in index.in_progress] == ["reindex"]
     assert [i.id for i in index.upcoming] == ["upgrade", "later"]  # soonest first
@@ -83,7 +84,7 @@ def test_the_index_sorts_incidents_into_the_status_page_s_sections(make_site: Ma
 
 def test_an_incident_s_text_is_rendered_once_per_build(make_site: MakeSite) -> None:
     site = make_site(incidents={"old": RESOLVED, "slow": SLOW_API.format(impact="major")}).load()
-    index = SiteIndex(site)
+    index = SiteIndex(site, NOW)
     rendered: list[str] = []
     real = index.markdown.render
     index.markdown.render = lambda text, level=1: (rendered.append(text), real(text, level))[1]  # type: ignore[method-assign]

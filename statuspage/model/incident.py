@@ -69,6 +69,10 @@ class IncidentSummary:
     updated_at: (
         datetime  # when anything in it last changed: an update, a correction, the postmortem
     )
+    # The affected components' states over time, for uptime and the daily bars: (number of
+    # the update that set them, from 0, and the states) where they changed; all start
+    # operational. The states in force at a moment are those of the last entry before it.
+    timeline: tuple[tuple[int, tuple[tuple[str, ComponentState], ...]], ...]
 
     @property
     def is_maintenance(self) -> bool:
@@ -129,6 +133,7 @@ class IncidentSummary:
             tuple(moment.isoformat() for moment in self.update_times),
             # Mostly the last update's time: then None, which takes no room nor parsing.
             None if self.updated_at == self.update_times[-1] else _iso(self.updated_at),
+            tuple((n, tuple((cid, state.value) for cid, state in s)) for n, s in self.timeline),
         )
 
     @classmethod
@@ -158,16 +163,13 @@ class IncidentSummary:
             has_postmortem,
             texts,
             updated,
+            changes,
         ) = record
         iso = datetime.fromisoformat
         update_times = tuple(map(iso, texts))
         # Creation, start and resolution are mostly the first and last update's times.
         known = {texts[0]: update_times[0], texts[-1]: update_times[-1]}
-        shown = _SHOWN_STATES.get(states)
-        if shown is None:  # few distinct combinations: converted once each
-            shown = tuple([(cid, _STATES[state]) for cid, state in states])
-            if len(_SHOWN_STATES) < 4096:
-                _SHOWN_STATES[states] = shown
+        shown = _states(states)
         postmortem_at = postmortem and iso(postmortem)
         if updated is None:  # the last update's time
             updated_at = update_times[-1]
@@ -192,6 +194,7 @@ class IncidentSummary:
             has_postmortem,
             update_times,
             updated_at,
+            tuple([(number, _states(states)) for number, states in changes]),
         )
 
 
@@ -215,6 +218,7 @@ RECORD_FIELDS = (
     "has_postmortem",
     "update_times",
     "updated_at",
+    "timeline",
 )
 if tuple(f.name for f in fields(IncidentSummary)) != RECORD_FIELDS:  # pragma: no cover
     raise TypeError("IncidentSummary's fields moved: update to_record, from_record, RECORD_FIELDS")
@@ -225,6 +229,16 @@ _IMPACTS = {i.value: i for i in Impact}
 _STATUSES = {s.value: s for s in Status}
 _STATES = {s.value: s for s in ComponentState}
 _SHOWN_STATES: dict[tuple[tuple[str, str], ...], tuple[tuple[str, ComponentState], ...]] = {}
+
+
+def _states(record: tuple[tuple[str, str], ...]) -> tuple[tuple[str, ComponentState], ...]:
+    """States from their record; few distinct combinations, so each is converted once."""
+    shown = _SHOWN_STATES.get(record)
+    if shown is None:
+        shown = tuple([(cid, _STATES[state]) for cid, state in record])
+        if len(_SHOWN_STATES) < 4096:
+            _SHOWN_STATES[record] = shown
+    return shown
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -272,6 +286,12 @@ class Incident(IncidentSummary):
         changed = [u.edited_at or u.at for u in updates]
         if postmortem_at is not None:
             changed.append(postmortem_at)
+        timeline: list[tuple[int, tuple[tuple[str, ComponentState], ...]]] = []
+        in_force = tuple((cid, ComponentState.OPERATIONAL) for cid, _ in updates[0].states)
+        for number, update in enumerate(updates):
+            if update.states != in_force:
+                timeline.append((number, update.states))
+                in_force = update.states
         return cls(
             id=id,
             path=path,
@@ -291,6 +311,7 @@ class Incident(IncidentSummary):
             has_postmortem=bool(admission or cause or fix or prevention_text or action_items),
             update_times=tuple(u.at for u in updates),
             updated_at=max(changed),
+            timeline=tuple(timeline),
             updates=updates,
             admission=admission,
             cause=cause,

@@ -109,6 +109,32 @@ class DayCounters:
     histogram: tuple[int, ...]  # len(RESPONSE_BUCKETS_MS) + 1 counts of answered checks
     latest: CheckResult | None  # the day's last check
 
+    def percentile(self, fraction: float) -> float | None:
+        """The response time `fraction` (0.95: p95) of the day's answers took at most, in ms.
+
+        From the histogram: found in its bucket, then placed linearly between the bucket's
+        bounds (0 below the first; the day's slowest answer caps the last, and every bucket).
+        None when no check got an answer.
+        """
+        answered = sum(self.histogram)
+        if not answered:
+            return None
+        rank = fraction * answered
+        below = 0
+        for position, count in enumerate(self.histogram):
+            if count and below + count >= rank:
+                low: float = RESPONSE_BUCKETS_MS[position - 1] if position else 0
+                high: float = (
+                    RESPONSE_BUCKETS_MS[position]
+                    if position < len(RESPONSE_BUCKETS_MS)
+                    else self.response_ms_max
+                )
+                high = min(high, self.response_ms_max)
+                low = min(low, high)
+                return low + (high - low) * max(rank - below, 0) / count
+            below += count
+        return self.response_ms_max  # not reached: the counts add up to `answered`
+
     def __add__(self, other: DayCounters) -> DayCounters:
         """Both counts together (the same probe and day, another location or run)."""
         if other.day != self.day:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from .incident import Incident, IncidentSummary
 from .probes import Probe
+from .uptime import UptimeSettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,7 @@ class Config:
     feed_limit: int  # entries in the site-wide and per-component feeds
     page_id: str | None = None  # the API's page id; None: the site's host name
     probes: tuple[Probe, ...] = ()  # the uptime probes, in the order statuspage.yaml lists them
+    uptime: UptimeSettings = field(default_factory=UptimeSettings)
 
     @property
     def zone(self) -> ZoneInfo:

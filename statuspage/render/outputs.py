@@ -40,7 +40,7 @@ class SiteRenderer:
     def __init__(
         self, site: Site, now: datetime, theme: Theme, templates: TemplateCache | None = None
     ) -> None:
-        self.index = SiteIndex(site)
+        self.index = SiteIndex(site, now)
         context = RenderContext(now, theme, templates or TemplateCache())
         self.context = context
         self.renderers: list[Renderer] = [make(self.index, context) for make in RENDERERS]
@@ -131,7 +131,7 @@ def _probe_plan(renderers: tuple[RendererFactory, ...]) -> tuple[str, ...]:
     # Empty page templates: planning reads what they use, and paths do not depend on it.
     templates = dict.fromkeys(PAGE_TEMPLATES, "")
     theme = Theme(templates=templates, assets={}, origins={name: name for name in templates})
-    index = SiteIndex(Site(config, (), {}))
+    index = SiteIndex(Site(config, (), {}), datetime(2000, 1, 1, tzinfo=UTC))
     context = RenderContext(datetime(2000, 1, 1, tzinfo=UTC), theme, TemplateCache())
     return tuple(job.path for make in renderers for job in make(index, context).plan_site())
 

@@ -8,8 +8,9 @@ pages and feeds show it.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import NamedTuple
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple, cast
 
 from markupsafe import Markup
 
@@ -22,6 +23,10 @@ from ..model import (
     Status,
     worst,
 )
+from ..model.measured import Measurement, Upstream, measured_states, upstreams
+from ..model.probes import DayCounters, Probe, ProbeHistory
+from ..model.uptime import BAR_DAYS, ComponentUptime, component_uptime, first_day
+from .jobs import digest
 from .richtext import MarkdownRenderer
 
 UPDATE_HEADING_LEVEL = 4  # messages sit under an <h3> per update
@@ -60,15 +65,54 @@ EntryKey = tuple[datetime, str, int]
 POSTMORTEM_LAST = 1 << 30  # a postmortem's place among entries of the same time: after updates
 
 
-class SiteIndex:
-    """Lookups, states and orders of one site, made once and shared by every renderer."""
+class ResponseDay(NamedTuple):
+    """One UTC day of a probe's response times, every location's answers together."""
 
-    def __init__(self, site: Site) -> None:
+    day: date
+    p50_ms: float | None  # None: no check got an answer that day
+    p95_ms: float | None
+    answered: int
+
+
+class SiteIndex:
+    """Lookups, states and orders of one site, made once and shared by every renderer.
+
+    `states` are the shown states: for each component the worse of what open incidents
+    declare (`declared`) and what its probes measure now (`measured`); `measured_notes`
+    holds the measurements that made a state worse than declared, for the page to say so.
+    """
+
+    def __init__(self, site: Site, now: datetime) -> None:
         self.site = site
+        self.now = now
         self.config = site.config
         self.components = {c.id: c for c in site.components}
-        self.states = current_states(site)
+        uptime = site.inputs.get("uptime")
+        self.histories: Mapping[str, ProbeHistory] = (
+            cast("Mapping[str, ProbeHistory]", uptime.value) if uptime is not None else {}
+        )
+        self.history_digest = uptime.digest if uptime is not None else ""
+        settings = self.config.uptime
+        self.declared = current_states(site)
+        self.measured: dict[str, Measurement] = measured_states(
+            self.config.probes, self.histories, now, settings.stale_after_s
+        )
+        self.states = dict(self.declared)
+        self.measured_notes: dict[str, Measurement] = {}
+        for cid, measurement in self.measured.items():
+            if measurement.state.severity > self.states[cid].severity:
+                self.states[cid] = measurement.state
+                self.measured_notes[cid] = measurement
+        self.upstreams: list[Upstream] = upstreams(
+            self.config.probes, self.histories, now, settings.stale_after_s
+        )
         self.overall = worst(self.states.values())
+        self.probes_of: dict[str, list[Probe]] = {c.id: [] for c in site.components}
+        for probe in self.config.probes:
+            if probe.component is not None:
+                self.probes_of[probe.component].append(probe)
+        self._uptime: dict[str, ComponentUptime] | None = None
+        self._uptime_key: str | None = None
         self.by_component: dict[str, list[IncidentSummary]] = {c.id: [] for c in site.components}
         for incident in site.incidents:  # newest first, and so are the lists
             for cid in incident.components:
@@ -88,6 +132,57 @@ class SiteIndex:
         self.markdown = MarkdownRenderer()
         self._views: dict[str, IncidentView] = {}
         self._by_latest: list[IncidentSummary] | None = None
+
+    def uptime(self) -> dict[str, ComponentUptime]:
+        """Every component's last BAR_DAYS days and uptime figures (made on first use)."""
+        if self._uptime is None:
+            since = self.config.uptime.since or first_day(self.site.incidents)
+            counters: dict[str, list[dict[date, DayCounters]]] = {}
+            for cid, probes in self.probes_of.items():
+                counters[cid] = [
+                    {row.day: row for row in history.days}
+                    for probe in probes
+                    if probe.affects_state and (history := self.histories.get(probe.id))
+                ]
+            self._uptime = {
+                c.id: component_uptime(
+                    c.id,
+                    self.by_component[c.id],
+                    counters[c.id],
+                    self.config.uptime,
+                    since,
+                    self.now,
+                )
+                for c in self.site.components
+            }
+        return self._uptime
+
+    def uptime_key(self) -> str:
+        """Changes whenever any component's days or figures do: as the window moves, say."""
+        if self._uptime_key is None:
+            self._uptime_key = digest(sorted(self.uptime().items()))
+        return self._uptime_key
+
+    def measured_key(self) -> str:
+        """Changes whenever a measured state, its probe or its start, or an upstream does."""
+        return digest(sorted(self.measured.items()), self.upstreams)
+
+    def responses(self, probe: str) -> list[ResponseDay]:
+        """A probe's response times over the last BAR_DAYS UTC days, oldest first."""
+        history = self.histories.get(probe)
+        rows = {row.day: row for row in history.days} if history is not None else {}
+        today = self.now.astimezone(UTC).date()
+        found = []
+        for back in range(BAR_DAYS - 1, -1, -1):
+            day = today - timedelta(days=back)
+            row = rows.get(day)
+            if row is None:
+                found.append(ResponseDay(day, None, None, 0))
+            else:
+                found.append(
+                    ResponseDay(day, row.percentile(0.5), row.percentile(0.95), sum(row.histogram))
+                )
+        return found
 
     def by_latest(self) -> list[IncidentSummary]:
         """Every incident by its newest feed entry, newest first (made on first use)."""
@@ -129,7 +224,7 @@ class SiteIndex:
 
 
 def current_states(site: Site) -> dict[str, ComponentState]:
-    """Each component's state now: the worst any open incident or maintenance gives it."""
+    """Each component's declared state now: the worst any open incident or maintenance gives it."""
     states = dict.fromkeys((c.id for c in site.components), ComponentState.OPERATIONAL)
     for incident in site.open:
         for cid, state in incident.states:

@@ -7,8 +7,11 @@ import zoneinfo
 from collections import abc
 from collections.abc import Callable
 
+from yaml.nodes import ScalarNode
+
 from ..model import Component, Config
 from ..model.ids import id_problem
+from ..model.uptime import UptimeSettings
 from .limits import MAX_FEED_LIMIT, shown
 from .probeconfig import read_probes
 from .yamlio import Mapping, SourceFile, parse, read_address, suggest
@@ -25,10 +28,17 @@ CONFIG_KEYS = (
     "feeds",
     "page_id",
     "probes",
+    "uptime",
 )
 FEEDS_KEYS = ("limit",)
 DEFAULT_FEED_LIMIT = 50
 COMPONENT_KEYS = ("id", "name", "description", "group")
+UPTIME_KEYS = ("since", "weights", "stale_after")
+WEIGHT_KEYS = ("major_outage", "partial_outage", "degraded_performance")
+_WEIGHT = re.compile(r"(?:0|1)(?:\.0*)?|0?\.[0-9]{1,6}")
+_STALE = re.compile(r"([0-9]{1,6})(m|h)")
+MIN_STALE_S, MAX_STALE_S = 60, 7 * 86_400
+DEFAULT_STALE_S: int = UptimeSettings().stale_after_s
 
 
 ReservedIds = Callable[[], abc.Mapping[str, str]]
@@ -62,9 +72,12 @@ def read_config(text: str, file: SourceFile, reserved: ReservedIds | None = None
     feed_limit = _read_feeds(top)
 
     probes = read_probes(top, [c.id for c in components] if components is not None else None)
+    uptime = _read_uptime(top)
     if title is None or url is None or components is None:
         return None
     if timezone is None or language is None or feed_limit is None or probes is None:
+        return None
+    if uptime is None:
         return None
     return Config(
         title=title.strip(),
@@ -76,6 +89,7 @@ def read_config(text: str, file: SourceFile, reserved: ReservedIds | None = None
         feed_limit=feed_limit,
         page_id=page_id.strip() if page_id else None,
         probes=probes,
+        uptime=uptime,
     )
 
 
@@ -124,6 +138,54 @@ def _read_feeds(top: Mapping) -> int | None:
     if "limit" not in feeds:
         return DEFAULT_FEED_LIMIT
     return feeds.integer("limit", minimum=1, maximum=MAX_FEED_LIMIT)
+
+
+def _read_uptime(top: Mapping) -> UptimeSettings | None:
+    """The `uptime:` settings: the first day incidents count, downtime weights, staleness."""
+    if "uptime" not in top:
+        return UptimeSettings()
+    section = Mapping.read(top.file, top.get("uptime"), "'uptime'", UPTIME_KEYS)
+    if section is None:
+        return None
+    ok = True
+    since = section.date("since") if "since" in section else None
+    if "since" in section and since is None:
+        ok = False
+    weights: dict[str, float] = {}
+    if "weights" in section:
+        table = Mapping.read(top.file, section.get("weights"), "'weights'", WEIGHT_KEYS)
+        if table is None:
+            return None
+        for key in WEIGHT_KEYS:
+            node = table.get(key)
+            if node is None:
+                continue
+            written = node.value.strip() if isinstance(node, ScalarNode) else ""
+            if not _WEIGHT.fullmatch(written):
+                shown_value = f"'{shown(written)}'" if isinstance(node, ScalarNode) else "that"
+                message = f"'{key}' must be a number from 0 to 1 such as 0.3, not {shown_value}"
+                top.file.report(node, message)
+                ok = False
+                continue
+            weights[key] = float(written)
+    stale_after_s = DEFAULT_STALE_S
+    node = section.get("stale_after")
+    if node is not None:
+        written = node.value.strip() if isinstance(node, ScalarNode) else ""
+        match = _STALE.fullmatch(written)
+        seconds = int(match[1]) * (60 if match[2] == "m" else 3600) if match else 0
+        if not MIN_STALE_S <= seconds <= MAX_STALE_S:
+            shown_value = f"'{shown(written)}'" if isinstance(node, ScalarNode) else "that"
+            message = (
+                f"'stale_after' must be a duration from 1m to 168h such as 30m or 2h, "
+                f"not {shown_value}"
+            )
+            top.file.report(node, message)
+            ok = False
+        stale_after_s = seconds
+    if not ok:
+        return None
+    return UptimeSettings(since=since, stale_after_s=stale_after_s, **weights)
 
 
 def _read_components(top: Mapping, reserved: ReservedIds) -> tuple[Component, ...] | None:
