@@ -57,11 +57,17 @@ def main() -> None:
 
 @main.command()
 @ROOT_OPTION
-def check(root: Path) -> None:
-    """Validate statuspage.yaml and every incident; list every problem found."""
+@click.option(
+    "--now",
+    type=Timestamp(),
+    default=None,
+    help="Check as if it were this time (ISO 8601 with offset), for what depends on the clock.",
+)
+def check(root: Path, now: datetime | None) -> None:
+    """Validate statuspage.yaml and every incident; list every problem found, then warnings."""
     _collect_less()
     try:
-        site = check_site(root, warn=_warn)
+        site = check_site(root, warn=_warn, now=now)
     except ValidationFailed as failure:
         for problem in failure.problems:
             click.echo(str(problem))

@@ -78,9 +78,7 @@ def test_a_component_is_in_major_outage_when_every_probe_is_down() -> None:
     slow = Reading("d", DEGRADED, at(3), 1, 1)
     assert measurement([up, down]) == Measurement(ComponentState.PARTIAL_OUTAGE, "a", at(9))
     assert measurement([down, other_down]) == Measurement(ComponentState.MAJOR_OUTAGE, "a", at(9))
-    assert measurement([up, slow]) == Measurement(
-        ComponentState.DEGRADED_PERFORMANCE, "d", at(3)
-    )
+    assert measurement([up, slow]) == Measurement(ComponentState.DEGRADED_PERFORMANCE, "d", at(3))
     assert measurement([up]) == Measurement(ComponentState.OPERATIONAL, "c", at(50))
     assert measurement([]) is None
 

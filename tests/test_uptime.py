@@ -140,7 +140,8 @@ def test_a_major_outage_counts_fully_and_a_partial_one_at_30_percent(make_site: 
 
 def test_degraded_performance_counts_as_up_unless_weighted(make_site: MakeSite) -> None:
     site = load(
-        make_site, slow=outage("2026-11-10T00:00:00Z", "2026-11-10T12:00:00Z", "degraded_performance")
+        make_site,
+        slow=outage("2026-11-10T00:00:00Z", "2026-11-10T12:00:00Z", "degraded_performance"),
     )
     assert uptime_of(site).figure(30).uptime == 1.0
     weighted = uptime_of(site, settings=UptimeSettings(degraded_performance=0.5))

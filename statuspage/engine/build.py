@@ -14,7 +14,7 @@ import shutil
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -354,10 +354,14 @@ def _carry_over(
     return skip, carried
 
 
-def check_site(root: Path, *, workers: int | None = None, warn: Warn = _ignore) -> Site:
+def check_site(
+    root: Path, *, workers: int | None = None, warn: Warn = _ignore, now: datetime | None = None
+) -> Site:
     """Validate the site at `root` as a build does, using and updating the build cache.
 
-    Warnings go to `warn`, one line each, as for a build.
+    Warnings go to `warn`, one line each, as for a build: those about the files, then those
+    of the rules of `checks` about what the site tells its readers at `now` (the clock's
+    time by default).
     Raises ValidationFailed with every problem; returns the Site (summaries only) otherwise.
     A folder that is not a site is left as it was.
     """
@@ -378,6 +382,10 @@ def check_site(root: Path, *, workers: int | None = None, warn: Warn = _ignore) 
         site, pool = load_incidents(sources, config, inputs, state, cache, scanned_at, workers)
     if pool is not None:
         pool.close()
+    from ..checks import warnings
+
+    for warning in warnings(site, now or datetime.now(UTC)):
+        warn(str(warning))
     return site
 
 

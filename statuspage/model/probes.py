@@ -73,6 +73,7 @@ class Probe:
     components: tuple[str, ...] = ()
     show_as: str | None = None
     line: int = 0  # where statuspage.yaml declares it, for messages
+    column: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -148,6 +148,7 @@ def _read_probe(
         components=_read_upstream(entry) if "components" in usable else (),
         show_as=_strip(entry.text("show_as")) if "show_as" in usable else None,
         line=entry.node.start_mark.line + 1,
+        column=entry.node.start_mark.column + 1,
     )
     return probe if len(file.problems) == before else None
 
