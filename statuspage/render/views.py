@@ -8,6 +8,7 @@ pages and feeds show it.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple, cast
@@ -139,11 +140,7 @@ class SiteIndex:
             since = self.config.uptime.since or first_day(self.site.incidents)
             counters: dict[str, list[dict[date, DayCounters]]] = {}
             for cid, probes in self.probes_of.items():
-                counters[cid] = [
-                    {row.day: row for row in history.days}
-                    for probe in probes
-                    if probe.affects_state and (history := self.histories.get(probe.id))
-                ]
+                counters[cid] = [self._window(probe.id) for probe in probes if probe.affects_state]
             self._uptime = {
                 c.id: component_uptime(
                     c.id,
@@ -167,10 +164,18 @@ class SiteIndex:
         """Changes whenever a measured state, its probe or its start, or an upstream does."""
         return digest(sorted(self.measured.items()), self.upstreams)
 
+    def _window(self, probe: str) -> dict[date, DayCounters]:
+        """A probe's day counters over the last BAR_DAYS UTC days, by day."""
+        history = self.histories.get(probe)
+        if history is None:
+            return {}
+        first = self.now.astimezone(UTC).date() - timedelta(days=BAR_DAYS - 1)
+        start = bisect.bisect_left(history.days, first, key=_day_of)
+        return {row.day: row for row in history.days[start:]}
+
     def responses(self, probe: str) -> list[ResponseDay]:
         """A probe's response times over the last BAR_DAYS UTC days, oldest first."""
-        history = self.histories.get(probe)
-        rows = {row.day: row for row in history.days} if history is not None else {}
+        rows = self._window(probe)
         today = self.now.astimezone(UTC).date()
         found = []
         for back in range(BAR_DAYS - 1, -1, -1):
@@ -221,6 +226,10 @@ class SiteIndex:
         )
         self._views[incident.id] = view
         return view
+
+
+def _day_of(row: DayCounters) -> date:
+    return row.day
 
 
 def current_states(site: Site) -> dict[str, ComponentState]:
