@@ -95,7 +95,8 @@ def test_no_warning_within_15_minutes_with_an_open_incident_or_for_a_quiet_probe
 def test_the_warning_counts_locations_as_the_page_does(make_site: MakeSite) -> None:
     site = make_site(CONFIG)
     down_since(site, "api-health", 40, "eu")
-    ok = CheckResult("api-health", NOW - timedelta(minutes=2), Measured.UP, 50.0, "HTTP 200", ())
+    two_ago = NOW - timedelta(minutes=2)
+    ok = CheckResult("api-health", two_ago, Measured.UP, 50.0, "HTTP 200", (), two_ago)
     counters = DayCounters(ok.at.date(), 1, 1, 0, 0, 50.0, 50.0, (0, 1) + (0,) * 8, ok)
     site.write("uptime/api-health/2026-11.us.csv", history.serialise([counters]))
     assert check(site)[2] == ""  # one of two locations: no majority
