@@ -181,6 +181,20 @@ class SiteDir:
 
 MakeSite = Callable[..., SiteDir]
 
+# The variables that send HTTP requests through a proxy, probes' and urllib's alike.
+PROXY_VARIABLES = [
+    name
+    for base in ("http_proxy", "https_proxy", "all_proxy", "no_proxy")
+    for name in (base, base.upper())
+]
+
+
+@pytest.fixture(autouse=True)
+def no_proxy_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test starts without proxy variables: a developer's own would reroute loopback."""
+    for name in PROXY_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+
 
 @pytest.fixture
 def make_site(tmp_path: Path) -> MakeSite:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import socket
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from statuspage.cli import main
@@ -85,4 +87,38 @@ def test_a_site_with_problems_records_nothing(make_site: MakeSite) -> None:
     assert (code, out) == (1, "")
     assert err.splitlines()[-1] == "Found 1 problem in 1 file; nothing was recorded."
     assert "unknown probe type 'htp'; did you mean 'http'?" in err
+    assert not (site.root / UPTIME_DIR).exists()
+
+
+def test_a_proxy_that_refuses_is_the_reason_shown_and_kept_without_its_password(
+    make_site: MakeSite, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "www").mkdir()
+    (tmp_path / "www" / "healthz").write_text("ok")
+    proxy_port = closed_port()
+    monkeypatch.setenv("HTTP_PROXY", f"http://probe:s3cret@127.0.0.1:{proxy_port}")
+    with serving(tmp_path / "www") as url:
+        site = make_site(config=CONFIG + probes(url, closed_port()))
+        code, out, err = run("--root", str(site.root), "--only", "health")
+    refused = f"proxy 127.0.0.1:{proxy_port} refused the connection"
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0].split(None, 3) == ["health", "down", "-", refused]
+    files = history(site.root)
+    assert [
+        row["latest_reason"] for text in files.values() for row in csv.DictReader(text.splitlines())
+    ] == [refused]
+    assert "s3cret" not in out + "".join(files.values())
+
+
+def test_a_proxy_variable_that_cannot_be_used_stops_the_run(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "socks5://probe:s3cret@127.0.0.1:1080")
+    site = make_site(config=CONFIG + probes("http://127.0.0.1:9", closed_port()))
+    code, out, err = run("--root", str(site.root))
+    assert (code, out) == (2, "")
+    assert err == (
+        "error: HTTPS_PROXY: statuspage reaches a proxy over http:// or https://, not socks5:// "
+        "('socks5://***@127.0.0.1:1080'); name one such as http://proxy.example.com:3128\n"
+    )
     assert not (site.root / UPTIME_DIR).exists()

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
+import http.client
 import http.server
+import logging
+import select
 import socket
 import ssl
 import threading
 import time
+import urllib.parse
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -26,6 +31,7 @@ import trustme
 
 from statuspage.engine.build import build_site
 from statuspage.model.probes import CheckResult, Expect, Measured, Probe, ProbeType
+from statuspage.probes.proxies import Proxies, ProxyUsageError
 from statuspage.probes.runners import check, check_all, make_client
 
 from .conftest import NOW, OPEN, REPO, MakeSite, serving
@@ -55,7 +61,10 @@ class _Server(http.server.ThreadingHTTPServer):
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):
-    """Answers by path: /ok, /slow, /hang, /error, /unavailable, /redirect, /flaky/<key>, /echo."""
+    """Answers by path: /ok, /slow, /hang, /error, /unavailable, /redirect, /flaky/<key>, /echo.
+
+    /away/<port> redirects to /ok on loopback's port <port>.
+    """
 
     flaky_seen: ClassVar[set[str]] = set()
     in_flight = 0
@@ -88,6 +97,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.answer(503)
         elif self.path == "/redirect":
             self.answer(302, Location="/ok")
+        elif self.path.startswith("/away/"):
+            self.answer(302, Location=f"http://127.0.0.1:{self.path.removeprefix('/away/')}/ok")
         elif self.path.startswith("/flaky/"):
             with self.lock:
                 first = self.path not in self.flaky_seen
@@ -274,16 +285,21 @@ def trusting(ca: trustme.CA) -> ssl.SSLContext:
     return context
 
 
-@contextlib.contextmanager
-def tls_server(ca: trustme.CA, host: str, days: float) -> Iterator[int]:
-    """An HTTPS server whose certificate, for `host`, expires `days` from the real now."""
+def server_context(ca: trustme.CA, host: str, days: float) -> ssl.SSLContext:
+    """A server's TLS context, with a certificate for `host` expiring `days` from the real now."""
     real_now = datetime.now(UTC)
     certificate = ca.issue_cert(
         host, not_before=real_now - timedelta(days=30), not_after=real_now + timedelta(days=days)
     )
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     certificate.configure_cert(context)
-    with http_server(context) as port:
+    return context
+
+
+@contextlib.contextmanager
+def tls_server(ca: trustme.CA, host: str, days: float) -> Iterator[int]:
+    """An HTTPS server whose certificate, for `host`, expires `days` from the real now."""
+    with http_server(server_context(ca, host, days)) as port:
         yield port
 
 
@@ -584,3 +600,374 @@ def test_a_client_given_is_the_one_used() -> None:
 
     assert asyncio.run(with_mock()).measured is Measured.UP
     assert seen == ["http://mocked.test/ok"]
+
+
+# Proxies: a forward proxy of the test's own on loopback, named by the variables a runner has.
+
+
+class _ProxyServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+
+    def __init__(self, context: ssl.SSLContext | None) -> None:
+        super().__init__(("127.0.0.1", 0), _ProxyHandler)
+        if context is not None:  # an https:// proxy, reached over TLS
+            self.socket = context.wrap_socket(
+                self.socket, server_side=True, do_handshake_on_connect=False
+            )
+        scheme = "http" if context is None else "https"
+        self.url = f"{scheme}://127.0.0.1:{self.server_address[1]}"
+        self.shown = f"127.0.0.1:{self.server_address[1]}"  # as a reason names it
+        self.seen: list[tuple[str, str, str | None]] = []  # method, target, Proxy-Authorization
+        self.wanted: str | None = None  # the Proxy-Authorization it requires
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass
+
+
+class _ProxyHandler(http.server.BaseHTTPRequestHandler):
+    """Relays a request for an absolute URI, tunnels a CONNECT; records each one."""
+
+    server: _ProxyServer
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def answer(self, status: int, **headers: str) -> None:
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def allowed(self) -> bool:
+        """Record the request; answer 407 when it lacks the credentials the proxy wants."""
+        given = self.headers.get("Proxy-Authorization")
+        self.server.seen.append((self.command, self.path, given))
+        if given == self.server.wanted:
+            return True
+        self.answer(407, **{"Proxy-Authenticate": 'Basic realm="proxy"'})
+        return False
+
+    def do_CONNECT(self) -> None:
+        if not self.allowed():
+            return
+        host, _, port = self.path.rpartition(":")
+        try:
+            upstream = socket.create_connection((host, int(port)), timeout=5)
+        except OSError:
+            self.answer(502)
+            return
+        self.send_response(200, "Connection established")
+        self.end_headers()
+        with upstream:
+            _relay(self.connection, upstream)
+        self.close_connection = True
+
+    def relay(self) -> None:
+        if not self.allowed():
+            return
+        target = urllib.parse.urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        headers = {
+            name: value
+            for name, value in self.headers.items()
+            if not name.lower().startswith("proxy-") and name.lower() != "connection"
+        }
+        upstream = http.client.HTTPConnection(target.hostname or "", target.port, timeout=5)
+        try:
+            upstream.request(
+                self.command, target.path, self.rfile.read(length) if length else None, headers
+            )
+            response = upstream.getresponse()
+            body = response.read()
+        except OSError:
+            self.answer(502)
+            return
+        finally:
+            upstream.close()
+        self.send_response(response.status)
+        for name, value in response.getheaders():
+            if name.lower() not in {"content-length", "transfer-encoding", "connection"}:
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = relay
+
+
+def _relay(one: socket.socket, other: socket.socket) -> None:
+    """Copy bytes both ways between two sockets until either ends."""
+    with contextlib.suppress(OSError):
+        while True:
+            readable, _, _ = select.select([one, other], [], [], 5)
+            if not readable:
+                return
+            for sock in readable:
+                data = sock.recv(65_536)
+                if not data:
+                    return
+                (other if sock is one else one).sendall(data)
+
+
+@contextlib.contextmanager
+def forward_proxy(context: ssl.SSLContext | None = None) -> Iterator[_ProxyServer]:
+    """A forward proxy on loopback while the block runs (reached over TLS with `context`)."""
+    server = _ProxyServer(context)
+    threading.Thread(target=server.serve_forever, args=(0.02,), daemon=True).start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def proxy() -> Iterator[_ProxyServer]:
+    with forward_proxy() as server:
+        yield server
+
+
+def basic(user: str, password: str) -> str:
+    """The Proxy-Authorization header of `user` with `password`."""
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
+
+
+def test_an_http_check_goes_through_the_proxy_http_proxy_names(
+    port: int, proxy: _ProxyServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", proxy.url)
+    result = run(http_probe(f"http://127.0.0.1:{port}/ok", expect=Expect(body_contains="all ok")))
+    ms = answered(result)
+    assert result == CheckResult("web", NOW, Measured.UP, ms, f"HTTP 200 in {ms:.0f} ms")
+    assert proxy.seen == [("GET", f"http://127.0.0.1:{port}/ok", None)]
+
+
+def test_an_https_check_tunnels_through_the_proxy_to_the_targets_certificate(
+    ca: trustme.CA, trusting: ssl.SSLContext, proxy: _ProxyServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("https_proxy", proxy.url)
+    with tls_server(ca, "127.0.0.1", days=3.1) as port:
+        expiring = check_now(
+            http_probe(f"https://127.0.0.1:{port}/ok", expect=Expect(cert_days_min=14)), trusting
+        )
+    with tls_server(ca, "other.example", days=90) as other:
+        elsewhere = check_now(http_probe(f"https://127.0.0.1:{other}/ok"), trusting)
+    assert (expiring.measured, expiring.reason) == (
+        Measured.DEGRADED,
+        "certificate expires in 3 days",
+    )
+    assert (elsewhere.measured, elsewhere.reason) == (
+        Measured.DOWN,
+        f"certificate is for another host via proxy {proxy.shown}",
+    )
+    assert proxy.seen == [
+        ("CONNECT", f"127.0.0.1:{port}", None),
+        ("CONNECT", f"127.0.0.1:{other}", None),
+    ]
+
+
+def test_an_https_proxy_is_reached_over_tls_and_its_certificate_is_not_the_targets(
+    port: int, ca: trustme.CA, trusting: ssl.SSLContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"http://127.0.0.1:{port}/ok"
+    with forward_proxy(server_context(ca, "127.0.0.1", days=3.1)) as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        result = check_now(http_probe(url, expect=Expect(cert_days_min=14)), trusting)
+        untrusted = check_now(http_probe(url), ssl.create_default_context())
+    ms = answered(result)
+    assert (result.measured, result.reason) == (Measured.UP, f"HTTP 200 in {ms:.0f} ms")
+    assert (untrusted.measured, untrusted.reason) == (
+        Measured.DOWN,
+        f"certificate is not trusted via proxy {proxy.shown}",
+    )
+    assert proxy.seen == [("GET", url, None)]
+
+
+def test_the_credentials_of_the_proxy_address_go_to_the_proxy(
+    port: int,
+    ca: trustme.CA,
+    trusting: ssl.SSLContext,
+    proxy: _ProxyServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    proxy.wanted = basic("probe", "s@cret")
+    monkeypatch.setenv("ALL_PROXY", proxy.url.replace("//", "//probe:s%40cret@"))
+    plain = run(http_probe(f"http://127.0.0.1:{port}/ok"))
+    with tls_server(ca, "127.0.0.1", days=90) as tls_port:
+        secure = check_now(http_probe(f"https://127.0.0.1:{tls_port}/ok"), trusting)
+    assert (plain.measured, secure.measured) == (Measured.UP, Measured.UP)
+    assert proxy.seen == [
+        ("GET", f"http://127.0.0.1:{port}/ok", proxy.wanted),
+        ("CONNECT", f"127.0.0.1:{tls_port}", proxy.wanted),
+    ]
+
+
+def test_a_proxy_refusing_the_credentials_is_down_and_no_reason_shows_them(
+    port: int,
+    ca: trustme.CA,
+    trusting: ssl.SSLContext,
+    proxy: _ProxyServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    proxy.wanted = basic("probe", "another")
+    monkeypatch.setenv("ALL_PROXY", proxy.url.replace("//", "//probe:s3cret@"))
+    plain = run(http_probe(f"http://127.0.0.1:{port}/ok"))
+    with tls_server(ca, "127.0.0.1", days=90) as tls_port:
+        secure = check_now(http_probe(f"https://127.0.0.1:{tls_port}/ok"), trusting)
+    assert plain == CheckResult(
+        "web", NOW, Measured.DOWN, answered(plain), f"HTTP 407 via proxy {proxy.shown}"
+    )
+    assert (secure.measured, secure.response_ms, secure.reason) == (
+        Measured.DOWN,
+        None,
+        f"proxy {proxy.shown} answered 407 Proxy Authentication Required",
+    )
+
+
+def test_a_proxy_that_refuses_the_connection_is_named_without_its_password(
+    port: int, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    closed = closed_port()
+    monkeypatch.setenv("HTTP_PROXY", f"http://probe:s3cret@127.0.0.1:{closed}")
+    caplog.set_level(logging.INFO, logger="statuspage.probes.runners")
+    result = run(http_probe(f"http://127.0.0.1:{port}/ok", retries=1))
+    refused = f"proxy 127.0.0.1:{closed} refused the connection"
+    assert result == CheckResult("web", NOW, Measured.DOWN, None, f"{refused} (try 2 of 2)")
+    assert caplog.messages == [f"web: {refused}; checking again (2 of 2)"]
+
+
+def test_a_target_the_proxy_cannot_reach_is_down_via_the_proxy(
+    ca: trustme.CA, trusting: ssl.SSLContext, proxy: _ProxyServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", proxy.url)
+    monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+    closed = closed_port()
+    plain = run(http_probe(f"http://127.0.0.1:{closed}/ok"))
+    secure = check_now(http_probe(f"https://127.0.0.1:{closed}/ok"), trusting)
+    assert plain == CheckResult(
+        "web", NOW, Measured.DOWN, answered(plain), f"HTTP 502 via proxy {proxy.shown}"
+    )
+    assert (secure.measured, secure.reason) == (
+        Measured.DOWN,
+        f"proxy {proxy.shown} answered 502 Bad Gateway",
+    )
+
+
+def test_a_check_through_the_proxy_that_times_out_names_it(
+    port: int, proxy: _ProxyServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", proxy.url)
+    result = run(http_probe(f"http://127.0.0.1:{port}/hang", timeout_ms=200))
+    assert result == CheckResult(
+        "web", NOW, Measured.DOWN, None, f"timed out after 0.2 s via proxy {proxy.shown}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("variables", "proxied"),
+    [
+        ({}, False),
+        ({"HTTPS_PROXY": "{proxy}"}, False),  # the proxy of https:// addresses only
+        ({"HTTP_PROXY": "{proxy}", "NO_PROXY": "127.0.0.1"}, False),
+        ({"http_proxy": "{proxy}", "no_proxy": "example.com, 127.0.0.0/8"}, False),
+        ({"HTTP_PROXY": "{proxy}", "NO_PROXY": "localhost,127.0.0.1:{port}"}, False),
+        ({"ALL_PROXY": "{proxy}", "NO_PROXY": "*"}, False),
+        ({"HTTP_PROXY": "{proxy}", "http_proxy": ""}, False),  # lowercase wins: none
+        ({"HTTP_PROXY": "{proxy}", "NO_PROXY": "127.0.0.1:1,127.0.0.2,localhost"}, True),
+        ({"ALL_PROXY": "{proxy}"}, True),
+    ],
+)
+def test_the_variables_say_which_checks_go_direct(
+    port: int,
+    proxy: _ProxyServer,
+    monkeypatch: pytest.MonkeyPatch,
+    variables: dict[str, str],
+    proxied: bool,
+) -> None:
+    for name, value in variables.items():
+        monkeypatch.setenv(name, value.format(proxy=proxy.url, port=port))
+    url = f"http://127.0.0.1:{port}/ok"
+    result = run(http_probe(url))
+    assert (result.measured, proxy.seen) == (
+        Measured.UP,
+        [("GET", url, None)] if proxied else [],
+    )
+
+
+def test_each_redirect_goes_where_its_own_address_says(
+    port: int, proxy: _ProxyServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    closed = closed_port()
+    monkeypatch.setenv("HTTP_PROXY", proxy.url)
+    with http_server() as other:
+        monkeypatch.setenv("NO_PROXY", f"127.0.0.1:{other},127.0.0.1:{closed}")
+        url = f"http://127.0.0.1:{port}/away/{other}"
+        result = run(http_probe(url, follow_redirects=True, expect=Expect(body_contains="all ok")))
+        # Sent direct, the redirect's answer and failure are the target's, not the proxy's.
+        unexpected = run(http_probe(url, follow_redirects=True, expect=Expect(status=(204,))))
+    refused = f"http://127.0.0.1:{port}/away/{closed}"
+    failed = run(http_probe(refused, follow_redirects=True))
+    assert result.measured is Measured.UP
+    assert unexpected == CheckResult("web", NOW, Measured.DOWN, answered(unexpected), "HTTP 200")
+    assert failed == CheckResult("web", NOW, Measured.DOWN, None, "connection refused")
+    assert proxy.seen == [("GET", url, None), ("GET", url, None), ("GET", refused, None)]
+
+
+def test_an_upstream_page_is_read_through_the_proxy(
+    github: str, proxy: _ProxyServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", proxy.url)
+    result = run(upstream_probe(github, "Git Operations"))
+    assert (result.measured, result.upstream) == (
+        Measured.UP,
+        (("Git Operations", "operational"),),
+    )
+    assert proxy.seen == [("GET", f"{github}/api/v2/summary.json", None)]
+
+
+def test_a_proxy_that_cannot_be_used_stops_a_run_of_http_checks_only(
+    port: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "socks5://probe:s3cret@127.0.0.1:1080")
+    tcp = Probe(id="db", type=ProbeType.TCP, component="db", host="127.0.0.1", port=port)
+    with pytest.raises(ProxyUsageError) as raised:
+        asyncio.run(check_all([tcp, http_probe(f"http://127.0.0.1:{port}/ok")], 2, clock))
+    assert str(raised.value) == (
+        "HTTPS_PROXY: statuspage reaches a proxy over http:// or https://, not socks5:// "
+        "('socks5://***@127.0.0.1:1080'); name one such as http://proxy.example.com:3128"
+    )
+    [result] = asyncio.run(check_all([tcp], 2, clock))
+    assert result.measured is Measured.UP
+
+
+@pytest.mark.parametrize(
+    ("cause", "reason"),
+    [
+        (
+            socket.gaierror(-2, "Name or service not known"),
+            "proxy proxy.corp.example:3128: host not found",
+        ),
+        (
+            ConnectionResetError(104, "Connection reset by peer"),
+            "proxy proxy.corp.example:3128 reset the connection",
+        ),
+        (
+            OSError(113, "No route to host"),
+            "[Errno 113] No route to host via proxy proxy.corp.example:3128",
+        ),
+    ],
+)
+def test_a_failure_to_reach_the_proxy_is_the_proxys(cause: OSError, reason: str) -> None:
+    def fail(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError(str(cause), request=request) from cause
+
+    async def through_the_proxy() -> CheckResult:
+        proxies = Proxies.read({"https": "http://proxy.corp.example:3128"})
+        async with httpx.AsyncClient(transport=httpx.MockTransport(fail)) as client:
+            return await check(
+                http_probe("https://api.example.com/"), clock, client, proxies=proxies
+            )
+
+    assert asyncio.run(through_the_proxy()) == CheckResult("web", NOW, Measured.DOWN, None, reason)

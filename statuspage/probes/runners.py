@@ -1,9 +1,10 @@
 """One check of each probe type, giving a `CheckResult`: up, degraded or down, and why.
 
-Every transport is a parameter (the HTTP client, the DNS resolver, the TLS context), so tests
-drive the checks against servers they start on loopback. Each try is bounded by the probe's
-timeout, a failed check is tried again `retries` times and counts once, and a remote failure
-is a result, never an exception.
+Every transport is a parameter (the HTTP client, the DNS resolver, the TLS context, the
+proxies), so tests drive the checks against servers they start on loopback. Each try is
+bounded by the probe's timeout, a failed check is tried again `retries` times and counts once,
+and a remote failure is a result, never an exception. HTTP requests go through the proxy the
+environment names for their address (see `proxies`); other probes connect directly.
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ from statuspage import __version__
 from statuspage.model.enums import ComponentState
 from statuspage.model.probes import CheckResult, Measured, Probe, ProbeType
 
+from .proxies import Proxies, Proxy, make_transport
+
 logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
@@ -39,6 +42,9 @@ MAX_BODY_BYTES = 4 * 1024 * 1024
 
 # The path of the Statuspage API v2 summary below an upstream page's address.
 SUMMARY_PATH = "/api/v2/summary.json"
+
+# The probe types that check over HTTP, with the client and through any proxy.
+HTTP_TYPES = (ProbeType.HTTP, ProbeType.STATUSPAGE)
 
 # What an upstream component's state means for the probe that follows it.
 UPSTREAM_MEASURED = {
@@ -72,6 +78,7 @@ class _Outcome:
     response_ms: float | None
     reason: str
     upstream: tuple[tuple[str, str], ...] = ()
+    answered: httpx.URL | None = None  # http: the address that answered, redirects followed
 
 
 def default_ssl_context() -> ssl.SSLContext:
@@ -80,14 +87,24 @@ def default_ssl_context() -> ssl.SSLContext:
 
 
 def make_client(
-    concurrency: int = 10, ssl_context: ssl.SSLContext | None = None
+    concurrency: int = 10,
+    ssl_context: ssl.SSLContext | None = None,
+    proxies: Proxies | None = None,
 ) -> httpx.AsyncClient:
-    """An HTTP client for probes: `concurrency` connections, trusting `ssl_context`'s CAs."""
+    """An HTTP client for probes: `concurrency` connections, trusting `ssl_context`'s CAs.
+
+    Each request goes through the proxy `proxies` names for its address (None: those of the
+    environment). The client reads nothing else of the environment: httpx's `trust_env`
+    would also read the system's proxy settings on macOS and Windows, which curl does not.
+    """
+    context = ssl_context or default_ssl_context()
+    limits = httpx.Limits(max_connections=concurrency)
     return httpx.AsyncClient(
-        verify=ssl_context or default_ssl_context(),
-        limits=httpx.Limits(max_connections=concurrency),
         headers={"User-Agent": f"statuspage-probe/{__version__}"},
-        trust_env=False,  # a probe measures the target, not a proxy the environment names
+        transport=make_transport(
+            Proxies.from_environment() if proxies is None else proxies, context, limits
+        ),
+        trust_env=False,
     )
 
 
@@ -97,15 +114,22 @@ async def check(
     client: httpx.AsyncClient | None = None,
     resolver: dns.asyncresolver.Resolver | None = None,
     ssl_context: ssl.SSLContext | None = None,
+    proxies: Proxies | None = None,
 ) -> CheckResult:
-    """Check `probe` once, trying again up to `probe.retries` times while it is down."""
-    if client is None and probe.type in (ProbeType.HTTP, ProbeType.STATUSPAGE):
-        async with make_client(1, ssl_context) as own_client:
-            return await check(probe, now, own_client, resolver, ssl_context)
+    """Check `probe` once, trying again up to `probe.retries` times while it is down.
+
+    `proxies` are those an HTTP request goes through (None: the environment's), which the
+    reason of a failure names; a `client` given must send its requests through them.
+    """
+    if probe.type in HTTP_TYPES and proxies is None:
+        proxies = Proxies.from_environment()
+    if client is None and probe.type in HTTP_TYPES:
+        async with make_client(1, ssl_context, proxies) as own_client:
+            return await check(probe, now, own_client, resolver, ssl_context, proxies)
     at = now()
     tries = probe.retries + 1
     for attempt in range(1, tries + 1):
-        outcome = await _try(probe, now, client, resolver, ssl_context)
+        outcome = await _try(probe, now, client, resolver, ssl_context, proxies)
         if outcome.measured is not Measured.DOWN or attempt == tries:
             break
         logger.info(
@@ -124,13 +148,17 @@ async def check_all(
     client: httpx.AsyncClient | None = None,
     resolver: dns.asyncresolver.Resolver | None = None,
     ssl_context: ssl.SSLContext | None = None,
+    proxies: Proxies | None = None,
 ) -> list[CheckResult]:
     """Check every probe, at most `concurrency` at once; the results in the probes' order.
 
     Without a `client`, each HTTP check opens a connection of its own (and so measures what a
     new visitor meets): one pool shared by many checks at once is several times slower in
     httpx (encode/httpx issue 3215), and a check would wait for another's connection.
+    Raises ProxyUsageError, before any check, for a proxy variable that cannot be used.
     """
+    if proxies is None and any(p.type in HTTP_TYPES for p in probes):
+        proxies = Proxies.from_environment()  # one read of the environment for all checks
     if ssl_context is None:
         ssl_context = default_ssl_context()  # one read of the system's CAs for all checks
     if resolver is None and any(p.type is ProbeType.DNS for p in probes):
@@ -139,7 +167,7 @@ async def check_all(
 
     async def one(probe: Probe) -> CheckResult:
         async with gate:
-            return await check(probe, now, client, resolver, ssl_context)
+            return await check(probe, now, client, resolver, ssl_context, proxies)
 
     return list(await asyncio.gather(*(one(probe) for probe in probes)))
 
@@ -150,8 +178,9 @@ async def _try(
     client: httpx.AsyncClient | None,
     resolver: dns.asyncresolver.Resolver | None,
     ssl_context: ssl.SSLContext | None,
+    proxies: Proxies | None,
 ) -> _Outcome:
-    """One try of `probe`, bounded by its timeout."""
+    """One try of `probe`, bounded by its timeout; a failure through a proxy names it."""
     seconds = probe.timeout_ms / 1000
     try:
         async with asyncio.timeout(seconds):
@@ -167,20 +196,51 @@ async def _try(
                 outcome = await _check_tls(probe, now, ssl_context or default_ssl_context())
             else:
                 outcome = await _check_dns(probe, resolver or dns.asyncresolver.Resolver())
-    except (TimeoutError, httpx.TimeoutException, dns.exception.Timeout):
-        return _Outcome(Measured.DOWN, None, f"timed out after {_seconds(probe.timeout_ms)}")
+    except (TimeoutError, httpx.TimeoutException, dns.exception.Timeout) as error:
+        reason = f"timed out after {_seconds(probe.timeout_ms)}"
+        proxy = _proxy_of(probe, error, proxies)
+        return _Outcome(Measured.DOWN, None, _via(reason, proxy))
     except (OSError, httpx.HTTPError) as error:
-        return _Outcome(Measured.DOWN, None, _describe(error))
+        proxy = _proxy_of(probe, error, proxies)
+        reason = _describe(error) if proxy is None else _describe_through(error, proxy)
+        return _Outcome(Measured.DOWN, None, reason)
+    if outcome.measured is Measured.DOWN and outcome.answered is not None and proxies is not None:
+        # What answered may be the proxy: its error page, its 502 for a target it cannot reach.
+        reason = _via(outcome.reason, proxies.for_url(outcome.answered))
+        outcome = _Outcome(outcome.measured, outcome.response_ms, reason, outcome.upstream)
     return _slower(outcome, probe.expect.max_response_ms)
+
+
+def _first_url(probe: Probe) -> str:
+    """The address an HTTP probe asks first: its url, or the summary below an upstream page."""
+    assert probe.url is not None
+    if probe.type is ProbeType.STATUSPAGE:
+        return probe.url.rstrip("/") + SUMMARY_PATH
+    return probe.url
+
+
+def _proxy_of(probe: Probe, error: BaseException, proxies: Proxies | None) -> Proxy | None:
+    """The proxy of the request that failed with `error`: the first one, or a redirect's."""
+    if proxies is None or probe.type not in HTTP_TYPES:
+        return None
+    url = httpx.URL(_first_url(probe))
+    if isinstance(error, httpx.RequestError):
+        with contextlib.suppress(RuntimeError):  # raised when httpx did not set the request
+            url = error.request.url
+    return proxies.for_url(url)
+
+
+def _via(reason: str, proxy: Proxy | None) -> str:
+    """`reason`, saying which proxy the request went through, if any."""
+    return reason if proxy is None else f"{reason} via proxy {proxy.shown}"
 
 
 async def _check_http(probe: Probe, now: Clock, client: httpx.AsyncClient) -> _Outcome:
     """An HTTP request: its status, its body and, over https, its certificate."""
-    assert probe.url is not None
     start = time.perf_counter()
     async with client.stream(
         probe.method,
-        probe.url,
+        _first_url(probe),
         headers=list(probe.headers),
         content=probe.body,
         follow_redirects=probe.follow_redirects,
@@ -197,10 +257,10 @@ async def _check_http(probe: Probe, now: Clock, client: httpx.AsyncClient) -> _O
             if response.is_redirect and location
             else f"HTTP {status}"
         )
-        return _Outcome(Measured.DOWN, elapsed, reason)
+        return _Outcome(Measured.DOWN, elapsed, reason, answered=response.url)
     wanted = probe.expect.body_contains
     if wanted is not None and wanted not in body.decode(response.encoding or "utf-8", "replace"):
-        return _Outcome(Measured.DOWN, elapsed, f'body lacks "{wanted}"')
+        return _Outcome(Measured.DOWN, elapsed, f'body lacks "{wanted}"', answered=response.url)
     outcome = _Outcome(Measured.UP, elapsed, f"HTTP {status} in {elapsed:.0f} ms")
     if certificate is not None:
         return _expiring(outcome, certificate, now(), probe.expect.cert_days_min)
@@ -209,23 +269,22 @@ async def _check_http(probe: Probe, now: Clock, client: httpx.AsyncClient) -> _O
 
 async def _check_statuspage(probe: Probe, client: httpx.AsyncClient) -> _Outcome:
     """An upstream page's Statuspage API v2 summary: the states of the named components."""
-    assert probe.url is not None
     start = time.perf_counter()
     # An upstream page may move (http to https, a new host): its summary is still its state.
     async with client.stream(
-        "GET",
-        probe.url.rstrip("/") + SUMMARY_PATH,
-        follow_redirects=True,
-        timeout=probe.timeout_ms / 1000,
+        "GET", _first_url(probe), follow_redirects=True, timeout=probe.timeout_ms / 1000
     ) as response:
         body = await _read_body(response)
     elapsed = _ms_since(start)
     if response.status_code != 200:
-        return _Outcome(Measured.DOWN, elapsed, f"HTTP {response.status_code}")
+        return _Outcome(
+            Measured.DOWN, elapsed, f"HTTP {response.status_code}", answered=response.url
+        )
     try:
         states = _component_states(json.loads(body))
     except ValueError as error:  # JSONDecodeError and UnicodeDecodeError among them
-        return _Outcome(Measured.DOWN, elapsed, f"not a Statuspage summary: {_first_line(error)}")
+        reason = f"not a Statuspage summary: {_first_line(error)}"
+        return _Outcome(Measured.DOWN, elapsed, reason, answered=response.url)
     names = probe.components or tuple(states)
     found = [(name, states[name]) for name in names if name in states]
     missing = [name for name in names if name not in states]
@@ -327,6 +386,8 @@ def _holds(values: Iterable[str], wanted: str, record: str) -> bool:
 
 def _peer_certificate(response: httpx.Response) -> dict[str, Any] | None:
     """The certificate of the server that answered over https; None over plain HTTP."""
+    if response.url.scheme != "https":  # through an https:// proxy, TLS is the proxy's
+        return None
     stream = response.extensions.get("network_stream")
     ssl_object = stream.get_extra_info("ssl_object") if stream is not None else None
     if ssl_object is None:
@@ -413,6 +474,20 @@ def _describe(error: BaseException) -> str:
             return f"bad HTTP answer: {_first_line(cause)}"
     # No known cause: its own words, which asyncio sometimes leaves empty.
     return _first_line(error) or type(error).__name__
+
+
+def _describe_through(error: BaseException, proxy: Proxy) -> str:
+    """A failure of a request through `proxy`, in a few words: the proxy's own, or via it."""
+    for cause in _causes(error):
+        if isinstance(cause, httpx.ProxyError):  # its answer to CONNECT: '407 Proxy Auth...'
+            return f"proxy {proxy.shown} answered {_first_line(cause)}"
+        if isinstance(cause, ConnectionRefusedError):
+            return f"proxy {proxy.shown} refused the connection"
+        if isinstance(cause, ConnectionResetError):
+            return f"proxy {proxy.shown} reset the connection"
+        if isinstance(cause, socket.gaierror):
+            return f"proxy {proxy.shown}: host not found"
+    return _via(_describe(error), proxy)
 
 
 def _causes(error: BaseException) -> Iterable[BaseException]:
