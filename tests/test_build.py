@@ -66,9 +66,14 @@ def test_build_writes_every_page(site: SiteDir) -> None:
                 for b in ("status", "api", "dashboard", "docs", "webhooks")
                 for f in ("svg", "json")
             ),
+            *(
+                f"badges/{c}-uptime.{f}"
+                for c in ("api", "dashboard", "docs", "webhooks")
+                for f in ("svg", "json")
+            ),
         ]
     )
-    assert result.files == 46  # the site's files; the marker is the build's own
+    assert result.files == 54  # the site's files; the marker is the build's own
     assert result.size == sum(len(b) for b in written.values())
 
 
@@ -241,7 +246,7 @@ def test_incremental_builds_write_what_a_cold_build_writes(
     later = NOW + timedelta(hours=2)
     # (what happens, when, files the build renders; None: nothing to publish at all)
     steps: list[tuple[str, Callable[[], object], datetime, int | None]] = [
-        ("first build", lambda: None, NOW, 46),
+        ("first build", lambda: None, NOW, 54),
         ("nothing changed", lambda: None, NOW, None),
         # its page, the index (it is recent), the history page and its component's page,
         # the three feeds of the incident, its component and the site, and incidents.json
@@ -260,19 +265,20 @@ def test_incremental_builds_write_what_a_cold_build_writes(
         ("move a file to a subfolder", lambda: move(site, "db", "incidents/2026"), NOW, None),
         # the spare holds the site from before it was added: nothing to render
         ("delete an incident", lambda: (site.root / "incidents/hooks.yaml").unlink(), NOW, 0),
-        ("rename a component", lambda: rename_component(site), NOW, 46),
+        ("rename a component", lambda: rename_component(site), NOW, 54),
         # feeds, the API and badges depend on neither the theme nor the clock
         ("override a template", lambda: override_footer(site), NOW, 10),
-        # the index and the components' pages, which say when they were generated, and
-        # components.json: today counts for longer, so the partial outage of days ago weighs
-        # less in the API's uptime; nothing else shows the clock while no incident is open
-        ("a later clock", lambda: None, later, 5 + 1),
-        ("delete the cache", lambda: shutil.rmtree(site.root / ".statuspage-cache"), later, 46),
+        # the index and the components' pages, which say when they were generated, and what
+        # shows the API's uptime: today counts for longer, so the partial outage of days ago
+        # weighs less (components.json, the API's uptime badges); nothing else shows the clock
+        # while no incident is open
+        ("a later clock", lambda: None, later, 5 + 3),
+        ("delete the cache", lambda: shutil.rmtree(site.root / ".statuspage-cache"), later, 54),
         ("nothing changed again", lambda: None, later, None),
         ("open an incident", lambda: site.incident("hooks", OPEN), later, 4 + 9 + 8 + 4),
-        # besides those six, the pages that say how long it has lasted so far: its own and
+        # besides those eight, the pages that say how long it has lasted so far: its own and
         # the history page
-        ("a later clock, an incident open", lambda: None, later + timedelta(hours=1), 6 + 2),
+        ("a later clock, an incident open", lambda: None, later + timedelta(hours=1), 8 + 2),
     ]
     for name, change, now, rendered in steps:
         change()
@@ -308,8 +314,8 @@ def test_rendering_in_several_processes_writes_the_same_files(
     serial = build_site(site.root, tmp_path / "serial", NOW, workers=1, use_cache=False)
     forked = build_site(site.root, tmp_path / "forked", NOW, workers=3, use_cache=False)
     # 60 incidents, 11 other files; 3 feeds for each incident, component and the site;
-    # 8 API files and 2 badges for the site and each component
-    assert (serial.rendered, forked.rendered) == (71 + 3 * 65 + 18, 71 + 3 * 65 + 18)
+    # 8 API files, 2 badges for the site and each component, 2 of each one's uptime
+    assert (serial.rendered, forked.rendered) == (71 + 3 * 65 + 26, 71 + 3 * 65 + 26)
     assert snapshot(tmp_path / "serial") == snapshot(tmp_path / "forked")
 
 
@@ -659,7 +665,7 @@ def test_a_read_only_site_builds_with_its_cache_elsewhere(
     assert (warnings, snapshot(out)) == ([line], expected)
     assert (moved / "cache.sqlite3").is_file()
     assert build_site(site.root, out, NOW, warn=warnings.append).unchanged  # the cache works
-    assert result.rendered == 46
+    assert result.rendered == 54
     warnings.clear()
     assert [i.id for i in check_site(site.root, warn=warnings.append).incidents] == ["db"]
     assert warnings == [line]
