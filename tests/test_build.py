@@ -18,6 +18,7 @@ from statuspage.engine.build import build_site, check_site
 from statuspage.engine.cache import BuildCache
 from statuspage.engine.publish import TreeWriter
 from statuspage.errors import OutputError, ThemeError, ValidationFailed
+from statuspage.render import outputs
 from statuspage.render.jobs import MARKER, MARKER_TEXT, Job, digest
 from tests.conftest import (
     API_ENDPOINTS,
@@ -754,26 +755,45 @@ def test_a_statuspage_yaml_that_is_no_file_is_named_as_such(
     assert not (tmp_path / "public").exists()
 
 
-def test_check_keeps_the_reserved_ids_in_the_cache_while_the_code_is_the_same(
+def test_check_keeps_the_components_files_in_the_cache_while_the_code_is_the_same(
     make_site: MakeSite,
 ) -> None:
-    site = make_site(config=CONFIG.replace("id: docs", "id: status"))
-    expected = (
+    text = CONFIG.replace("id: docs", "id: status").replace("id: webhooks", "id: api-uptime")
+    site = make_site(config=text)
+    expected = [
+        "statuspage.yaml:12:9: component id 'api-uptime' would write badges/api-uptime.svg, "
+        "which component 'api' (line 5) writes too; choose another id",
         "statuspage.yaml:14:9: component id 'status' is reserved: the site itself writes "
-        "badges/status.svg; choose another id"
+        "badges/status.svg; choose another id",
+    ]
+    # Asking the renderers, then reading the cache: without importing them, nor Jinja.
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from statuspage.engine.build import check_site\n"
+        "from statuspage.errors import ValidationFailed\n"
+        "try:\n"
+        f"    check_site(Path({str(site.root)!r}))\n"
+        "except ValidationFailed as failure:\n"
+        "    print(*failure.problems, sep='\\n')\n"
+        "print('jinja2' in sys.modules, 'statuspage.render.outputs' in sys.modules)\n"
     )
-    for _ in range(2):  # asking the renderers, then reading the cache
-        with pytest.raises(ValidationFailed) as error:
-            check_site(site.root)
-        assert str(error.value) == expected
+    for imported in ("True True", "False False"):
+        shown = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True
+        ).stdout
+        assert shown.splitlines() == [*expected, imported]
     cache = BuildCache(site.root / ".statuspage-cache")
     try:
-        stamp, saved = cache.get("reserved")
-        assert saved == {"status": "badges/status.svg"}
-        cache.put("reserved", (stamp, {"api": "somewhere"}))  # what the cache says is used
-        assert build.reserved_ids(cache) == {"api": "somewhere"}
-        cache.put("reserved", (["another version"], {"api": "somewhere"}))
-        assert build.reserved_ids(cache) == {"status": "badges/status.svg"}
+        stamp, patterns, reserved = cache.get("component files")
+        asked = outputs.component_files()
+        assert (patterns, reserved) == (asked.patterns, {"status": "badges/status.svg"})
+        # What the cache says is used...
+        cache.put("component files", (stamp, ("pages/<id>",), {"api": "somewhere"}))
+        assert build.component_files(cache) == (("pages/<id>",), {"api": "somewhere"})
+        # ... while statuspage's code is the same.
+        cache.put("component files", (["another version"], ("pages/<id>",), {}))
+        assert build.component_files(cache) == (asked.patterns, {"status": "badges/status.svg"})
     finally:
         cache.close()
 
