@@ -14,7 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +23,8 @@ import pytest
 from statuspage.engine.build import build_site
 from statuspage.errors import ValidationFailed
 from statuspage.model import ComponentState, Site
+from statuspage.model.probes import CheckResult, DayCounters, Measured
+from statuspage.sources import history
 from statuspage.sources.loader import load_site
 
 REPO = Path(__file__).resolve().parent.parent
@@ -141,6 +143,48 @@ updates:
     status: identified
     message: Found it.
 """
+
+# A 3-hour major outage of the API two days before NOW.
+THREE_HOURS_DOWN = """\
+title: API down
+impact: critical
+components: [api]
+updates:
+  - at: 2026-11-21T09:00:00Z
+    status: investigating
+    message: Down.
+    components: {api: major_outage}
+  - at: 2026-11-21T12:00:00Z
+    status: resolved
+    message: Back.
+"""
+# Incidents count from 2026-09-01; the dashboard's probe found 1 check of 100 down on 11-20.
+MEASURED = (
+    CONFIG
+    + """\
+uptime:
+  since: 2026-09-01
+probes:
+  - {id: dash, component: dashboard, type: http, url: https://dash.test.example/}
+"""
+)
+_DASH_DAY = DayCounters(
+    date(2026, 11, 20),
+    100,
+    99,
+    0,
+    1,
+    2000.0,
+    80.0,
+    (99, 1, 0, 0, 0, 0, 0, 0, 0, 0),
+    CheckResult("dash", datetime(2026, 11, 20, 23, 59, tzinfo=UTC), Measured.UP, 20.0, "HTTP 200"),
+)
+
+
+def write_dash_history(site: SiteDir) -> None:
+    """The dashboard probe's history for a site of MEASURED: 1 check of 100 down on 11-20."""
+    site.write("uptime/dash/2026-11.eu.csv", history.serialise([_DASH_DAY]))
+
 
 OP = ComponentState.OPERATIONAL
 DEGRADED = ComponentState.DEGRADED_PERFORMANCE

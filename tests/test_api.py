@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,14 +15,19 @@ from statuspage.engine.build import build_site
 from tests.conftest import (
     API_OUTAGE,
     CONFIG,
+    MEASURED,
     NOW,
     REPO,
     RESOLVED,
     RUNNING,
+    THREE_HOURS_DOWN,
     UPCOMING,
     MakeSite,
     SiteDir,
+    cold_build,
     serving,
+    snapshot,
+    write_dash_history,
 )
 
 # A real Statuspage payload: GitHub's https://www.githubstatus.com/api/v2/summary.json, saved
@@ -187,6 +193,83 @@ def test_components_groups_and_states(site: SiteDir) -> None:
     ]
     for component in components:
         assert TIME.match(component["created_at"]) and TIME.match(component["updated_at"])
+
+
+def figure(percent: float | None, days: int, probe_days: int, source: str | None) -> Any:
+    return {"percent": percent, "days_with_data": days, "probe_days": probe_days, "source": source}
+
+
+def test_components_json_gives_each_component_s_uptime(make_site: MakeSite) -> None:
+    site = make_site(config=MEASURED, incidents={"down": THREE_HOURS_DOWN})
+    write_dash_history(site)
+    components = api(build(site), "components.json")["components"]
+    # 30 days: 29.5 days counted (today until noon). The API lost 3 hours of them:
+    # 1 - 3 / (29.5 * 24) = 0.995762..., cut to 99.57; the dashboard 1 % of a day:
+    # 1 - 0.01 / 29.5 = 0.999661..., cut to 99.96. 90 days: 84 of them since 2026-09-01,
+    # 83.5 counted: 1 - 3 / (83.5 * 24) = 0.998502..., and 1 - 0.01 / 83.5 = 0.999880...
+    all_up = {"30d": figure(100.0, 30, 0, "incidents"), "90d": figure(100.0, 84, 0, "incidents")}
+    assert {c["id"]: c["uptime"] for c in components} == {
+        "group.platform": None,
+        "api": {"30d": figure(99.57, 30, 0, "incidents"), "90d": figure(99.85, 84, 0, "incidents")},
+        "dashboard": {
+            "30d": figure(99.96, 30, 1, "probes_and_incidents"),
+            "90d": figure(99.98, 84, 1, "probes_and_incidents"),
+        },
+        "webhooks": all_up,
+        "docs": all_up,
+    }
+
+
+def test_without_data_a_component_s_uptime_is_null(make_site: MakeSite) -> None:
+    components = api(build(make_site()), "components.json")["components"]
+    none = {"30d": figure(None, 0, 0, None), "90d": figure(None, 0, 0, None)}
+    assert [c["uptime"] for c in components] == [None, none, none, none, none]
+
+
+def test_components_json_is_summary_s_components_and_their_uptime(site: SiteDir) -> None:
+    out = build(site)
+    summary = api(out, "summary.json")["components"]
+    components = api(out, "components.json")["components"]
+    assert [{k: v for k, v in c.items() if k != "uptime"} for c in components] == summary
+    assert all(set(c) - set(s) == {"uptime"} for c, s in zip(components, summary, strict=True))
+
+
+def test_uptime_follows_the_clock_in_an_incremental_build(make_site: MakeSite) -> None:
+    site = make_site(config=MEASURED, incidents={"down": THREE_HOURS_DOWN})
+    write_dash_history(site)
+    out = site.root / "public"
+    shown = []
+    for later in (timedelta(0), timedelta(days=1), timedelta(days=1, hours=1), timedelta(days=29)):
+        build_site(site.root, out, NOW + later)
+        assert snapshot(out) == cold_build(site, NOW + later)
+        components = api(out, "components.json")["components"]
+        shown.append([components[n]["uptime"] for n in (1, 2)])
+    # Each window ends today, so holds as many days today until noon and a day later; 90
+    # days hold one more day since 2026-09-01. An hour later counts 1/24 day more:
+    # 1 - 3 / (29.54 * 24) = 0.995768... is still 99.57. 29 days later the outage and the
+    # probe's day have left the last 30 days, and 89.5 of the 90 hold the outage's 3 hours:
+    # 1 - 3 / (89.5 * 24) = 0.998603...
+    api_at = {"30d": figure(99.57, 30, 0, "incidents"), "90d": figure(99.85, 84, 0, "incidents")}
+    dash_at = {
+        "30d": figure(99.96, 30, 1, "probes_and_incidents"),
+        "90d": figure(99.98, 84, 1, "probes_and_incidents"),
+    }
+    next_day = [
+        {**api_at, "90d": figure(99.85, 85, 0, "incidents")},
+        {**dash_at, "90d": figure(99.98, 85, 1, "probes_and_incidents")},
+    ]
+    assert shown == [
+        [api_at, dash_at],
+        next_day,
+        next_day,
+        [
+            {"30d": figure(100.0, 30, 0, "incidents"), "90d": figure(99.86, 90, 0, "incidents")},
+            {
+                "30d": figure(100.0, 30, 0, "incidents"),
+                "90d": figure(99.98, 90, 1, "probes_and_incidents"),
+            },
+        ],
+    ]
 
 
 def test_the_other_endpoints(site: SiteDir, make_site: MakeSite) -> None:

@@ -18,6 +18,7 @@ from statuspage.engine.build import build_site, check_site
 from statuspage.engine.cache import BuildCache
 from statuspage.engine.publish import TreeWriter
 from statuspage.errors import OutputError, ThemeError, ValidationFailed
+from statuspage.render import outputs
 from statuspage.render.jobs import MARKER, MARKER_TEXT, Job, digest
 from tests.conftest import (
     API_ENDPOINTS,
@@ -66,9 +67,14 @@ def test_build_writes_every_page(site: SiteDir) -> None:
                 for b in ("status", "api", "dashboard", "docs", "webhooks")
                 for f in ("svg", "json")
             ),
+            *(
+                f"badges/{c}-uptime.{f}"
+                for c in ("api", "dashboard", "docs", "webhooks")
+                for f in ("svg", "json")
+            ),
         ]
     )
-    assert result.files == 46  # the site's files; the marker is the build's own
+    assert result.files == 54  # the site's files; the marker is the build's own
     assert result.size == sum(len(b) for b in written.values())
 
 
@@ -241,7 +247,7 @@ def test_incremental_builds_write_what_a_cold_build_writes(
     later = NOW + timedelta(hours=2)
     # (what happens, when, files the build renders; None: nothing to publish at all)
     steps: list[tuple[str, Callable[[], object], datetime, int | None]] = [
-        ("first build", lambda: None, NOW, 46),
+        ("first build", lambda: None, NOW, 54),
         ("nothing changed", lambda: None, NOW, None),
         # its page, the index (it is recent), the history page and its component's page,
         # the three feeds of the incident, its component and the site, and incidents.json
@@ -260,18 +266,20 @@ def test_incremental_builds_write_what_a_cold_build_writes(
         ("move a file to a subfolder", lambda: move(site, "db", "incidents/2026"), NOW, None),
         # the spare holds the site from before it was added: nothing to render
         ("delete an incident", lambda: (site.root / "incidents/hooks.yaml").unlink(), NOW, 0),
-        ("rename a component", lambda: rename_component(site), NOW, 46),
+        ("rename a component", lambda: rename_component(site), NOW, 54),
         # feeds, the API and badges depend on neither the theme nor the clock
         ("override a template", lambda: override_footer(site), NOW, 10),
-        # the index and the components' pages, which say when they were generated: nothing
-        # else shows the clock while no incident is open
-        ("a later clock", lambda: None, later, 5),
-        ("delete the cache", lambda: shutil.rmtree(site.root / ".statuspage-cache"), later, 46),
+        # the index and the components' pages, which say when they were generated, and what
+        # shows the API's uptime: today counts for longer, so the partial outage of days ago
+        # weighs less (components.json, the API's uptime badges); nothing else shows the clock
+        # while no incident is open
+        ("a later clock", lambda: None, later, 5 + 3),
+        ("delete the cache", lambda: shutil.rmtree(site.root / ".statuspage-cache"), later, 54),
         ("nothing changed again", lambda: None, later, None),
         ("open an incident", lambda: site.incident("hooks", OPEN), later, 4 + 9 + 8 + 4),
-        # besides those five, the pages that say how long it has lasted so far: its own and
+        # besides those eight, the pages that say how long it has lasted so far: its own and
         # the history page
-        ("a later clock, an incident open", lambda: None, later + timedelta(hours=1), 5 + 2),
+        ("a later clock, an incident open", lambda: None, later + timedelta(hours=1), 8 + 2),
     ]
     for name, change, now, rendered in steps:
         change()
@@ -307,8 +315,8 @@ def test_rendering_in_several_processes_writes_the_same_files(
     serial = build_site(site.root, tmp_path / "serial", NOW, workers=1, use_cache=False)
     forked = build_site(site.root, tmp_path / "forked", NOW, workers=3, use_cache=False)
     # 60 incidents, 11 other files; 3 feeds for each incident, component and the site;
-    # 8 API files and 2 badges for the site and each component
-    assert (serial.rendered, forked.rendered) == (71 + 3 * 65 + 18, 71 + 3 * 65 + 18)
+    # 8 API files, 2 badges for the site and each component, 2 of each one's uptime
+    assert (serial.rendered, forked.rendered) == (71 + 3 * 65 + 26, 71 + 3 * 65 + 26)
     assert snapshot(tmp_path / "serial") == snapshot(tmp_path / "forked")
 
 
@@ -463,8 +471,8 @@ def test_the_list_pages_that_show_an_ongoing_incident_follow_the_clock(
     assert "ongoing for" in (out / "history/page/2/index.html").read_text()
     assert snapshot(out) == cold_build(site, later)
     # The status page and the components' first pages (one lists it), the incident's page
-    # and the second history page.
-    assert result.rendered == 1 + 4 + 2
+    # and the second history page; and components.json, whose figures count today for longer.
+    assert result.rendered == 1 + 4 + 2 + 1
 
 
 # -- nothing outside --out and the cache is ever created, changed or deleted -----------
@@ -658,7 +666,7 @@ def test_a_read_only_site_builds_with_its_cache_elsewhere(
     assert (warnings, snapshot(out)) == ([line], expected)
     assert (moved / "cache.sqlite3").is_file()
     assert build_site(site.root, out, NOW, warn=warnings.append).unchanged  # the cache works
-    assert result.rendered == 46
+    assert result.rendered == 54
     warnings.clear()
     assert [i.id for i in check_site(site.root, warn=warnings.append).incidents] == ["db"]
     assert warnings == [line]
@@ -747,26 +755,45 @@ def test_a_statuspage_yaml_that_is_no_file_is_named_as_such(
     assert not (tmp_path / "public").exists()
 
 
-def test_check_keeps_the_reserved_ids_in_the_cache_while_the_code_is_the_same(
+def test_check_keeps_the_components_files_in_the_cache_while_the_code_is_the_same(
     make_site: MakeSite,
 ) -> None:
-    site = make_site(config=CONFIG.replace("id: docs", "id: status"))
-    expected = (
+    text = CONFIG.replace("id: docs", "id: status").replace("id: webhooks", "id: api-uptime")
+    site = make_site(config=text)
+    expected = [
+        "statuspage.yaml:12:9: component id 'api-uptime' would write badges/api-uptime.svg, "
+        "which component 'api' (line 5) writes too; choose another id",
         "statuspage.yaml:14:9: component id 'status' is reserved: the site itself writes "
-        "badges/status.svg; choose another id"
+        "badges/status.svg; choose another id",
+    ]
+    # Asking the renderers, then reading the cache: without importing them, nor Jinja.
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from statuspage.engine.build import check_site\n"
+        "from statuspage.errors import ValidationFailed\n"
+        "try:\n"
+        f"    check_site(Path({str(site.root)!r}))\n"
+        "except ValidationFailed as failure:\n"
+        "    print(*failure.problems, sep='\\n')\n"
+        "print('jinja2' in sys.modules, 'statuspage.render.outputs' in sys.modules)\n"
     )
-    for _ in range(2):  # asking the renderers, then reading the cache
-        with pytest.raises(ValidationFailed) as error:
-            check_site(site.root)
-        assert str(error.value) == expected
+    for imported in ("True True", "False False"):
+        shown = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, check=True
+        ).stdout
+        assert shown.splitlines() == [*expected, imported]
     cache = BuildCache(site.root / ".statuspage-cache")
     try:
-        stamp, saved = cache.get("reserved")
-        assert saved == {"status": "badges/status.svg"}
-        cache.put("reserved", (stamp, {"api": "somewhere"}))  # what the cache says is used
-        assert build.reserved_ids(cache) == {"api": "somewhere"}
-        cache.put("reserved", (["another version"], {"api": "somewhere"}))
-        assert build.reserved_ids(cache) == {"status": "badges/status.svg"}
+        stamp, patterns, reserved = cache.get("component files")
+        asked = outputs.component_files()
+        assert (patterns, reserved) == (asked.patterns, {"status": "badges/status.svg"})
+        # What the cache says is used...
+        cache.put("component files", (stamp, ("pages/<id>",), {"api": "somewhere"}))
+        assert build.component_files(cache) == (("pages/<id>",), {"api": "somewhere"})
+        # ... while statuspage's code is the same.
+        cache.put("component files", (["another version"], ("pages/<id>",), {}))
+        assert build.component_files(cache) == (asked.patterns, {"status": "badges/status.svg"})
     finally:
         cache.close()
 

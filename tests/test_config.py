@@ -218,6 +218,75 @@ def test_reserved_ids_follow_what_the_renderers_make(
     ]
 
 
+def test_two_components_whose_files_meet_are_refused(make_site: MakeSite) -> None:
+    # api's uptime badge is badges/api-uptime.svg: the badge of a component api-uptime too.
+    later = CONFIG.replace("id: webhooks", "id: api-uptime")
+    assert config_problems(make_site, later) == [
+        "statuspage.yaml:12:9: component id 'api-uptime' would write badges/api-uptime.svg, "
+        "which component 'api' (line 5) writes too; choose another id"
+    ]
+    earlier = CONFIG.replace("id: api", "id: docs-uptime")
+    assert config_problems(make_site, earlier) == [
+        "statuspage.yaml:14:9: component id 'docs' would write badges/docs-uptime.svg, "
+        "which component 'docs-uptime' (line 5) writes too; choose another id"
+    ]
+    # Ids that only look alike write files of their own.
+    alike = CONFIG.replace("id: webhooks", "id: api-uptime-2").replace("id: docs", "id: uptime")
+    assert [c.id for c in make_site(config=alike).load().config.components] == [
+        "api",
+        "dashboard",
+        "api-uptime-2",
+        "uptime",
+    ]
+
+
+class NotesRenderer:
+    """A renderer with a file beside each component's folder: components/<id>-notes."""
+
+    kinds: ClassVar[Mapping[str, float]] = {"notes": 0.1}
+
+    def __init__(self, index: SiteIndex, context: RenderContext) -> None:
+        self.index = index
+        self.keys = KeyMaker("notes")
+
+    def incident_base(self) -> str:
+        return ""
+
+    def plan_incident(self, incident: IncidentSummary) -> list[Job]:
+        return []
+
+    def plan_site(self) -> list[Job]:
+        return [
+            self.keys.job(f"components/{c.id}-notes", "notes") for c in self.index.site.components
+        ]
+
+    def render(self, job: Job) -> bytes:
+        return b""
+
+
+def test_a_component_s_file_where_another_s_folder_is_is_refused(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(outputs, "RENDERERS", (*outputs.RENDERERS, NotesRenderer))
+    assert outputs.component_files().patterns[-3:] == (
+        "badges/<id>-uptime.svg",
+        "badges/<id>-uptime.json",
+        "components/<id>-notes",
+    )
+    file_first = CONFIG.replace("id: webhooks", "id: api-notes")
+    assert config_problems(make_site, file_first) == [
+        "statuspage.yaml:12:9: component id 'api-notes' would write "
+        "components/api-notes/index.html, but components/api-notes is a file of component "
+        "'api' (line 5); choose another id"
+    ]
+    folder_first = CONFIG.replace("id: api", "id: docs-notes")
+    assert config_problems(make_site, folder_first) == [
+        "statuspage.yaml:14:9: component id 'docs' would write components/docs-notes, where "
+        "component 'docs-notes' (line 5) needs a folder for components/docs-notes/index.html; "
+        "choose another id"
+    ]
+
+
 def test_a_component_named_as_a_windows_device_is_refused(make_site: MakeSite) -> None:
     assert config_problems(make_site, CONFIG.replace("id: docs", "id: com1")) == [
         "statuspage.yaml:14:9: component id 'com1' is a device name on Windows, where no file "

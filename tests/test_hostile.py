@@ -316,6 +316,11 @@ def test_badges_are_well_formed_svg_naming_the_component(built: dict[str, bytes]
         assert badge.findtext(f"{svg}title") == f"{text}: {state}"
         assert badge.get("aria-label") == f"{text}: {state}"
         assert json.loads(built[f"badges/c{n}.json"])["label"] == text
+        uptime = json.loads(built[f"badges/c{n}-uptime.json"])
+        badge = strict_xml(built[f"badges/c{n}-uptime.svg"])
+        assert uptime["label"] == f"{text} uptime"
+        assert badge.findtext(f"{svg}title") == f"{text} uptime: {uptime['message']}"
+        assert badge.get("aria-label") == f"{text} uptime: {uptime['message']}"
     for _, data in files(built, ".svg"):
         strict_xml(data)
 

@@ -13,7 +13,7 @@ import os
 import shutil
 import sqlite3
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # loaded only once a build has work to do, to keep no-op buil
     from ..model import Site
     from ..render.outputs import SiteRenderer
     from ..render.templates import TemplateCache
+    from ..sources.config import ComponentFiles
     from ..sources.loader import LoadedConfig
     from ..sources.theme import Theme
     from .parallel import Workers, WorkerState
@@ -375,7 +376,7 @@ def check_site(
     for warning in sources.warnings:
         warn(str(warning))
     with _open_cache(root, warn) as cache:
-        config = load_config(sources, lambda: reserved_ids(cache))
+        config = load_config(sources, lambda: component_files(cache))
         inputs = load_inputs(sources)
         files = {entry.stem: entry for entry in sources.incidents}
         state = WorkerState(config=config.config, known=config.known, files=files)
@@ -389,21 +390,24 @@ def check_site(
     return site
 
 
-def reserved_ids(cache: BuildCache | None) -> Mapping[str, str]:
-    """The component ids the renderers reserve, kept in the cache while their code is the same.
+def component_files(cache: BuildCache | None) -> ComponentFiles:
+    """The components' files and the ids the renderers reserve, kept in the cache while their
+    code is the same.
 
     Asking the renderers means importing them, and Jinja with them: more than half of what a
-    `check` of a small site costs, for a set that changes only with statuspage's code.
+    `check` of a small site costs, for what changes only with statuspage's code.
     """
-    stamp = [__version__, *_code_stamp(Path(__file__).parent.parent / "render")]
-    saved = cache.get("reserved") if cache is not None else None
-    if saved is not None and saved[0] == stamp:
-        return dict(saved[1])
-    from ..render.outputs import reserved_ids as ask_renderers
+    from ..sources.config import ComponentFiles
 
-    found = dict(ask_renderers())
+    stamp = [__version__, *_code_stamp(Path(__file__).parent.parent / "render")]
+    saved = cache.get("component files") if cache is not None else None
+    if saved is not None and saved[0] == stamp:
+        return ComponentFiles(tuple(saved[1]), dict(saved[2]))
+    from ..render.outputs import component_files as ask_renderers
+
+    found = ask_renderers()
     if cache is not None:
-        cache.put("reserved", (stamp, found))
+        cache.put("component files", (stamp, found.patterns, dict(found.reserved)))
     return found
 
 

@@ -4,6 +4,10 @@ Tools that read Atlassian Statuspage's public API (exporters, dashboards, chat b
 status pages) read ours unchanged: the same paths under api/v2/, the same objects with the
 same keys and value types. Ids are ours: a component's id, an incident's file name, an
 update's incident id and number (`api-errors.3`), a group's name (`group.platform`).
+
+One addition, which Statuspage's clients ignore as they do any key they do not know: in
+components.json, each component's `uptime` over the site's windows (summary.json, which
+every client reads, keeps Statuspage's shape exactly).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from ..model import (
     Status,
     worst,
 )
+from ..model.uptime import WINDOWS, UptimeFigure
 from .jobs import Job, KeyMaker, RenderContext
 from .views import SiteIndex
 
@@ -65,6 +70,17 @@ def default_page_id(url: str) -> str:
     return urlsplit(url).hostname or "statuspage"
 
 
+def uptime_object(figure: UptimeFigure) -> dict[str, Any]:
+    """A figure as components.json gives it: the percentage the pages show, as a number."""
+    percent = figure.percent
+    return {
+        "percent": None if percent is None else float(percent),
+        "days_with_data": figure.days_with_data,
+        "probe_days": figure.probe_days,
+        "source": None if figure.source is None else figure.source.value,
+    }
+
+
 def group_id(name: str) -> str:
     """The id of a component group, from its name: group.platform."""
     return "group." + (re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "group")
@@ -86,6 +102,7 @@ class ApiRenderer:
         self._keys = KeyMaker("api", repr(self.config))
         self._component_times = self._times_by_component()
         self._component_objects: list[dict[str, Any]] | None = None
+        self._uptime_objects: dict[str, dict[str, Any]] | None = None
 
     # -- planning ------------------------------------------------------------
 
@@ -120,8 +137,10 @@ class ApiRenderer:
         jobs = []
         for name, shown in self.endpoints().items():
             needs = tuple(i.id for i in shown)
-            digests = [i.digest for i in shown]
-            jobs.append(self._keys.job(f"{API}/{name}", "api", (name,), needs, [*common, digests]))
+            depends = [*common, [i.digest for i in shown]]
+            if name == "components.json":
+                depends.append(sorted(self.uptime_objects().items()))
+            jobs.append(self._keys.job(f"{API}/{name}", "api", (name,), needs, depends))
         return jobs
 
     # -- rendering -----------------------------------------------------------
@@ -131,8 +150,14 @@ class ApiRenderer:
         name = str(job.args[0])
         shown = [self.site.incident(i) for i in job.needs]
         body: dict[str, Any] = {"page": self.page()}
-        if name in ("summary.json", "components.json"):
+        if name == "summary.json":
             body["components"] = self.component_objects()
+        if name == "components.json":
+            uptime = self.uptime_objects()
+            body["components"] = [
+                {**obj, "uptime": None if obj["group"] else uptime[obj["id"]]}
+                for obj in self.component_objects()
+            ]
         if name == "summary.json":
             body["incidents"] = [self.incident(i) for i in shown if not i.is_maintenance]
             body["scheduled_maintenances"] = [self.incident(i) for i in shown if i.is_maintenance]
@@ -265,6 +290,15 @@ class ApiRenderer:
             "group": False,
             "only_show_if_degraded": False,
         }
+
+    def uptime_objects(self) -> dict[str, dict[str, Any]]:
+        """Each component's `uptime` in components.json: its figure over each window."""
+        if self._uptime_objects is None:
+            self._uptime_objects = {
+                cid: {f"{days}d": uptime_object(uptime.figure(days)) for days in WINDOWS}
+                for cid, uptime in self.index.uptime().items()
+            }
+        return self._uptime_objects
 
     def incident(self, incident: Incident) -> dict[str, Any]:
         """An incident or scheduled maintenance as Statuspage gives it."""

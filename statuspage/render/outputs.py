@@ -12,6 +12,7 @@ from typing import NamedTuple
 from ..errors import ThemeError
 from ..model import Component, Config, Site
 from ..model.ids import ID_PATTERN
+from ..sources.config import ID_SLOT, ComponentFiles
 from ..sources.theme import THEME_DIR, Theme
 from .api import ApiRenderer
 from .badges import BadgeRenderer
@@ -104,12 +105,27 @@ def render_site(site: Site, now: datetime, theme: Theme) -> list[Output]:
     return [Output(MARKER, MARKER_TEXT), *outputs]
 
 
-_PROBE = "<id>"  # a component id no site has: it marks the paths made for one component
+_PROBE = ID_SLOT  # a component id no site has: it marks the paths made for one component
 
 
 def site_files() -> tuple[str, ...]:
     """The files every site has, whatever its components, incidents and theme."""
     return tuple(path for path in _probe_plan(RENDERERS) if _PROBE not in path)
+
+
+def component_files() -> ComponentFiles:
+    """Each component's files, with its id as ID_SLOT, and the ids they rule out.
+
+    From what the renderers plan for a site with one component: `check` refuses an id
+    whose files would be the site's own (`reserved_ids`) or another component's.
+    """
+    return _component_files(RENDERERS)
+
+
+@functools.cache
+def _component_files(renderers: tuple[RendererFactory, ...]) -> ComponentFiles:
+    patterns = tuple(path for path in _probe_plan(renderers) if _PROBE in path)
+    return ComponentFiles(patterns, _reserved_ids(renderers))
 
 
 def reserved_ids() -> Mapping[str, str]:

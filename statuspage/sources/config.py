@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import zoneinfo
 from collections import abc
 from collections.abc import Callable
+from typing import NamedTuple
 
 from yaml.nodes import ScalarNode
 
@@ -41,14 +43,28 @@ MIN_STALE_S, MAX_STALE_S = 60, 7 * 86_400
 DEFAULT_STALE_S: int = UptimeSettings().stale_after_s
 
 
-ReservedIds = Callable[[], abc.Mapping[str, str]]
-"""Gives the component ids whose files would be the site's own, each with the file it hits."""
+ID_SLOT = "<id>"
+"""Where a component's id stands in the paths of its files; no id holds these characters."""
 
 
-def read_config(text: str, file: SourceFile, reserved: ReservedIds | None = None) -> Config | None:
+class ComponentFiles(NamedTuple):
+    """What the renderers write for each component, as far as choosing its id goes."""
+
+    patterns: tuple[str, ...]  # each component's files, its id written as ID_SLOT
+    reserved: abc.Mapping[str, str]  # ids one of whose files would be the site's, with that file
+
+
+AskComponentFiles = Callable[[], ComponentFiles]
+"""Gives the ComponentFiles of the renderers (a build asks them; `check` keeps them cached)."""
+
+
+def read_config(
+    text: str, file: SourceFile, component_files: AskComponentFiles | None = None
+) -> Config | None:
     """Build the Config from the text of statuspage.yaml; report problems to `file`.
 
-    `reserved` gives the ids no component may have; by default the renderers are asked.
+    `component_files` says which ids no component may have and which files each component
+    writes, so that two components' files never meet; by default the renderers are asked.
     """
     root = parse(text, file)
     if root is None and not file.problems:
@@ -68,7 +84,7 @@ def read_config(text: str, file: SourceFile, reserved: ReservedIds | None = None
     language = _read_language(top)
     description = top.text("description")
     page_id = top.text("page_id")
-    components = _read_components(top, reserved or _renderers_reserved)
+    components = _read_components(top, component_files or _renderers_files)
     feed_limit = _read_feeds(top)
 
     probes = read_probes(top, [c.id for c in components] if components is not None else None)
@@ -188,7 +204,9 @@ def _read_uptime(top: Mapping) -> UptimeSettings | None:
     return UptimeSettings(since=since, stale_after_s=stale_after_s, **weights)
 
 
-def _read_components(top: Mapping, reserved: ReservedIds) -> tuple[Component, ...] | None:
+def _read_components(
+    top: Mapping, component_files: AskComponentFiles
+) -> tuple[Component, ...] | None:
     seq = top.sequence("components", "[{id: api, name: Public API}]")
     if seq is None:
         return None
@@ -198,6 +216,8 @@ def _read_components(top: Mapping, reserved: ReservedIds) -> tuple[Component, ..
         return None
     components: list[Component] = []
     first_line: dict[str, int] = {}
+    files = functools.cache(component_files)  # asked once, and only if an id gets this far
+    writers = _Writers()
     ok = True
     for position, node in enumerate(seq.value, start=1):
         entry = Mapping.read(file, node, "each component", COMPONENT_KEYS, ("id", "name"))
@@ -209,19 +229,19 @@ def _read_components(top: Mapping, reserved: ReservedIds) -> tuple[Component, ..
         description = entry.text("description")
         group = entry.text("group")
         if cid is not None:
-            problem = id_problem(cid, "component id") or _reserved(cid, reserved)
+            problem = id_problem(cid, "component id") or _reserved(cid, files().reserved)
             id_node = entry.get("id")
+            assert id_node is not None  # text() returned a value, so the node is there
+            line = id_node.start_mark.line + 1
+            if not problem and cid in first_line:
+                problem = f"duplicate component id '{cid}' (first at line {first_line[cid]})"
+            if not problem:
+                problem = writers.add(cid, line, files().patterns)
             if problem:
                 file.report(id_node, problem)
                 cid = None
-            elif cid in first_line:
-                file.report(
-                    id_node, f"duplicate component id '{cid}' (first at line {first_line[cid]})"
-                )
-                cid = None
             else:
-                assert id_node is not None  # text() returned a value, so the node is there
-                first_line[cid] = id_node.start_mark.line + 1
+                first_line[cid] = line
         if cid is None or name is None:
             ok = False
             continue
@@ -237,16 +257,61 @@ def _read_components(top: Mapping, reserved: ReservedIds) -> tuple[Component, ..
     return tuple(components) if ok else None
 
 
-def _renderers_reserved() -> abc.Mapping[str, str]:
-    """The reserved component ids, from the renderers, which know which files are the site's."""
-    from ..render.outputs import reserved_ids
+def _renderers_files() -> ComponentFiles:
+    """The components' files, from the renderers, which know what they write."""
+    from ..render.outputs import component_files
 
-    return reserved_ids()
+    return component_files()
 
 
-def _reserved(cid: str, reserved: ReservedIds) -> str | None:
+def _reserved(cid: str, reserved: abc.Mapping[str, str]) -> str | None:
     """Why `cid` may not name a component: one of its files would be the site's own."""
-    path = reserved().get(cid)
+    path = reserved.get(cid)
     if path is None:
         return None
     return f"component id '{cid}' is reserved: the site itself writes {path}; choose another id"
+
+
+class _Writers:
+    """The files the components read so far write, and the folders those files are in."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, tuple[str, int]] = {}  # path: the component and its id's line
+        self.folders: dict[str, tuple[str, int, str]] = {}  # ... and a file of it inside
+
+    def add(self, cid: str, line: int, patterns: tuple[str, ...]) -> str | None:
+        """Take the files of component `cid`, or say why one of them meets an earlier one's.
+
+        Two components' files meet when one path is both's (`api`'s uptime badge is
+        badges/api-uptime.svg, component `api-uptime`'s own badge too), or when one's file
+        is where the other's folder is.
+        """
+        paths = [pattern.replace(ID_SLOT, cid) for pattern in patterns]
+        for path in paths:
+            if (owner := self.files.get(path)) is not None:
+                return (
+                    f"component id '{cid}' would write {path}, which component '{owner[0]}' "
+                    f"(line {owner[1]}) writes too; choose another id"
+                )
+            if (holder := self.folders.get(path)) is not None:
+                return (
+                    f"component id '{cid}' would write {path}, where component '{holder[0]}' "
+                    f"(line {holder[1]}) needs a folder for {holder[2]}; choose another id"
+                )
+            for folder in _folders_of(path):
+                if (owner := self.files.get(folder)) is not None:
+                    return (
+                        f"component id '{cid}' would write {path}, but {folder} is a file of "
+                        f"component '{owner[0]}' (line {owner[1]}); choose another id"
+                    )
+        for path in paths:
+            self.files[path] = (cid, line)
+            for folder in _folders_of(path):
+                self.folders.setdefault(folder, (cid, line, path))
+        return None
+
+
+def _folders_of(path: str) -> list[str]:
+    """The folders on the way to `path`: a/b/c gives a, a/b."""
+    parts = path.split("/")
+    return ["/".join(parts[:n]) for n in range(1, len(parts))]

@@ -10,7 +10,7 @@ from typing import NamedTuple
 
 from ..errors import SourceError, ValidationFailed
 from ..model import Config, Incident, IncidentSummary, InputData, Site
-from .config import ReservedIds, read_config
+from .config import AskComponentFiles, read_config
 from .incidentfile import read_incident
 from .inputs import CONFIG_FILE, InputFile, Sources, scan
 from .textfile import decode, read_bytes
@@ -77,15 +77,16 @@ def missing_config(root: Path) -> SourceError:
     return SourceError(CONFIG_FILE, 0, 0, message)
 
 
-def load_config(sources: Sources, reserved: ReservedIds | None = None) -> LoadedConfig:
-    """Read statuspage.yaml, or report that it is missing; `reserved` as for `read_config`."""
+def load_config(sources: Sources, component_files: AskComponentFiles | None = None) -> LoadedConfig:
+    """Read statuspage.yaml, or report that it is missing; `component_files` as for
+    `read_config`."""
     file = SourceFile(CONFIG_FILE)
     if sources.config is None:
         refused = any(problem.path == CONFIG_FILE for problem in sources.problems)
         return LoadedConfig(None, "", () if refused else (missing_config(sources.root),))
     data = read_bytes(sources.config.path, file)
     text = decode(data, file) if data is not None else None
-    config = read_config(text, file, reserved) if text is not None else None
+    config = read_config(text, file, component_files) if text is not None else None
     return LoadedConfig(config, content_digest(data or b""), tuple(file.problems))
 
 
