@@ -177,7 +177,15 @@ _DASH_DAY = DayCounters(
     2000.0,
     80.0,
     (99, 1, 0, 0, 0, 0, 0, 0, 0, 0),
-    CheckResult("dash", datetime(2026, 11, 20, 23, 59, tzinfo=UTC), Measured.UP, 20.0, "HTTP 200"),
+    CheckResult(
+        "dash",
+        datetime(2026, 11, 20, 23, 59, tzinfo=UTC),
+        Measured.UP,
+        20.0,
+        "HTTP 200",
+        (),
+        datetime(2026, 11, 20, 0, 0, tzinfo=UTC),
+    ),
 )
 
 

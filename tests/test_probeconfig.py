@@ -64,6 +64,7 @@ def test_one_probe_of_each_type(make_site: MakeSite) -> None:
             body='{"ping": true}',
             follow_redirects=True,
             line=17,
+            column=5,
         ),
         Probe(
             id="db-port",
@@ -72,6 +73,7 @@ def test_one_probe_of_each_type(make_site: MakeSite) -> None:
             host="db.example.com",
             port=5432,
             line=34,
+            column=5,
         ),
         Probe(
             id="site-cert",
@@ -82,6 +84,7 @@ def test_one_probe_of_each_type(make_site: MakeSite) -> None:
             host="::1",
             port=443,
             line=35,
+            column=5,
         ),
         Probe(
             id="dns",
@@ -91,6 +94,7 @@ def test_one_probe_of_each_type(make_site: MakeSite) -> None:
             name="example.com.",
             record="AAAA",
             line=37,
+            column=5,
         ),
         Probe(
             id="github",
@@ -101,6 +105,7 @@ def test_one_probe_of_each_type(make_site: MakeSite) -> None:
             components=("Git Operations", "API Requests"),
             show_as="GitHub (upstream)",
             line=39,
+            column=5,
         ),
     )
 
@@ -114,7 +119,7 @@ def test_a_key_left_empty_is_absent(make_site: MakeSite) -> None:
     probe = "{id: p, component: api, type: tcp, host: h, port: 1, timeout: , expect: , quorum: ~}"
     probes = make_site(config=f"{CONFIG}probes:\n  - {probe}\n").load().config.probes
     assert probes == (
-        Probe(id="p", type=ProbeType.TCP, component="api", host="h", port=1, line=17),
+        Probe(id="p", type=ProbeType.TCP, component="api", host="h", port=1, line=17, column=5),
     )
 
 
