@@ -130,8 +130,22 @@ def format_percent(uptime: float) -> str:
 
 def first_day(incidents: Iterable[IncidentSummary]) -> date | None:
     """The UTC day of the earliest incident: where incidents start counting by default."""
-    earliest = min((i.created_at for i in incidents), default=None)
+    earliest = min(map(_created, incidents), default=None)
     return None if earliest is None else earliest.astimezone(UTC).date()
+
+
+def window_start(now: datetime) -> datetime:
+    """When the first day of the bars begins: UTC midnight BAR_DAYS - 1 days before today's."""
+    return _midnight(now.astimezone(UTC).date() - timedelta(days=BAR_DAYS - 1))
+
+
+def in_window(incident: IncidentSummary, start: datetime) -> bool:
+    """Whether `incident` may touch the window beginning at `start`: it ended since, or is open."""
+    return incident.resolved_at is None or incident.resolved_at >= start
+
+
+def _created(incident: IncidentSummary) -> datetime:
+    return incident.created_at
 
 
 def spans(incident: IncidentSummary, component: str, now: datetime) -> list[Span]:
@@ -174,18 +188,25 @@ def component_uptime(
     today = now.astimezone(UTC).date()
     first = today - timedelta(days=BAR_DAYS - 1)
     window_start = _midnight(first)
-    all_spans: list[Span] = []
-    touching: list[tuple[datetime, datetime, str]] = []
+    # What touches each day of the window, found once: most days have nothing.
+    day_spans: list[list[Span]] = [[] for _ in range(BAR_DAYS)]
+    day_touching: list[list[tuple[datetime, datetime, str]]] = [[] for _ in range(BAR_DAYS)]
     for incident in incidents:
-        if not incident.has_begun:
+        end = incident.resolved_at or now
+        if end > now:
+            end = now
+        if end < window_start or not incident.has_begun:
             continue
-        end = min(incident.resolved_at or now, now)
-        if end < window_start:
-            continue
-        touching.append((incident.started_at, end, incident.id))
-        all_spans.extend(spans(incident, component, now))
+        touched = (incident.started_at, end, incident.id)
+        for n in _day_numbers(incident.started_at, end, window_start):
+            day_touching[n].append(touched)
+        for span in spans(incident, component, now):
+            for n in _day_numbers(span.start, span.end, window_start):
+                day_spans[n].append(span)
     days = tuple(
-        _day(first + timedelta(days=n), all_spans, touching, counters, settings, since, now)
+        _day(
+            first + timedelta(days=n), day_spans[n], day_touching[n], counters, settings, since, now
+        )
         for n in range(BAR_DAYS)
     )
     figures = tuple(_figure(days[-length:], length) for length in WINDOWS)
@@ -194,6 +215,23 @@ def component_uptime(
 
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(), UTC)
+
+
+def _day_numbers(start: datetime, end: datetime, window_start: datetime) -> range:
+    """The days of the window (0 for its first) that the time from start to end touches.
+
+    A moment alone (start == end) touches its day; an end at midnight not the next one.
+    """
+    first = max(int((start - window_start) // _ONE_DAY), 0)
+    last = min(int((end - window_start) // _ONE_DAY), BAR_DAYS - 1)
+    if end > start and (end - window_start) % _ONE_DAY == _NO_TIME:
+        last -= 1
+    return range(first, last + 1)
+
+
+_ONE_DAY = timedelta(days=1)
+_UP = ComponentState.OPERATIONAL
+_NO_TIME = timedelta(0)
 
 
 def _day(
@@ -206,8 +244,13 @@ def _day(
     now: datetime,
 ) -> DayUptime:
     start = _midnight(day)
-    end = min(start + timedelta(days=1), now)
+    end = min(start + _ONE_DAY, now)
     length = max((end - start).total_seconds(), 0.0)
+    tracked = since is not None and day >= since
+    if not all_spans and not touching and not any(day in by_day for by_day in counters):
+        if tracked and length > 0:  # most days: nothing happened, and it counts
+            return DayUptime(day, _UP, 1.0, length, 0.0, 0.0, (), 0, 0, True)
+        return DayUptime(day, None, None, 0.0, 0.0, 0.0, (), 0, 0, tracked)
     clipped = [
         Span(max(s.start, start), min(s.end, end), s.state, s.incident)
         for s in all_spans
@@ -223,7 +266,6 @@ def _day(
             checks += row.checks
             down += row.down
             degraded += row.degraded
-    tracked = since is not None and day >= since
     fractions = []
     if tracked and counted_s > 0:
         fractions.append(downtime_s / counted_s)

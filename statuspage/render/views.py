@@ -26,7 +26,14 @@ from ..model import (
 )
 from ..model.measured import Measurement, Upstream, measured_states, upstreams
 from ..model.probes import DayCounters, Probe, ProbeHistory
-from ..model.uptime import BAR_DAYS, ComponentUptime, component_uptime, first_day
+from ..model.uptime import (
+    BAR_DAYS,
+    ComponentUptime,
+    component_uptime,
+    first_day,
+    in_window,
+    window_start,
+)
 from .jobs import digest
 from .richtext import MarkdownRenderer
 
@@ -141,10 +148,16 @@ class SiteIndex:
             counters: dict[str, list[dict[date, DayCounters]]] = {}
             for cid, probes in self.probes_of.items():
                 counters[cid] = [self._window(probe.id) for probe in probes if probe.affects_state]
+            start = window_start(self.now)
+            recent: dict[str, list[IncidentSummary]] = {c.id: [] for c in self.site.components}
+            for incident in self.site.incidents:
+                if in_window(incident, start):
+                    for cid in incident.components:
+                        recent[cid].append(incident)
             self._uptime = {
                 c.id: component_uptime(
                     c.id,
-                    self.by_component[c.id],
+                    recent[c.id],
                     counters[c.id],
                     self.config.uptime,
                     since,
