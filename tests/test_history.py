@@ -17,13 +17,14 @@ from tests.conftest import MakeSite
 
 HEADER = history.HEADER_LINE
 AT = datetime(2026, 11, 3, 12, 5, 7, tzinfo=UTC)
-LATEST = CheckResult("api", AT, Measured.DOWN, 812.5, 'HTTP 500, "oops"')
+SINCE = datetime(2026, 11, 2, 22, 0, 0, tzinfo=UTC)
+LATEST = CheckResult("api", AT, Measured.DOWN, 812.5, 'HTTP 500, "oops"', (), SINCE)
 ROW = DayCounters(
     date(2026, 11, 3), 3, 1, 1, 1, 1000.5, 812.5, (1, 0, 0, 0, 0, 0, 1, 1, 0, 0), LATEST
 )
 ROW_TEXT = (
     "2026-11-03,3,1,1,1,1000.5,812.5,1 0 0 0 0 0 1 1 0 0,"
-    '2026-11-03T12:05:07Z,down,812.5,"HTTP 500, ""oops""",'
+    '2026-11-03T12:05:07Z,down,812.5,"HTTP 500, ""oops""",,2026-11-02T22:00:00Z'
 )
 GOOD = f"{HEADER}\n{ROW_TEXT}\n"
 NAME = "uptime/api/2026-11.eu.csv"
@@ -37,16 +38,22 @@ def parse(text: str) -> tuple[list[DayCounters], list[str]]:
 def test_serialise_writes_a_header_and_one_line_a_day_sorted() -> None:
     empty = DayCounters(date(2026, 11, 1), 0, 0, 0, 0, 0.0, 0.0, (0,) * 10, None)
     assert history.serialise([ROW, empty]) == (
-        f"{HEADER}\n2026-11-01,0,0,0,0,0,0,0 0 0 0 0 0 0 0 0 0,,,,,\n{ROW_TEXT}\n"
+        f"{HEADER}\n2026-11-01,0,0,0,0,0,0,0 0 0 0 0 0 0 0 0 0,,,,,,\n{ROW_TEXT}\n"
     )
     assert HEADER == (
         "day,checks,up,degraded,down,response_ms_sum,response_ms_max,histogram,"
-        "latest_at,latest_measured,latest_response_ms,latest_reason,latest_upstream"
+        "latest_at,latest_measured,latest_response_ms,latest_reason,latest_upstream,latest_since"
     )
 
 
+def test_a_latest_check_is_written_with_when_its_run_began() -> None:
+    unknown = replace(ROW, latest=replace(LATEST, since=None))
+    with pytest.raises(ValueError, match="the latest check of 2026-11-03 has no `since`"):
+        history.serialise([unknown])
+
+
 def test_a_reason_never_breaks_a_row() -> None:
-    latest = CheckResult("api", AT, Measured.UP, 1.25, "line\nbreak\x1b[31m\ttab")
+    latest = CheckResult("api", AT, Measured.UP, 1.25, "line\nbreak\x1b[31m\ttab", (), AT)
     row = DayCounters(AT.date(), 1, 1, 0, 0, 1.25, 1.25, (1,) + (0,) * 9, latest)
     text = history.serialise([row])
     assert text.count("\n") == 2
@@ -59,7 +66,7 @@ def test_a_reason_never_breaks_a_row() -> None:
 
 def test_parse_reads_what_serialise_writes_with_upstream_states() -> None:
     latest = CheckResult(
-        "api", AT, Measured.DEGRADED, None, "upstream", (('Git, "ops"', "partial_outage"),)
+        "api", AT, Measured.DEGRADED, None, "upstream", (('Git, "ops"', "partial_outage"),), AT
     )
     row = DayCounters(AT.date(), 1, 0, 1, 0, 0.0, 0.0, (0,) * 10, latest)
     earlier = replace(ROW, day=date(2026, 11, 2), latest=None)
@@ -75,32 +82,50 @@ def test_the_fast_path_and_the_csv_reader_agree() -> None:
     assert history._parse_fast(GOOD.removeprefix(f"{HEADER}\n"), "api", "2026-11") == [ROW]
 
 
+ONE = "2026-11-03,1,1,0,0,5,5,1 0 0 0 0 0 0 0 0 0"  # a row of one check, up to its latest
+
 BAD_ROWS = {
-    "2026-11-03,3,1,1,0,0,0,0 0 0 0 0 0 0 0 0 0,,,,,": (
+    "2026-11-03,3,1,1,0,0,0,0 0 0 0 0 0 0 0 0 0,,,,,,": (
         f"{NAME}:2:12: up + degraded + down is 2, not checks (3); correct the counts"
     ),
-    "2026-12-03,0,0,0,0,0,0,0 0 0 0 0 0 0 0 0 0,,,,,": (
+    "2026-12-03,0,0,0,0,0,0,0 0 0 0 0 0 0 0 0 0,,,,,,": (
         f"{NAME}:2:1: 2026-12-03 is not in 2026-11, the month the file name gives"
     ),
-    "2026-11-31,0,0,0,0,0,0,0 0 0 0 0 0 0 0 0 0,,,,,": (
+    "2026-11-31,0,0,0,0,0,0,0 0 0 0 0 0 0 0 0 0,,,,,,": (
         f"{NAME}:2:1: day '2026-11-31' is not a date; write it as 2026-11-03"
     ),
-    "2026-11-03,x,0,0,0,0,0,0 0 0 0 0 0 0 0 0 0,,,,,": (
+    "2026-11-03,x,0,0,0,0,0,0 0 0 0 0 0 0 0 0 0,,,,,,": (
         f"{NAME}:2:12: checks 'x' is not a whole number"
     ),
-    "2026-11-03,0,0,0,0,1.25,0,0 0 0 0 0 0 0 0 0 0,,,,,": (
+    "2026-11-03,0,0,0,0,1.25,0,0 0 0 0 0 0 0 0 0 0,,,,,,": (
         f"{NAME}:2:20: response_ms_sum '1.25' is not a number of ms like 12.5"
     ),
-    "2026-11-03,0,0,0,0,0,0,0 0 0,,,,,": (
+    "2026-11-03,0,0,0,0,0,0,0 0 0,,,,,,": (
         f"{NAME}:2:24: histogram has 3 counts; it has 10, one per bucket "
         "(up to 50, 100, 200, 300, 500, 800, 1000, 2000, 5000 ms, and slower)"
     ),
-    "2026-11-03,0,0,0,0,0,0": f"{NAME}:2:1: 7 fields; a row has 13, one per column of the header",
-    "2026-11-03,1,1,0,0,5,5,1 0 0 0 0 0 0 0 0 0,2026-11-04T00:00:00Z,up,5,ok,": (
+    "2026-11-03,0,0,0,0,0,0": f"{NAME}:2:1: 7 fields; a row has 14, one per column of the header",
+    f"{ONE},2026-11-04T00:00:00Z,up,5,ok,,2026-11-03T00:00:00Z": (
         f"{NAME}:2:44: latest_at 2026-11-04T00:00:00Z is not on 2026-11-03, the row's day"
     ),
-    "2026-11-03,1,1,0,0,5,5,1 0 0 0 0 0 0 0 0 0,2026-11-03T00:00:00Z,fine,5,ok,": (
+    f"{ONE},2026-11-03T00:00:00Z,fine,5,ok,,2026-11-03T00:00:00Z": (
         f"{NAME}:2:65: latest_measured 'fine' is not one of up, degraded, down"
+    ),
+    f"{ONE},2026-11-03T10:00:00Z,up,5,ok,,2026-11-03 09:00": (
+        f"{NAME}:2:74: latest_since '2026-11-03 09:00' is not a UTC time like 2026-11-03T12:00:00Z"
+    ),
+    f"{ONE},2026-11-03T10:00:00Z,up,5,ok,,2026-02-30T09:00:00Z": (
+        f"{NAME}:2:74: latest_since '2026-02-30T09:00:00Z' is not a UTC time like "
+        "2026-11-03T12:00:00Z"
+    ),
+    f"{ONE},2026-11-03T10:00:00Z,up,5,ok,,2026-11-03T10:00:01Z": (
+        f"{NAME}:2:74: latest_since 2026-11-03T10:00:01Z is after latest_at "
+        "2026-11-03T10:00:00Z; a run begins at or before its latest check, so make it "
+        "2026-11-03T10:00:00Z or earlier"
+    ),
+    f"{ONE},2026-11-03T10:00:00Z,up,5,ok,,": (
+        f"{NAME}:2:74: latest_since is empty; a row with a latest check gives when its run of "
+        "equal results began, a UTC time like 2026-11-03T12:00:00Z"
     ),
 }
 
@@ -111,7 +136,7 @@ def test_every_problem_of_a_row_is_located(row: str) -> None:
 
 
 def test_duplicate_and_unsorted_days_and_a_bad_header() -> None:
-    day = "2026-11-0{},0,0,0,0,0,0,0 0 0 0 0 0 0 0 0 0,,,,,"
+    day = "2026-11-0{},0,0,0,0,0,0,0 0 0 0 0 0 0 0 0 0,,,,,,"
     text = f"{HEADER}\n{day.format(3)}\n{day.format(3)}\n{day.format(2)}\n"
     assert parse(text)[1] == [
         f"{NAME}:3:1: a second row for 2026-11-03; each day has one row, so add them up",
@@ -134,7 +159,7 @@ def write(root: Path, name: str, text: str) -> None:
 def test_the_reader_adds_locations_and_keeps_each_ones_latest(make_site: MakeSite) -> None:
     site = make_site()
     write(site.root, NAME, GOOD)
-    later = CheckResult("api", AT.replace(hour=13), Measured.UP, 20.0, "HTTP 200")
+    later = CheckResult("api", AT.replace(hour=13), Measured.UP, 20.0, "HTTP 200", (), AT)
     us = DayCounters(AT.date(), 1, 1, 0, 0, 20.0, 20.0, (1,) + (0,) * 9, later)
     write(site.root, "uptime/api/2026-11.us.csv", history.serialise([us]))
     loaded = load_site(site.root)

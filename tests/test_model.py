@@ -226,11 +226,13 @@ def test_day_counters_of_two_locations_add_up_and_keep_the_later_check() -> None
 
     day = date(2026, 11, 23)
     early = CheckResult("api", datetime(2026, 11, 23, 9, tzinfo=UTC), Measured.UP, 120.0, "200")
-    late = CheckResult("api", datetime(2026, 11, 23, 10, tzinfo=UTC), Measured.DOWN, None, "503")
+    at = datetime(2026, 11, 23, 10, tzinfo=UTC)
+    late = CheckResult("api", at, Measured.DOWN, None, "503", (), at - timedelta(hours=3))
     here = DayCounters(day, 3, 3, 0, 0, 360.0, 150.0, (0, 1, 2, 0, 0, 0, 0, 0, 0, 0), early)
     there = DayCounters(day, 2, 1, 0, 1, 90.0, 90.0, (0, 1, 0, 0, 0, 0, 0, 0, 0, 0), late)
     assert here + there == DayCounters(
         day, 5, 4, 0, 1, 450.0, 150.0, (0, 2, 2, 0, 0, 0, 0, 0, 0, 0), late
     )
+    assert (there + here).latest is late  # kept whole, when its run began included
     with pytest.raises(ValueError, match="cannot add the counters of 2026-11-24"):
         here + DayCounters(date(2026, 11, 24), 0, 0, 0, 0, 0.0, 0.0, (0,) * 10, None)

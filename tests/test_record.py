@@ -47,18 +47,80 @@ def test_results_go_to_their_day_month_and_location(tmp_path: Path) -> None:
     assert changed == ["uptime/api/2026-11.eu.csv", "uptime/db/2026-12.eu.csv"]
     assert (tmp_path / "uptime/api/2026-11.eu.csv").read_text() == (
         f"{history.HEADER_LINE}\n"
-        "2026-11-03,2,1,0,1,40,40,1 0 0 0 0 0 0 0 0 0,2026-11-03T23:59:30Z,up,40,up check,\n"
+        "2026-11-03,2,1,0,1,40,40,1 0 0 0 0 0 0 0 0 0,2026-11-03T23:59:30Z,up,40,up check,,"
+        "2026-11-03T23:59:30Z\n"
         "2026-11-04,1,0,1,0,900,900,0 0 0 0 0 0 1 0 0 0,2026-11-04T00:00:30Z,degraded,900,"
-        "degraded check,\n"
+        "degraded check,,2026-11-04T00:00:30Z\n"
     )
     assert (tmp_path / "uptime/db/2026-12.eu.csv").read_text().splitlines()[1] == (
-        "2026-12-03,1,1,0,0,5000,5000,0 0 0 0 0 0 0 0 1 0,2026-12-03T23:59:30Z,up,5000,up check,"
+        "2026-12-03,1,1,0,0,5000,5000,0 0 0 0 0 0 0 0 1 0,2026-12-03T23:59:30Z,up,5000,up check,,"
+        "2026-12-03T23:59:30Z"
     )
     record(tmp_path, "eu", [result("api", AT - timedelta(hours=2), Measured.UP, 60)])
     day = read_all(tmp_path)["api"].days[0]
     assert (day.checks, day.up, day.response_ms_sum, day.histogram[:2]) == (3, 2, 100.0, (1, 1))
     assert day.latest is not None and day.latest.at == AT  # still the newest of the day
     assert (tmp_path / "uptime/.gitignore").read_text() == ".lock\n.*.tmp\n"
+
+
+def latest_of(root: Path, probe: str = "api", location: str = "eu") -> CheckResult:
+    return read_all(root)[probe].latest[location]
+
+
+def test_since_is_the_first_check_of_the_run_the_latest_ends(tmp_path: Path) -> None:
+    start = datetime(2026, 11, 3, 12, tzinfo=UTC)
+    times = [start + timedelta(minutes=5 * n) for n in range(4)]
+    runs = [Measured.UP, Measured.UP, Measured.DOWN, Measured.DOWN]
+    seen = []
+    for at, measured in zip(times, runs, strict=True):
+        record(tmp_path, "eu", [result("api", at, measured, None)])
+        seen.append(latest_of(tmp_path).since)
+    assert seen == [times[0], times[0], times[2], times[2]]
+    # In one batch, in any order, the results are taken in time order.
+    batch = [result("api", at, measured, None) for at, measured in zip(times, runs, strict=True)]
+    record(tmp_path, "us", batch[::-1])
+    assert latest_of(tmp_path, location="us").since == times[2]
+    assert latest_of(tmp_path, location="us").at == times[3]
+    # Another location's run is its own: the run at eu goes on, whatever us measured.
+    record(tmp_path, "us", [result("api", times[3] + timedelta(minutes=5), Measured.UP, 1)])
+    record(tmp_path, "eu", [result("api", times[3] + timedelta(minutes=5), Measured.DOWN, 1)])
+    assert latest_of(tmp_path, location="us").since == times[3] + timedelta(minutes=5)
+    assert latest_of(tmp_path).since == times[2]
+
+
+def test_a_late_result_leaves_the_newest_run_as_it_was(tmp_path: Path) -> None:
+    record(tmp_path, "eu", [result("api", AT - timedelta(minutes=10), Measured.UP, 1)])
+    record(tmp_path, "eu", [result("api", AT, Measured.UP, 1)])
+    record(tmp_path, "eu", [result("api", AT - timedelta(minutes=5), Measured.DOWN, 1)])
+    latest = latest_of(tmp_path)
+    assert (latest.at, latest.since) == (AT, AT - timedelta(minutes=10))
+
+
+def test_since_carries_over_a_month_boundary(tmp_path: Path) -> None:
+    end_of_november = datetime(2026, 11, 30, 23, 55, tzinfo=UTC)
+    record(tmp_path, "eu", [result("api", end_of_november, Measured.DEGRADED, 900)])
+    assert latest_of(tmp_path).since == end_of_november  # nothing before it
+    december = end_of_november + timedelta(minutes=5)
+    record(tmp_path, "eu", [result("api", december, Measured.DEGRADED, 900)])
+    assert (
+        (tmp_path / "uptime/api/2026-12.eu.csv")
+        .read_text()
+        .splitlines()[1]
+        .endswith(",2026-12-01T00:00:00Z,degraded,900,degraded check,,2026-11-30T23:55:00Z")
+    )
+    # A new year too, and in one batch across the boundary.
+    new_year = datetime(2026, 12, 31, 23, 59, tzinfo=UTC)
+    record(tmp_path, "eu", [result("db", new_year + timedelta(minutes=1), Measured.UP, 1)])
+    record(tmp_path, "eu", [result("db", new_year, Measured.DOWN, None)])  # late: its own run
+    record(tmp_path, "eu", [result("db", new_year + timedelta(minutes=2), Measured.UP, 1)])
+    assert latest_of(tmp_path, "db").since == new_year + timedelta(minutes=1)
+    batch = [result("web", new_year + timedelta(minutes=n), Measured.DOWN, None) for n in (0, 1)]
+    record(tmp_path, "eu", batch)
+    assert latest_of(tmp_path, "web").since == new_year
+    assert [day.latest.since for day in read_all(tmp_path)["web"].days if day.latest] == [
+        new_year,
+        new_year,
+    ]
 
 
 def test_a_broken_file_is_left_alone_and_reported(tmp_path: Path) -> None:

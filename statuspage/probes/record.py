@@ -14,7 +14,8 @@ import fcntl
 import os
 import time
 from collections.abc import Iterable, Iterator
-from datetime import UTC, date
+from dataclasses import replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from ..errors import HistoryLocked, SourceError, ValidationFailed
@@ -32,19 +33,25 @@ _GITIGNORE = f"{LOCK_FILE}\n.*{TEMP_SUFFIX}\n"
 
 
 def counters_of(result: CheckResult) -> DayCounters:
-    """The day counters of one check: what adding `result` to its day adds."""
+    """The day counters of one check: what adding `result` to its day adds.
+
+    Its latest result is `result` as the files keep it, beginning a run of its own (`since`
+    its own time): `record` carries on the run it continues, if any.
+    """
     response = None if result.response_ms is None else round(result.response_ms, 1)
     histogram = [0] * (len(RESPONSE_BUCKETS_MS) + 1)
     if response is not None:
         histogram[bisect.bisect_left(RESPONSE_BUCKETS_MS, response)] = 1
     measured = result.measured
+    at = result.at.astimezone(UTC).replace(microsecond=0)  # the files keep seconds
     latest = CheckResult(
         result.probe,
-        result.at.astimezone(UTC).replace(microsecond=0),  # the files keep seconds
+        at,
         measured,
         response,
         history.clean_text(result.reason),
         tuple((history.clean_text(n), history.clean_text(s)) for n, s in result.upstream),
+        at,
     )
     return DayCounters(
         latest.at.date(),
@@ -70,15 +77,14 @@ def record(
     problem = id_problem(location, "location")
     if problem:
         raise ValueError(problem)
-    batch: dict[tuple[str, str], list[DayCounters]] = {}
+    batch: dict[str, list[DayCounters]] = {}
     for result in results:
         if result.at.tzinfo is None:
             raise ValueError(f"the time of a check of {result.probe} has no time zone")
         problem = id_problem(result.probe, "probe id")
         if problem:
             raise ValueError(problem)
-        counters = counters_of(result)
-        batch.setdefault((result.probe, f"{counters.day:%Y-%m}"), []).append(counters)
+        batch.setdefault(result.probe, []).append(counters_of(result))
     if not batch:
         return []
     folder = root / history.UPTIME_DIR
@@ -88,10 +94,13 @@ def record(
         if not gitignore.exists():
             _replace(gitignore, _GITIGNORE)
         texts: dict[str, str] = {}
-        for (probe, month), rows in sorted(batch.items()):
-            name = history.file_name(month, location)
-            texts[f"{probe}/{name}"] = _added(folder, probe, name, month, rows)
-        for probe in {probe for probe, _ in batch}:
+        for probe, added in sorted(batch.items()):
+            months = _Months(folder, probe, location)
+            months.add(added)
+            for month, by_day in months.changed():
+                name = history.file_name(month, location)
+                texts[f"{probe}/{name}"] = history.serialise(by_day.values())
+        for probe in batch:
             # Left by a run killed mid-write: with the lock held, no other run is writing.
             for stale in (folder / probe).glob(f".*{TEMP_SUFFIX}"):
                 stale.unlink(missing_ok=True)
@@ -104,28 +113,85 @@ def record(
     return [f"{history.UPTIME_DIR}/{name}" for name in texts]
 
 
-def _added(folder: Path, probe: str, name: str, month: str, rows: list[DayCounters]) -> str:
-    """The text of the history file `probe/name` with `rows` added to what it holds."""
+class _Months:
+    """The history files of one probe at one location, read as a batch needs them."""
+
+    def __init__(self, folder: Path, probe: str, location: str) -> None:
+        self.folder, self.probe, self.location = folder, probe, location
+        self.read: dict[str, dict[date, DayCounters]] = {}
+        self.touched: set[str] = set()
+
+    def add(self, added: list[DayCounters]) -> None:
+        """Add the counters of single checks, in time order, each carrying on its run."""
+        added = sorted(added, key=_by_time)
+        first = added[0].day
+        # The location's newest check before the batch: in the first month's file, or for
+        # the first row of a month, in the month before's.
+        previous = self.newest(f"{first:%Y-%m}") or self.newest(_month_before(first))
+        for row in added:
+            month = f"{row.day:%Y-%m}"
+            by_day = self.rows(month)
+            latest = row.latest
+            assert latest is not None
+            if previous is None or latest.at > previous.at:
+                if previous is not None and previous.measured is latest.measured:
+                    row = replace(row, latest=replace(latest, since=previous.since))
+                previous = row.latest
+            # Else a check older than the newest one, late: it begins a run of its own, and
+            # the newest check's run goes on as it was.
+            had = by_day.get(row.day)
+            by_day[row.day] = row if had is None else had + row
+            self.touched.add(month)
+
+    def changed(self) -> list[tuple[str, dict[date, DayCounters]]]:
+        """The months added to, in order, with their rows."""
+        return [(month, self.read[month]) for month in sorted(self.touched)]
+
+    def newest(self, month: str) -> CheckResult | None:
+        """The newest check a month's file holds, if any."""
+        checks = [row.latest for row in self.rows(month).values() if row.latest is not None]
+        return max(checks, key=_at, default=None)
+
+    def rows(self, month: str) -> dict[date, DayCounters]:
+        """The rows of the month's file by day (none when there is no file)."""
+        if month not in self.read:
+            self.read[month] = _existing(self.folder, self.probe, self.location, month)
+        return self.read[month]
+
+
+def _existing(folder: Path, probe: str, location: str, month: str) -> dict[date, DayCounters]:
+    """The rows of the history file of `probe` at `location` in `month`, by day."""
+    name = history.file_name(month, location)
     path = folder / probe / name
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        data = b""
-    by_day: dict[date, DayCounters] = {}
-    if data:
-        display = f"{history.UPTIME_DIR}/{probe}/{name}"
-        try:
-            text = data.decode()
-        except UnicodeDecodeError:
-            raise ValidationFailed([SourceError(display, 1, 1, "not UTF-8 text")]) from None
-        existing, problems = history.parse(text, display, probe, month)
-        if problems:
-            raise ValidationFailed(problems)
-        by_day = {row.day: row for row in existing}
-    for row in rows:
-        had = by_day.get(row.day)
-        by_day[row.day] = row if had is None else had + row
-    return history.serialise(by_day.values())
+        return {}
+    if not data:
+        return {}
+    display = f"{history.UPTIME_DIR}/{probe}/{name}"
+    try:
+        text = data.decode()
+    except UnicodeDecodeError:
+        raise ValidationFailed([SourceError(display, 1, 1, "not UTF-8 text")]) from None
+    existing, problems = history.parse(text, display, probe, month)
+    if problems:
+        raise ValidationFailed(problems)
+    return {row.day: row for row in existing}
+
+
+def _by_time(row: DayCounters) -> datetime:
+    assert row.latest is not None  # the counters of one check
+    return row.latest.at
+
+
+def _at(result: CheckResult) -> datetime:
+    return result.at
+
+
+def _month_before(day: date) -> str:
+    """The month before the one of `day`, as '2026-10'."""
+    return f"{day.year - 1:04}-12" if day.month == 1 else f"{day.year:04}-{day.month - 1:02}"
 
 
 @contextlib.contextmanager

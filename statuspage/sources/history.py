@@ -46,8 +46,13 @@ HEADER: tuple[str, ...] = (
     "latest_response_ms",
     "latest_reason",
     "latest_upstream",
+    "latest_since",
 )
-"""The columns of a history file, in order; its first line names them."""
+"""The columns of a history file, in order; its first line names them.
+
+`latest_since` is one of the `latest_*` columns, though last: added after the others, it
+went at the end, where it changed each row least.
+"""
 
 HEADER_LINE = ",".join(HEADER)
 BUCKETS = len(RESPONSE_BUCKETS_MS) + 1
@@ -94,8 +99,10 @@ def serialise(days: Iterable[DayCounters]) -> str:
     writer.writerow(HEADER)
     for row in sorted(days, key=_by_day):
         latest = row.latest
-        tail: list[str] = ["", "", "", "", ""]
+        tail: list[str] = ["", "", "", "", "", ""]
         if latest is not None:
+            if latest.since is None:
+                raise ValueError(f"the latest check of {row.day} has no `since` to write")
             upstream = [[clean_text(n), clean_text(s)] for n, s in latest.upstream]
             tail = [
                 format_at(latest.at),
@@ -103,6 +110,7 @@ def serialise(days: Iterable[DayCounters]) -> str:
                 "" if latest.response_ms is None else format_ms(latest.response_ms),
                 clean_text(latest.reason),
                 json.dumps(upstream, ensure_ascii=False, separators=(",", ":")) if upstream else "",
+                format_at(latest.since),
             ]
         writer.writerow(
             [
@@ -142,11 +150,12 @@ def parse(
 _NUMBER = "[0-9]{1,12}"
 _MS_RE = f"{_NUMBER}(?:\\.[0-9])?"
 _QUOTED = '"(?:[^"\\x00-\\x1f\\x7f]|"")*"'
+_AT_RE = "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z"
 _FAST_ROW = (
     f"([0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}),({_NUMBER}),({_NUMBER}),({_NUMBER}),({_NUMBER}),"
     f"({_MS_RE}),({_MS_RE}),({_NUMBER}(?: {_NUMBER}){{{BUCKETS - 1}}}),"
-    f"(?:([0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}T[0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}Z),"
-    f'(up|degraded|down),({_MS_RE})?,([^",\\x00-\\x1f\\x7f]*|{_QUOTED}),({_QUOTED})?|,,,,)\n'
+    f"(?:({_AT_RE}),(up|degraded|down),({_MS_RE})?,"
+    f'([^",\\x00-\\x1f\\x7f]*|{_QUOTED}),({_QUOTED})?,({_AT_RE})|,,,,,)\n'
 )
 _FAST_ROWS = re.compile(_FAST_ROW)
 _FAST_BODY = re.compile(f"(?:{_FAST_ROW})*")
@@ -176,6 +185,7 @@ def _parse_fast(body: str, probe: str, month: str) -> list[DayCounters] | None:
             ms,
             reason,
             upstream,
+            since,
         ) in _FAST_ROWS.findall(body):
             if day_text <= previous or day_text[:7] != month:
                 return None
@@ -188,7 +198,7 @@ def _parse_fast(body: str, probe: str, month: str) -> list[DayCounters] | None:
                 up + degraded + down != checks
                 or sum(histogram) > checks
                 or highest_ms > total_ms
-                or (at and at[:10] != day_text)
+                or (at and (at[:10] != day_text or since > at))
             ):
                 return None
             latest = None
@@ -210,6 +220,7 @@ def _parse_fast(body: str, probe: str, month: str) -> list[DayCounters] | None:
                     float(ms) if ms else None,
                     reason,
                     pairs,
+                    datetime.fromisoformat(since),
                 )
             rows.append(
                 DayCounters(
@@ -347,14 +358,11 @@ def _latest(
     fields: list[str], line: int, report: _Report, probe: str, day: date | None
 ) -> tuple[bool, CheckResult | None]:
     """Whether the row's latest result is well formed, and that result (None: it has none)."""
-    at_text, measured_text, ms_text, reason, upstream_text = fields[8:]
-    if not (at_text or measured_text or ms_text or reason or upstream_text):
+    at_text, measured_text, ms_text, reason, upstream_text, since_text = fields[8:]
+    if not (at_text or measured_text or ms_text or reason or upstream_text or since_text):
         return True, None
     ok = True
-    at: datetime | None = None
-    if _AT.fullmatch(at_text):
-        with contextlib.suppress(ValueError):
-            at = datetime.fromisoformat(at_text)
+    at = _time(at_text)
     if at is None:
         message = (
             f"latest_at '{clean_text(at_text, 30)}' is not a UTC time like 2026-11-03T12:00:00Z"
@@ -395,9 +403,38 @@ def _latest(
             ok = False
         else:
             upstream = parsed
+    since = _time(since_text)
+    if since is None:
+        if since_text:
+            message = (
+                f"latest_since '{clean_text(since_text, 30)}' is not a UTC time like "
+                f"2026-11-03T12:00:00Z"
+            )
+        else:
+            message = (
+                "latest_since is empty; a row with a latest check gives when its run of equal "
+                "results began, a UTC time like 2026-11-03T12:00:00Z"
+            )
+        report(line, 13, message)
+        ok = False
+    elif at is not None and since > at:
+        message = (
+            f"latest_since {since_text} is after latest_at {at_text}; a run begins at or "
+            f"before its latest check, so make it {at_text} or earlier"
+        )
+        report(line, 13, message)
+        ok = False
     if not ok or at is None or measured is None:
         return False, None
-    return True, CheckResult(probe, at, measured, response, reason, upstream)
+    return True, CheckResult(probe, at, measured, response, reason, upstream, since)
+
+
+def _time(text: str) -> datetime | None:
+    """A time as files hold it (UTC, to the second, with a Z), or None."""
+    if _AT.fullmatch(text):
+        with contextlib.suppress(ValueError):  # February 30th, or hour 25
+            return datetime.fromisoformat(text)
+    return None
 
 
 def _upstream(text: str) -> tuple[tuple[str, str], ...] | None:
