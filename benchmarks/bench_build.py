@@ -1,6 +1,6 @@
 """Measure `statuspage build` on a synthetic site; print one `name value` figure a line.
 
-    python benchmarks/bench_build.py --incidents 10000 [--repeat 3]
+    python benchmarks/bench_build.py --incidents 10000 [--repeat 3] [--probes 100 --months 24]
 
 Each build runs as its own process, as a user runs it, so start-up and imports count and
 peak memory is the process's own (its workers are processes of their own, and their peak
@@ -14,6 +14,13 @@ package is byte-compiled first, as an installed package is.
 - first_edit_seconds: the first build after editing one incident's message: it also makes
   the spare copy of the site that later builds update (a link for every file);
 - one_edit_seconds: later builds after editing one message (what a writer waits for);
+- with --probes: probes, history_files, history_rows (the site has that many http probes,
+  each with --months of history at one location, a check every five minutes);
+  probe_run_seconds, a build after a probe run added one check to each probe's history
+  (what a site that probes every few minutes waits for); and history_read_cold_seconds,
+  history_read_first_seconds and history_read_warm_seconds, the reading of the history in
+  this process as a build reads it: without a cache, filling an empty one, and with the
+  cache the builds left;
 - incremental_identical: whether the incremental output equals a cold build of that input;
 - files, output_mb, index_kb, index_gzip_kb, largest_page_kb, largest_page;
 - disk_wait_seconds: how long the cold builds waited for file creation to be quick again
@@ -33,13 +40,16 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sitegen import NOW, write_site
+from sitegen import LOCATION, NOW, probe_id, write_site
 
 PACKAGE = Path(__file__).resolve().parent.parent / "statuspage"
+sys.path.insert(0, str(PACKAGE.parent))
 
 
 def run_build(root: Path, out: Path, extra: tuple[str, ...] = ()) -> tuple[float, float]:
@@ -144,10 +154,63 @@ def edit_one_incident(root: Path, times: int) -> None:
     target.write_text(text.replace("    message: |\n", edit, 1), encoding="utf-8")
 
 
+def run_probes(root: Path, probes: int, times: int) -> None:
+    """Add one check of every probe to its history, as `statuspage probe` does each run."""
+    from statuspage.model.probes import CheckResult, Measured
+    from statuspage.probes.record import record
+
+    at = NOW - timedelta(minutes=4) + timedelta(seconds=times)
+    results = [CheckResult(probe_id(n), at, Measured.UP, 42.0, "HTTP 200") for n in range(probes)]
+    record(root, LOCATION, results)
+
+
+def time_history_reads(root: Path, scratch: Path, repeat: int) -> dict[str, str]:
+    """The seconds reading the site's history takes in this process, as a build reads it."""
+    from statuspage.cli import _collect_less
+    from statuspage.engine.build import load_inputs
+    from statuspage.engine.cache import CACHE_DIR, BuildCache
+    from statuspage.sources.inputs import scan
+
+    _collect_less()  # as the command does for a build
+    sources = scan(root)
+
+    def best(read: Callable[[], object]) -> str:
+        times = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            read()
+            times.append(time.perf_counter() - started)
+        return f"{min(times):.3f}"
+
+    def first() -> str:
+        times = []
+        for number in range(repeat):
+            empty = BuildCache(scratch / f"empty-cache-{number}")
+            try:
+                started = time.perf_counter()
+                load_inputs(sources, empty, time.time_ns())
+                times.append(time.perf_counter() - started)
+            finally:
+                empty.close()
+        return f"{min(times):.3f}"
+
+    cache = BuildCache(root / CACHE_DIR)
+    try:
+        return {
+            "history_read_cold_seconds": best(lambda: load_inputs(sources, None, 0)),
+            "history_read_first_seconds": first(),
+            "history_read_warm_seconds": best(lambda: load_inputs(sources, cache, time.time_ns())),
+        }
+    finally:
+        cache.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--incidents", type=int, default=1000)
     parser.add_argument("--repeat", type=int, default=3, help="runs to take the best of")
+    parser.add_argument("--probes", type=int, default=0, help="http probes with a history")
+    parser.add_argument("--months", type=int, default=24, help="months of each probe's history")
     parser.add_argument("--keep", type=Path, help="build here and keep the site afterwards")
     parser.add_argument(
         "--wait",
@@ -168,8 +231,13 @@ def main() -> None:
     out = root / "public"
     try:
         shutil.rmtree(root, ignore_errors=True)
-        write_site(root, args.incidents)
+        write_site(root, args.incidents, probes=args.probes, months=args.months)
         figures: dict[str, object] = {"incidents": args.incidents}
+        if args.probes:
+            histories = sorted((root / "uptime").rglob("*.csv"))
+            figures["probes"] = args.probes
+            figures["history_files"] = len(histories)
+            figures["history_rows"] = sum(len(p.read_bytes().splitlines()) - 1 for p in histories)
 
         cold: list[tuple[float, float]] = []
         waited = 0.0
@@ -213,6 +281,14 @@ def main() -> None:
             edit_one_incident(root, times)
             edits.append(run_build(root, out)[0])
         figures["one_edit_seconds"] = f"{min(edits):.3f}"
+        if args.probes:
+            wait_for_the_disk()
+            runs = []
+            for times in range(args.repeat):
+                run_probes(root, args.probes, times)
+                runs.append(run_build(root, out)[0])
+            figures["probe_run_seconds"] = f"{min(runs):.3f}"
+            figures.update(time_history_reads(root, scratch, args.repeat))
 
         fresh = scratch / "cold-check"
         shutil.rmtree(fresh, ignore_errors=True)

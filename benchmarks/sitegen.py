@@ -1,10 +1,19 @@
-"""A deterministic synthetic site: many incidents over five years, for the build benchmark."""
+"""A deterministic synthetic site: many incidents over five years, for the build benchmark,
+and optionally uptime probes with months of history.
+"""
 
 from __future__ import annotations
 
+import bisect
 import random
-from datetime import UTC, datetime, timedelta
+import sys
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from statuspage.model.probes import RESPONSE_BUCKETS_MS, CheckResult, DayCounters, Measured
+from statuspage.sources import history
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 YEARS = 5
@@ -71,16 +80,30 @@ def components() -> list[tuple[str, str]]:
     return [(cid, group) for group, ids in GROUPS.items() for cid in ids]
 
 
-def write_site(root: Path, count: int, seed: int = 2026) -> None:
-    """Write statuspage.yaml and `count` incident files below `root`."""
+def write_site(root: Path, count: int, seed: int = 2026, probes: int = 0, months: int = 0) -> None:
+    """Write statuspage.yaml and `count` incident files below `root`.
+
+    With `probes`, statuspage.yaml declares that many http probes, and each has `months` of
+    history at one location, up to NOW (see `write_history`).
+    """
     rng = random.Random(seed)
     root.mkdir(parents=True, exist_ok=True)
     lines = [
         "title: Benchmark Cloud Status",
         "url: https://status.bench.example",
         "timezone: Europe/Berlin",
-        "components:",
     ]
+    if probes:
+        ids = [cid for cid, _ in components()]
+        lines.append("probes:")
+        for n in range(probes):
+            lines += [
+                f"  - id: {probe_id(n)}",
+                "    type: http",
+                f"    component: {ids[n % len(ids)]}",
+                f"    url: https://example.invalid/{probe_id(n)}",
+            ]
+    lines.append("components:")
     for cid, group in components():
         lines += [
             f"  - id: {cid}",
@@ -104,6 +127,104 @@ def write_site(root: Path, count: int, seed: int = 2026) -> None:
         folder = root / "incidents" / str(start.year)
         folder.mkdir(parents=True, exist_ok=True)
         (folder / f"inc-{n:05d}.yaml").write_text(text, encoding="utf-8")
+    days = _days_of_answers(random.Random(seed)) if probes else []
+    for n in range(probes):
+        write_history(root, probe_id(n), months, days, random.Random(f"{seed} {n}"))
+
+
+LOCATION = "bench"
+CHECKS_A_DAY = 288  # one every five minutes
+CHECK_EVERY = timedelta(days=1) / CHECKS_A_DAY
+
+
+def probe_id(number: int) -> str:
+    """The id of the benchmark's probe number `number`."""
+    return f"probe-{number:03d}"
+
+
+Answers = tuple[tuple[int, ...], float, float]
+"""The histogram, sum and highest of a number of response times (ms)."""
+
+
+def _days_of_answers(rng: random.Random, count: int = 64) -> list[list[Answers]]:
+    """`count` days of quick answers (some 40 ms), each as its running Answers by check.
+
+    A day's counters take the first so many of one of them: drawing 288 times a day for
+    years of a hundred probes would take longer than the builds it is for.
+    """
+    days = []
+    for _ in range(count):
+        histogram = [0] * (len(RESPONSE_BUCKETS_MS) + 1)
+        total = highest = 0.0
+        running: list[Answers] = [(tuple(histogram), total, highest)]
+        for _ in range(CHECKS_A_DAY):
+            ms = round(rng.lognormvariate(3.6, 0.5), 1)
+            histogram[bisect.bisect_left(RESPONSE_BUCKETS_MS, ms)] += 1
+            total, highest = total + ms, max(highest, ms)
+            running.append((tuple(histogram), total, highest))
+        days.append(running)
+    return days
+
+
+def write_history(
+    root: Path, probe: str, months: int, days: list[list[Answers]], rng: random.Random
+) -> None:
+    """Write `months` of a probe's history files up to NOW, as `statuspage probe` would.
+
+    Every day has a check every five minutes (the last day, up to NOW): nearly all up, a
+    few slow ones degraded, and now and then a few down, or an outage of an hour or so.
+    Quick answers are those of one of `days`.
+    """
+    first_month = _months_before(NOW.date().replace(day=1), months - 1)
+    day = first_month
+    run_since = datetime.combine(first_month, time(), UTC)
+    rows: dict[str, list[DayCounters]] = {}
+    while day <= NOW.date():
+        checks = CHECKS_A_DAY
+        if day == NOW.date():
+            checks = int((NOW - datetime.combine(day, time(), UTC)) / CHECK_EVERY)
+        down = 0
+        if rng.random() < 0.1:
+            down = rng.randint(1, 3) if rng.random() < 0.8 else rng.randint(6, 18)
+        degraded = rng.randint(0, 2) if rng.random() < 0.3 else 0
+        up = checks - down - degraded
+        quick, total, highest = rng.choice(days)[up]
+        histogram = list(quick)
+        for _ in range(degraded):
+            ms = round(rng.uniform(900, 1900), 1)
+            histogram[bisect.bisect_left(RESPONSE_BUCKETS_MS, ms)] += 1
+            total, highest = total + ms, max(highest, ms)
+        start = datetime.combine(day, time(), UTC)
+        last = start + CHECK_EVERY * (checks - 1)
+        if down or degraded:  # the last bad check of the day, then up again
+            bad = start + CHECK_EVERY * rng.randint(0, checks - 2)
+            run_since = bad + CHECK_EVERY
+        latest = CheckResult(
+            probe,
+            last,
+            Measured.UP,
+            round(rng.lognormvariate(3.6, 0.5), 1),
+            "HTTP 200",
+            (),
+            run_since,
+        )
+        row = DayCounters(
+            day, checks, up, degraded, down, round(total, 1), highest, tuple(histogram), latest
+        )
+        rows.setdefault(f"{day:%Y-%m}", []).append(row)
+        day += timedelta(days=1)
+    folder = root / history.UPTIME_DIR / probe
+    folder.mkdir(parents=True, exist_ok=True)
+    for month, days in rows.items():
+        (folder / history.file_name(month, LOCATION)).write_text(
+            history.serialise(days), encoding="utf-8"
+        )
+
+
+def _months_before(first: date, count: int) -> date:
+    """The first day of the month `count` months before the one starting on `first`."""
+    index = first.year * 12 + first.month - 1 - count
+    return date(index // 12, index % 12 + 1, 1)
 
 
 def _message(rng: random.Random, sentences: int) -> str:

@@ -48,3 +48,36 @@ def test_the_benchmark_runs_and_incremental_output_equals_cold_output() -> None:
     assert int(figures["files"]) > 500
     for name in ("cold_seconds", "unchanged_seconds", "one_edit_seconds", "cold_peak_rss_mb"):
         assert float(figures[name]) > 0
+
+
+def test_the_benchmark_times_a_site_with_probes_and_their_history() -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "benchmarks/bench_build.py",
+            *("--incidents", "20", "--probes", "3", "--months", "2"),
+            *("--repeat", "1", "--wait", "0"),
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    figures = dict(line.split(" ", 1) for line in result.stdout.splitlines())
+    assert list(figures)[:4] == ["incidents", "probes", "history_files", "history_rows"]
+    assert list(figures)[-5:] == [
+        "probe_run_seconds",
+        "history_read_cold_seconds",
+        "history_read_first_seconds",
+        "history_read_warm_seconds",
+        "incremental_identical",
+    ]
+    # October and November 2026 up to the 23rd, NOW: 54 days of 3 probes, in 6 files.
+    assert (figures["probes"], figures["history_files"], figures["history_rows"]) == (
+        "3",
+        "6",
+        "162",
+    )
+    assert figures["incremental_identical"] == "true"
+    for name in ("probe_run_seconds", "history_read_cold_seconds", "history_read_warm_seconds"):
+        assert float(figures[name]) > 0

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import errno
+import marshal
 import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Container
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -399,6 +401,67 @@ def test_check_reads_only_the_files_that_changed(
         check_site(site.root)
     with pytest.raises(ValidationFailed):  # problems are remembered, not forgotten
         check_site(site.root)
+
+
+def history_of(site: SiteDir) -> dict[str, Any]:
+    """The uptime history check_site reads: what a build reads."""
+    return check_site(site.root).inputs["uptime"].value  # type: ignore[return-value]
+
+
+def test_builds_and_checks_parse_only_the_history_files_that_changed(
+    site: SiteDir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from statuspage.model.probes import CheckResult, Measured
+    from statuspage.probes.record import record
+    from statuspage.sources import history
+
+    at = datetime(2026, 11, 3, 12, tzinfo=UTC)
+    record(site.root, "eu", [CheckResult("api", at, Measured.UP, 12.5, "HTTP 200")])
+    record(site.root, "eu", [CheckResult("api", at - timedelta(days=7), Measured.UP, 12.5, "")])
+    record(site.root, "us", [CheckResult("db", at, Measured.DOWN, None, "timed out")])
+    parsed: list[str] = []
+    real = history.parse_plain
+    monkeypatch.setattr(
+        history,
+        "parse_plain",
+        lambda text, display, *rest: (parsed.append(display), real(text, display, *rest))[1],
+    )
+    out = site.root / "public"
+    build_site(site.root, out, NOW)
+    assert sorted(parsed) == [
+        "uptime/api/2026-10.eu.csv",
+        "uptime/api/2026-11.eu.csv",
+        "uptime/db/2026-11.us.csv",
+    ]
+    parsed.clear()
+    assert not build_site(site.root, out, NOW + timedelta(minutes=1)).unchanged
+    assert history_of(site)["api"].days[1].checks == 1
+    assert parsed == []  # neither the build nor the check
+    # A probe run: only the file it wrote is read again, and what it added shows.
+    record(site.root, "eu", [CheckResult("api", at, Measured.DEGRADED, 900.0, "slow")])
+    parsed.clear()  # what the run read to add to
+    assert history_of(site)["api"].days[1].checks == 2
+    assert parsed == ["uptime/api/2026-11.eu.csv"]
+    parsed.clear()
+    build_site(site.root, out, NOW + timedelta(minutes=2))
+    assert parsed == []  # the check kept what it read
+    assert snapshot(out) == cold_build(site, NOW + timedelta(minutes=2))
+
+
+def test_a_damaged_history_memo_is_read_again(site: SiteDir) -> None:
+    from statuspage.model.probes import CheckResult, Measured
+    from statuspage.probes.record import record
+
+    at = datetime(2026, 11, 3, 12, tzinfo=UTC)
+    record(site.root, "eu", [CheckResult("api", at, Measured.UP, 12.5, "HTTP 200")])
+    expected = history_of(site)
+    cache = BuildCache(site.root / ".statuspage-cache")
+    (value,) = cache._db.execute("SELECT value FROM memos").fetchone()
+    rows = marshal.loads(value)
+    damaged = marshal.dumps(((rows[0][0] + 1, *rows[0][1:]),))  # another day: the checksum tells
+    cache._db.execute("UPDATE memos SET value = ?", (damaged,))
+    cache.close()
+    assert history_of(site) == expected
 
 
 def test_pages_whose_templates_show_the_state_follow_it(site: SiteDir) -> None:

@@ -27,6 +27,7 @@ from statuspage.engine.cache import (
     _shard,
 )
 from statuspage.errors import SiteLocked, SourceError
+from statuspage.sources.inputs import Remembered
 from tests.conftest import REPO, RESOLVED, MakeSite
 
 PROBLEM = SourceError("incidents/b.yaml", 3, 9, "unknown impact 'huge'")
@@ -121,6 +122,93 @@ def test_a_cache_of_another_version_is_started_afresh(tmp_path: Path) -> None:
     state = TreeState((1, 2), {"index.html": "k"})
     fresh.save_trees({"live x": state})
     assert fresh.tree("live x") == state
+
+
+OLD = (10, 1_000, 2_000, 7)  # a file's stamp from long before the last build's scan
+RECENT = (10, 9_980, 9_990, 8)  # changed in the tick of that scan, at 10_000: not to trust
+VALUE = ("a", 1, (2.5, None), [{"k": b"v"}])
+
+
+def saved_memo(tmp_path: Path, version: str = "v1") -> BuildCache:
+    """A cache holding a memo of two files, a.txt and b.txt, saved at time 10_000."""
+    cache = BuildCache(tmp_path)
+    memo = cache.memo("notes", version, racy_ns=50)
+    assert memo.get("notes/a.txt", OLD) is None
+    memo.put("notes/a.txt", OLD, "digest-a", VALUE)
+    memo.put("notes/b.txt", RECENT, "digest-b", "b")
+    cache.save_memo(memo, ["notes/a.txt", "notes/b.txt"], checked_at=10_000)
+    return cache
+
+
+def test_a_memo_gives_back_a_value_for_the_same_stamp_or_the_same_bytes(tmp_path: Path) -> None:
+    saved_memo(tmp_path).close()
+    cache = BuildCache(tmp_path)
+    memo = cache.memo("notes", "v1", racy_ns=50)
+    assert memo.get("notes/a.txt", OLD) == Remembered("digest-a", VALUE)
+    assert memo.get("notes/b.txt", RECENT) is None  # its stamp may not have shown a change
+    assert memo.get("notes/b.txt", RECENT, "digest-b") == Remembered("digest-b", "b")
+    moved = (10, 3_000, 3_000, 9)
+    assert memo.get("notes/a.txt", moved) is None
+    assert memo.get("notes/a.txt", moved, "digest-other") is None
+    assert memo.get("notes/a.txt", moved, "digest-a") == Remembered("digest-a", VALUE)
+    assert memo.get("notes/c.txt", OLD, "digest-a") is None
+    assert cache.memo("other", "v1", racy_ns=50).get("notes/a.txt", OLD) is None
+    # The same bytes under a new stamp: the new stamp is saved, and trusted from then on.
+    cache.save_memo(memo, ["notes/a.txt"], checked_at=20_000)
+    memo = cache.memo("notes", "v1", racy_ns=50)
+    assert memo.get("notes/a.txt", moved) == Remembered("digest-a", VALUE)
+    assert memo.get("notes/a.txt", OLD, "digest-a") == Remembered("digest-a", VALUE)
+    assert memo.get("notes/b.txt", RECENT, "digest-b") is None  # gone: forgotten
+
+
+def test_a_memo_of_other_code_is_empty_and_replaced(tmp_path: Path) -> None:
+    cache = saved_memo(tmp_path)
+    memo = cache.memo("notes", "v2", racy_ns=50)
+    assert memo.get("notes/a.txt", OLD) is None
+    memo.put("notes/b.txt", OLD, "digest-b2", "b2")
+    cache.save_memo(memo, ["notes/a.txt", "notes/b.txt"], checked_at=10_000)
+    again = cache.memo("notes", "v2", racy_ns=50)
+    assert again.get("notes/a.txt", OLD, "digest-a") is None  # v1's, not kept
+    assert again.get("notes/b.txt", OLD) == Remembered("digest-b2", "b2")
+    assert cache.memo("notes", "v1", racy_ns=50).get("notes/b.txt", OLD) is None
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "UPDATE memos SET value = substr(value, 1, length(value) - 1)",  # cut short
+        "UPDATE memos SET value = CAST(X'e9' || substr(value, 2) AS BLOB)",  # another type
+        "UPDATE memos SET digest = 'digest-x'",
+        "UPDATE memos SET stamp = X'00'",
+        "UPDATE memos SET checksum = checksum + 1",
+    ],
+)
+def test_a_damaged_memo_entry_is_not_given_back(tmp_path: Path, damage: str) -> None:
+    cache = saved_memo(tmp_path)
+    cache._db.execute(damage + " WHERE path = 'notes/a.txt'")
+    memo = cache.memo("notes", "v1", racy_ns=50)
+    assert memo.get("notes/a.txt", OLD) is None
+    assert memo.get("notes/a.txt", OLD, "digest-a") is None
+    assert memo.get("notes/b.txt", RECENT, "digest-b") == Remembered("digest-b", "b")
+
+
+def test_a_memo_that_cannot_be_read_is_started_afresh(tmp_path: Path) -> None:
+    cache = saved_memo(tmp_path)
+    cache._db.execute("UPDATE memos SET value = X'e9' || 'x' WHERE path = 'notes/a.txt'")
+    memo = cache.memo("notes", "v1", racy_ns=50)  # a text that is not UTF-8: no memo at all
+    assert memo.get("notes/b.txt", RECENT, "digest-b") is None
+    memo.put("notes/c.txt", OLD, "digest-c", "c")
+    cache.save_memo(memo, ["notes/a.txt", "notes/b.txt", "notes/c.txt"], checked_at=10_000)
+    assert cache._db.execute("SELECT path FROM memos").fetchall() == [("notes/c.txt",)]
+
+
+def test_memos_of_another_schema_are_dropped(tmp_path: Path) -> None:
+    cache = saved_memo(tmp_path)
+    cache.put("schema", "statuspage 0.0.1 cache 11")
+    cache.close()
+    fresh = BuildCache(tmp_path)
+    assert fresh._db.execute("SELECT count(*) FROM memos").fetchone() == (0,)
+    assert fresh.memo("notes", "v1", racy_ns=50).get("notes/a.txt", OLD, "digest-a") is None
 
 
 def test_the_cache_folder_ignores_itself_for_git(tmp_path: Path) -> None:

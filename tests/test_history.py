@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import marshal
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from statuspage.errors import SourceError
 from statuspage.model.probes import CheckResult, DayCounters, Measured, ProbeHistory
 from statuspage.sources import history
-from statuspage.sources.inputs import scan
+from statuspage.sources.inputs import Remembered, Stamp, scan
 from statuspage.sources.loader import load_site
-from tests.conftest import MakeSite
+from tests.conftest import MakeSite, SiteDir
 
 HEADER = history.HEADER_LINE
 AT = datetime(2026, 11, 3, 12, 5, 7, tzinfo=UTC)
@@ -78,8 +80,28 @@ def test_the_fast_path_and_the_csv_reader_agree() -> None:
         fast = history._parse_fast(text.removeprefix(f"{HEADER}\n"), "api", "2026-11")
         slow = history._parse_csv(text, NAME, "api", "2026-11")
         assert slow == ([ROW], [])
-        assert fast in (None, [ROW])
-    assert history._parse_fast(GOOD.removeprefix(f"{HEADER}\n"), "api", "2026-11") == [ROW]
+        assert fast is None or fast[0] == [ROW]
+    fast = history._parse_fast(GOOD.removeprefix(f"{HEADER}\n"), "api", "2026-11")
+    assert fast is not None and fast[0] == [ROW]
+    # Its plain values are those of the rows, which they give back.
+    assert fast[1] == history.plain_rows([ROW])
+    assert history.rebuilt_rows(fast[1], "api") == [ROW]
+
+
+def test_plain_values_give_back_every_row_and_are_what_marshal_keeps() -> None:
+    latest = CheckResult("api", AT, Measured.UP, None, "ok", (("Git", "outage"),), SINCE)
+    rows = [
+        DayCounters(date(2026, 11, 1), 0, 0, 0, 0, 0.0, 0.0, (0,) * 10, None),
+        replace(ROW, day=date(2026, 11, 2), latest=replace(LATEST, at=AT.replace(day=2, hour=23))),
+        DayCounters(AT.date(), 1, 1, 0, 0, 0.0, 0.0, (0,) * 10, latest),
+    ]
+    text = history.serialise(rows)
+    parsed, plain, problems = history.parse_plain(text, NAME, "api", "2026-11")
+    assert (parsed, problems) == (rows, [])
+    assert plain == history.plain_rows(rows)
+    assert history.rebuilt_rows(marshal.loads(marshal.dumps(plain)), "api") == rows
+    # The CSV reader's rows, from a file the fast path refuses, give the same values.
+    assert history.parse_plain(text.replace("\n", "\r\n"), NAME, "api", "2026-11")[1] == plain
 
 
 ONE = "2026-11-03,1,1,0,0,5,5,1 0 0 0 0 0 0 0 0 0"  # a row of one check, up to its latest
@@ -221,3 +243,67 @@ def test_a_file_too_large_or_not_utf8_is_named_as_any_input_is(make_site: MakeSi
         f"{MAX_FILE_BYTES:,} bytes; a month of days needs far less; restore it from the "
         "repository's history",
     ]
+
+
+class DictMemo:
+    """A FileMemo that keeps everything, trusting every stamp: the reader's side of it."""
+
+    def __init__(self) -> None:
+        self.entries: dict[tuple[str, Stamp], Remembered] = {}
+
+    def get(self, display: str, stamp: Stamp, digest: str | None = None) -> Remembered | None:
+        return self.entries.get((display, stamp))
+
+    def put(self, display: str, stamp: Stamp, digest: str, value: Any) -> None:
+        self.entries[(display, stamp)] = Remembered(digest, marshal.loads(marshal.dumps(value)))
+
+
+def history_site(make_site: MakeSite) -> SiteDir:
+    site = make_site()
+    write(site.root, NAME, GOOD)
+    empty = DayCounters(date(2026, 10, 30), 0, 0, 0, 0, 0.0, 0.0, (0,) * 10, None)
+    at = datetime(2026, 10, 31, 23, 59, 59, tzinfo=UTC)
+    latest = CheckResult("api", at, Measured.UP, None, "x", (("Git", "outage"),), at.replace(day=1))
+    row = DayCounters(at.date(), 1, 1, 0, 0, 0.0, 0.0, (0,) * 10, latest)
+    write(site.root, "uptime/api/2026-10.us.csv", history.serialise([empty, row]))
+    write(site.root, "uptime/db/2026-11.eu.csv", GOOD)
+    return site
+
+
+def test_with_a_memo_unchanged_files_are_neither_read_nor_parsed(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = history_site(make_site)
+    files = tuple(scan(site.root).files["uptime"])
+    memo = DictMemo()
+    cold = history.read(files)
+    assert cold[1] == []
+    assert history.read(files, memo) == cold
+    assert len(memo.entries) == 3
+    read: list[str] = []
+    monkeypatch.setattr(history, "read_bytes", lambda path, *_: read.append(path))
+    assert history.read(files, memo) == cold  # the same value and the same digest
+    assert read == []
+
+
+def test_the_digest_follows_the_content_with_a_memo_or_without(make_site: MakeSite) -> None:
+    site = history_site(make_site)
+    memo = DictMemo()
+    before = history.read(tuple(scan(site.root).files["uptime"]), memo)[0]
+    write(site.root, NAME, GOOD.replace(",3,1,1,1,", ",4,2,1,1,"))
+    files = tuple(scan(site.root).files["uptime"])
+    after, with_memo = history.read(files)[0], history.read(files, memo)[0]
+    assert before is not None and after is not None
+    assert after.digest != before.digest
+    assert with_memo == after
+    assert after.value["api"].days[-1].checks == 4  # type: ignore[index]
+
+
+def test_a_memo_value_of_another_shape_is_not_used(make_site: MakeSite) -> None:
+    site = history_site(make_site)
+    files = tuple(scan(site.root).files["uptime"])
+    memo = DictMemo()
+    cold = history.read(files, memo)
+    for key, (digest, value) in list(memo.entries.items()):
+        memo.entries[key] = Remembered(digest, [value[0][1:], "rows"])
+    assert history.read(files, memo) == cold

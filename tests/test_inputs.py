@@ -21,7 +21,7 @@ from statuspage.render.jobs import Job, KeyMaker, RenderContext, digest
 from statuspage.render.views import SiteIndex
 from statuspage.serve.preview import PreviewServer
 from statuspage.sources import inputs
-from statuspage.sources.inputs import InputFile, InputKind, scan
+from statuspage.sources.inputs import FileMemo, InputFile, InputKind, scan
 from tests.conftest import (
     CONFIG,
     NOW,
@@ -91,7 +91,9 @@ def test_the_fingerprint_is_the_same_in_another_process(make_site: MakeSite) -> 
 # -- one registry of input kinds: a kind added here reaches every part of a build ------------
 
 
-def read_notes(files: tuple[InputFile, ...]) -> tuple[InputData | None, list[SourceError]]:
+def read_notes(
+    files: tuple[InputFile, ...], memo: FileMemo | None
+) -> tuple[InputData | None, list[SourceError]]:
     """A reader for the test's 'notes' kind: each note's text by file name."""
     notes = {entry.display.split("/", 1)[1]: Path(entry.path).read_text() for entry in files}
     return InputData(notes, digest(sorted(notes.items()))), []

@@ -12,6 +12,7 @@ import contextlib
 import os
 import shutil
 import sqlite3
+import sys
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -21,8 +22,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from .. import __version__
 from ..errors import OutputError, OutputRefused, SourceError, ValidationFailed
 from ..render.jobs import MARKER, digest
-from ..sources.inputs import CONFIG_FILE, input_kinds, scan
-from .cache import CACHE_DIR, BuildCache, Manifest, TreeState
+from ..sources.inputs import CONFIG_FILE, Reader, Sources, input_kinds, scan
+from .cache import CACHE_DIR, BuildCache, Manifest, Memo, TreeState
 from .incidents import load_incidents, racy_ns, start_workers
 from .publish import (
     UNIT,
@@ -42,7 +43,7 @@ if TYPE_CHECKING:  # loaded only once a build has work to do, to keep no-op buil
     from ..render.outputs import SiteRenderer
     from ..render.templates import TemplateCache
     from ..sources.config import ComponentFiles
-    from ..sources.loader import LoadedConfig
+    from ..sources.loader import LoadedConfig, LoadedInputs
     from ..sources.theme import Theme
     from .parallel import Workers, WorkerState
 
@@ -200,7 +201,7 @@ class _Build:
                 return self._result(started, file_count(live_state.manifest), None, 0, last[2])
 
         from ..render.outputs import SiteRenderer
-        from ..sources.loader import load_config, load_inputs
+        from ..sources.loader import load_config
         from ..sources.theme import Theme
         from .parallel import WorkerState
 
@@ -212,7 +213,7 @@ class _Build:
             in_cache = cache.folder in spare.parents
             trees = OutputTrees.open(self.out, spare, live_state, spare_state, spare_owned=in_cache)
         config = load_config(sources)
-        inputs = load_inputs(sources)
+        inputs = load_inputs(sources, cache, scanned_at)
         theme = Theme.read(sources.theme)
         templates = self._template_cache(theme.digest)
         state = WorkerState(
@@ -366,7 +367,7 @@ def check_site(
     Raises ValidationFailed with every problem; returns the Site (summaries only) otherwise.
     A folder that is not a site is left as it was.
     """
-    from ..sources.loader import load_config, load_inputs
+    from ..sources.loader import load_config
     from .parallel import WorkerState
 
     root = root.resolve()
@@ -377,7 +378,7 @@ def check_site(
         warn(str(warning))
     with _open_cache(root, warn) as cache:
         config = load_config(sources, lambda: component_files(cache))
-        inputs = load_inputs(sources)
+        inputs = load_inputs(sources, cache, scanned_at)
         files = {entry.stem: entry for entry in sources.incidents}
         state = WorkerState(config=config.config, known=config.known, files=files)
         site, pool = load_incidents(sources, config, inputs, state, cache, scanned_at, workers)
@@ -388,6 +389,41 @@ def check_site(
     for warning in warnings(site, now or datetime.now(UTC)):
         warn(str(warning))
     return site
+
+
+def load_inputs(sources: Sources, cache: BuildCache | None, scanned_at: int) -> LoadedInputs:
+    """Read the input kinds that name their readers; with the cache, only changed files.
+
+    Each reader has its memo in the cache (see FileMemo), kept apart for each version of
+    its code, and saved as soon as it has read: what it learnt of the files that parse is
+    kept even when others have problems.
+    """
+    from ..sources import loader
+
+    if cache is None:
+        return loader.load_inputs(sources)
+    memos: dict[str, Memo] = {}
+    for kind in sources.kinds:
+        if kind.read is not None:
+            racy = racy_ns(sources, sources.files[kind.name])
+            memos[kind.name] = cache.memo(kind.name, reader_version(kind.read), racy)
+    loaded = loader.load_inputs(sources, memos)
+    for name, memo in memos.items():
+        cache.save_memo(memo, (entry.display for entry in sources.files[name]), scanned_at)
+    return loaded
+
+
+def reader_version(read: Reader) -> str:
+    """What names the code of an input kind's reader: statuspage's version, the reader's
+    name, and the size and time of its module's file, so that code changed in place shows."""
+    module = getattr(read, "__module__", "")
+    path = getattr(sys.modules.get(module), "__file__", None)
+    try:
+        info = Path(path).stat() if path else None
+    except OSError:
+        info = None
+    where = f"{info.st_size} {info.st_mtime_ns}" if info is not None else "unknown"
+    return f"{__version__} {module}.{getattr(read, '__qualname__', '')} {where}"
 
 
 def component_files(cache: BuildCache | None) -> ComponentFiles:

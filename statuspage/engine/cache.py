@@ -14,11 +14,15 @@ import time
 import zlib
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .. import __version__
 from ..errors import SiteLocked, SourceError
 from ..model import SummaryRecord
+from ..sources.inputs import Remembered
+
+if TYPE_CHECKING:
+    from ..sources.inputs import Stamp
 
 try:
     import fcntl
@@ -117,14 +121,19 @@ class BuildCache:
                     DROP TABLE IF EXISTS trees;
                     DROP TABLE IF EXISTS manifests;
                     DROP TABLE IF EXISTS files;
+                    DROP TABLE IF EXISTS memos;
                     CREATE TABLE trees (
                         name TEXT PRIMARY KEY, identity BLOB, manifest INTEGER, memo BLOB);
                     CREATE TABLE manifests (id INTEGER PRIMARY KEY, data BLOB);
+                    CREATE TABLE memos (
+                        kind TEXT, path TEXT, stamp BLOB, digest TEXT, value BLOB,
+                        checksum INTEGER, PRIMARY KEY (kind, path));
                     """
                 )
                 db.execute("INSERT INTO meta VALUES ('schema', ?)", (marshal.dumps(_SCHEMA),))
             db.execute("SELECT name, identity, manifest, memo FROM trees LIMIT 0")
             db.execute("SELECT id, data FROM manifests LIMIT 0")
+            db.execute("SELECT kind, path, stamp, digest, value, checksum FROM memos LIMIT 0")
         except BaseException:
             db.close()
             raise
@@ -200,6 +209,49 @@ class BuildCache:
             for number, shard in shards.items():
                 self.put(f"files {number}", shard)
 
+    def memo(self, kind: str, version: str, racy_ns: int) -> Memo:
+        """The memo of an input kind's reader, as the last build left it.
+
+        `version` names the reader's code: a memo saved by other code is empty. An entry is
+        trusted for a file whose stat is older than `racy_ns` before the last build's scan,
+        as incident records are (see `engine.incidents.reusable_records`).
+        """
+        saved = self.get(f"memo {kind}")
+        if not (isinstance(saved, tuple) and len(saved) == 2 and saved[0] == version):
+            return Memo(kind, version, {}, 0, fresh=True)
+        query = "SELECT path, stamp, digest, value, checksum FROM memos WHERE kind = ?"
+        try:
+            entries = {
+                path: (stamp, digest, value, check)
+                for path, stamp, digest, value, check in self._db.execute(query, (kind,))
+            }
+        except sqlite3.Error:  # a text that is not UTF-8 where the memo has bytes, say
+            return Memo(kind, version, {}, 0, fresh=True)
+        return Memo(kind, version, entries, int(saved[1]) - racy_ns, fresh=False)
+
+    def save_memo(self, memo: Memo, present: Iterable[str], checked_at: int) -> None:
+        """Save what a reader put in `memo`, and forget the entries of files not `present`.
+
+        `checked_at` is when the scan that found the files began: the entries kept describe
+        the files as they were then.
+        """
+        gone = memo.saved.keys() - set(present)
+        with self._transaction():
+            if memo.fresh:
+                self._db.execute("DELETE FROM memos WHERE kind = ?", (memo.kind,))
+            self._db.executemany(
+                "DELETE FROM memos WHERE kind = ? AND path = ?",
+                ((memo.kind, path) for path in gone),
+            )
+            self._db.executemany(
+                "INSERT OR REPLACE INTO memos VALUES (?, ?, ?, ?, ?, ?)",
+                (
+                    (memo.kind, path, stamp, digest, value, _checksum(stamp, digest, value))
+                    for path, (stamp, digest, value) in memo.new.items()
+                ),
+            )
+            self.put(f"memo {memo.kind}", (memo.version, checked_at))
+
     def tree(self, name: str) -> TreeState | None:
         """The saved state of an output tree, or None."""
         row = self._db.execute(
@@ -268,6 +320,70 @@ class BuildCache:
             self._db.execute("ROLLBACK")
             raise
         self._db.execute("COMMIT")
+
+
+class Memo:
+    """What an input kind's reader made of each file at earlier builds: a FileMemo.
+
+    Each entry is kept with its file's stamp and content digest, and a checksum of all: an
+    entry damaged since it was saved is as good as none, and the reader reads the file.
+    """
+
+    def __init__(
+        self,
+        kind: str,
+        version: str,
+        saved: dict[str, tuple[bytes, str, bytes, int]],
+        trusted_before: int,
+        *,
+        fresh: bool,
+    ) -> None:
+        self.kind, self.version = kind, version
+        self.saved = saved  # by path: stamp (marshalled), digest, value (marshalled), checksum
+        self.trusted_before = trusted_before
+        self.fresh = fresh  # saved by other code, or never: none of it is kept
+        self.new: dict[str, tuple[bytes, str, bytes]] = {}  # to save: new, or with a new stamp
+
+    def get(self, display: str, stamp: Stamp, digest: str | None = None) -> Remembered | None:
+        """What was put for the file at `display`, if it still describes the file.
+
+        Without `digest`, only for the same `stamp`, and one that can be trusted (a change
+        in the clock tick of the last build's scan may have kept the stamp). With the
+        digest of the file's bytes as they are now, for the same content, whatever stamp.
+        """
+        entry = self.saved.get(display)
+        if entry is None:
+            return None
+        saved_stamp, saved_digest, value, checksum = entry
+        stamp_bytes = _stamp_bytes(stamp)
+        if digest is None:
+            if saved_stamp != stamp_bytes or max(stamp[1], stamp[2]) >= self.trusted_before:
+                return None
+        elif digest != saved_digest:
+            return None
+        if _checksum(saved_stamp, saved_digest, value) != checksum:
+            return None
+        try:
+            remembered = Remembered(saved_digest, marshal.loads(value))
+        except (EOFError, ValueError, TypeError):
+            return None
+        if saved_stamp != stamp_bytes:  # the same bytes with a new stamp: remember the new one
+            self.new[display] = (stamp_bytes, saved_digest, value)
+        return remembered
+
+    def put(self, display: str, stamp: Stamp, digest: str, value: Any) -> None:
+        """Keep `value`, what the reader made of the file at `display` with that `stamp`
+        and the content of that `digest`."""
+        self.new[display] = (_stamp_bytes(stamp), digest, marshal.dumps(value))
+
+
+def _stamp_bytes(stamp: Stamp) -> bytes:
+    # Version 2, without back-references: the same stamp gives the same bytes always.
+    return marshal.dumps(stamp, 2)
+
+
+def _checksum(stamp: bytes, digest: str, value: bytes) -> int:
+    return zlib.crc32(value, zlib.crc32(digest.encode(), zlib.crc32(stamp)))
 
 
 _SHARDS = 16  # file records are saved in shards, so one edit rewrites a sixteenth of them

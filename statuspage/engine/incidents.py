@@ -152,9 +152,12 @@ def start_workers(state: WorkerState, items: int, limit: int | None) -> Workers:
     return Workers(state, worker_count(items, limit or default_workers()))
 
 
-def racy_ns(sources: Sources) -> int:
-    """How close to a scan a change may go unseen: longer where the file system keeps seconds."""
-    stamps = [f.mtime_ns for f in sources.incidents[:50]]
+def racy_ns(sources: Sources, files: Sequence[InputFile] | None = None) -> int:
+    """How close to a scan a change may go unseen: longer where the file system keeps seconds.
+
+    Told by `files`, by default the incident files.
+    """
+    stamps = [f.mtime_ns for f in (sources.incidents if files is None else files)[:50]]
     if stamps and all(ns % 1_000_000_000 == 0 for ns in stamps):
         return COARSE_RACY_NS
     return FINE_RACY_NS
@@ -164,7 +167,7 @@ def _same_bytes(entry: InputFile, record: FileRecord) -> bool:
     """Whether a cached record whose stat cannot be trusted still describes the file."""
     if record.stamp[0] != entry.size:
         return False
-    from ..sources.loader import content_digest
+    from ..sources.textfile import content_digest
 
     try:
         with open(entry.path, "rb") as handle:  # noqa: PTH123 - str paths: no Path per file

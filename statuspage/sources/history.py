@@ -17,17 +17,17 @@ import json
 import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import SourceError
 from ..model.ids import ID_PATTERN, id_problem
 from ..model.probes import RESPONSE_BUCKETS_MS, CheckResult, DayCounters, Measured, ProbeHistory
 from ..model.site import InputData
-from .textfile import decode, read_bytes
+from .textfile import content_digest, decode, read_bytes
 from .yamlio import SourceFile
 
 if TYPE_CHECKING:
-    from .inputs import InputFile
+    from .inputs import FileMemo, InputFile, Remembered
 
 UPTIME_DIR = "uptime"
 SUFFIX = ".csv"
@@ -132,6 +132,12 @@ def _by_day(row: DayCounters) -> date:
     return row.day
 
 
+PlainRow = tuple[Any, ...]
+"""A row as plain values, for the build cache: the day's ordinal, the seven counters (the
+histogram a tuple), then the latest check's time (as files write it; None for no latest),
+measured, response time, reason, upstream pairs and since (as files write it)."""
+
+
 def parse(
     text: str, display: str, probe: str, month: str
 ) -> tuple[list[DayCounters], list[SourceError]]:
@@ -139,11 +145,20 @@ def parse(
 
     Every problem is located at its line and field; a file with any is not used at all.
     """
+    rows, _, problems = parse_plain(text, display, probe, month)
+    return rows, problems
+
+
+def parse_plain(
+    text: str, display: str, probe: str, month: str
+) -> tuple[list[DayCounters], tuple[PlainRow, ...], list[SourceError]]:
+    """What `parse` gives, and the rows as plain values too (see `plain_rows`)."""
     if text.startswith(_HEADER_NL):
-        rows = _parse_fast(text[len(_HEADER_NL) :], probe, month)
-        if rows is not None:
-            return rows, []
-    return _parse_csv(text, display, probe, month)
+        parsed = _parse_fast(text[len(_HEADER_NL) :], probe, month)
+        if parsed is not None:
+            return parsed[0], parsed[1], []
+    rows, problems = _parse_csv(text, display, probe, month)
+    return rows, () if problems else plain_rows(rows), problems
 
 
 # A file exactly as `serialise` writes it, matched in C: what a build reads, nearly always.
@@ -162,8 +177,11 @@ _FAST_BODY = re.compile(f"(?:{_FAST_ROW})*")
 _HEADER_NL = HEADER_LINE + "\n"
 
 
-def _parse_fast(body: str, probe: str, month: str) -> list[DayCounters] | None:
-    """The rows of a file's body as `serialise` writes it; None when anything is off.
+def _parse_fast(
+    body: str, probe: str, month: str
+) -> tuple[list[DayCounters], tuple[PlainRow, ...]] | None:
+    """The rows of a file's body as `serialise` writes it, and as plain values; None when
+    anything is off.
 
     The checks are those of the CSV reader, which finds and words the problems (and which
     the tests hold this to).
@@ -171,6 +189,7 @@ def _parse_fast(body: str, probe: str, month: str) -> list[DayCounters] | None:
     if not _FAST_BODY.fullmatch(body):
         return None
     rows: list[DayCounters] = []
+    plain: list[PlainRow] = []
     previous = ""
     measured_of = _MEASURED
     try:
@@ -201,6 +220,7 @@ def _parse_fast(body: str, probe: str, month: str) -> list[DayCounters] | None:
                 or (at and (at[:10] != day_text or since > at))
             ):
                 return None
+            head = (day.toordinal(), checks, up, degraded, down, total_ms, highest_ms, histogram)
             latest = None
             if at:
                 if reason[:1] == '"':
@@ -213,15 +233,19 @@ def _parse_fast(body: str, probe: str, month: str) -> list[DayCounters] | None:
                     if parsed is None:
                         return None
                     pairs = parsed
+                response = float(ms) if ms else None
                 latest = CheckResult(
                     probe,
                     datetime.fromisoformat(at),
                     measured_of[measured],
-                    float(ms) if ms else None,
+                    response,
                     reason,
                     pairs,
                     datetime.fromisoformat(since),
                 )
+                plain.append((*head, at, measured, response, reason, pairs, since))
+            else:
+                plain.append((*head, None, None, None, None, None, None))
             rows.append(
                 DayCounters(
                     day, checks, up, degraded, down, total_ms, highest_ms, histogram, latest
@@ -229,7 +253,7 @@ def _parse_fast(body: str, probe: str, month: str) -> list[DayCounters] | None:
             )
     except ValueError:  # a day or time that does not exist: February 30th
         return None
-    return rows
+    return rows, tuple(plain)
 
 
 def _parse_csv(
@@ -504,11 +528,15 @@ def screen(found: list[InputFile]) -> tuple[list[InputFile], list[SourceError]]:
 _TOO_LARGE = "a month of days needs far less; restore it from the repository's history"
 
 
-def read(files: tuple[InputFile, ...]) -> tuple[InputData | None, list[SourceError]]:
+def read(
+    files: tuple[InputFile, ...], memo: FileMemo | None = None
+) -> tuple[InputData | None, list[SourceError]]:
     """Every probe's history, by probe id: days added up over locations, and their latest.
 
     Probe ids that statuspage.yaml does not declare are read like the others (the config is
-    read apart from this); what shows the history looks up the probes it has.
+    read apart from this); what shows the history looks up the probes it has. With a
+    `memo`, a file unchanged since an earlier build is not read again: its rows are rebuilt
+    from the plain values put there (see `plain_rows`), and its content digest with them.
     """
     if not files:
         return None, []
@@ -519,18 +547,12 @@ def read(files: tuple[InputFile, ...]) -> tuple[InputData | None, list[SourceErr
     for entry in files:
         _, probe, name = entry.display.split("/")
         month, location, _ = name.split(".")
-        file = SourceFile(entry.display)
-        data = read_bytes(entry.path, file, _TOO_LARGE)
-        text = decode(data, file) if data is not None else None
-        if data is None or text is None:
-            problems.extend(file.problems)
+        read = _rows_of(entry, probe, month, memo, problems)
+        if read is None:
             continue
-        digest.update(f"{entry.display}\0{len(data)}\0".encode())
-        digest.update(data)
-        rows, found = parse(text, entry.display, probe, month)
-        if found:
-            problems.extend(found)
-            continue
+        content, rows = read
+        # The content's digest, as for incidents: what the memo knows stands for the bytes.
+        digest.update(f"{entry.display}\0{content}\0".encode())
         by_day = days.setdefault(probe, {})
         for row in rows:
             had = by_day.get(row.day)
@@ -549,3 +571,100 @@ def read(files: tuple[InputFile, ...]) -> tuple[InputData | None, list[SourceErr
         for probe, by_day in sorted(days.items())
     }
     return InputData(value, digest.hexdigest()), []
+
+
+def _rows_of(
+    entry: InputFile, probe: str, month: str, memo: FileMemo | None, problems: list[SourceError]
+) -> tuple[str, list[DayCounters]] | None:
+    """A file's content digest and rows: from the memo if it knows them, else read and put
+    there. None having added its problems to `problems`."""
+    known = _from_memo(memo.get(entry.display, entry.stamp), probe) if memo else None
+    if known is not None:
+        return known
+    file = SourceFile(entry.display)
+    data = read_bytes(entry.path, file, _TOO_LARGE)
+    if data is None:
+        problems.extend(file.problems)
+        return None
+    content = content_digest(data)
+    # A stamp too new to trust: the same bytes as when the memo was put will do.
+    known = _from_memo(memo.get(entry.display, entry.stamp, content), probe) if memo else None
+    if known is not None:
+        return known
+    text = decode(data, file)
+    if text is None:
+        problems.extend(file.problems)
+        return None
+    rows, plain, found = parse_plain(text, entry.display, probe, month)
+    if found:
+        problems.extend(found)
+        return None
+    if memo is not None:
+        memo.put(entry.display, entry.stamp, content, plain)
+    return content, rows
+
+
+def plain_rows(rows: Iterable[DayCounters]) -> tuple[PlainRow, ...]:
+    """`rows` as plain values, which marshal keeps and `rebuilt_rows` turns back into rows."""
+    plain: list[PlainRow] = []
+    for row in rows:
+        head = (
+            row.day.toordinal(),
+            row.checks,
+            row.up,
+            row.degraded,
+            row.down,
+            row.response_ms_sum,
+            row.response_ms_max,
+            row.histogram,
+        )
+        latest = row.latest
+        if latest is None:
+            plain.append((*head, None, None, None, None, None, None))
+        else:
+            assert latest.since is not None  # parsed rows have it
+            plain.append(
+                (
+                    *head,
+                    format_at(latest.at),
+                    latest.measured.value,
+                    latest.response_ms,
+                    latest.reason,
+                    latest.upstream,
+                    format_at(latest.since),
+                )
+            )
+    return tuple(plain)
+
+
+def rebuilt_rows(plain: Iterable[PlainRow], probe: str) -> list[DayCounters]:
+    """The rows of `probe` that `plain_rows` made `plain` of."""
+    rows: list[DayCounters] = []
+    day_of, time_of, measured_of = date.fromordinal, datetime.fromisoformat, _MEASURED
+    since_text, since = "", None  # a run goes on for days: the same since, made once
+    for day, checks, up, degraded, down, total, highest, bins, at, *check in plain:
+        latest = None
+        if at is not None:
+            measured, ms, reason, upstream, text = check
+            if text != since_text:
+                since_text, since = text, time_of(text)
+            latest = CheckResult(
+                probe, time_of(at), measured_of[measured], ms, reason, upstream, since
+            )
+        rows.append(
+            DayCounters(day_of(day), checks, up, degraded, down, total, highest, bins, latest)
+        )
+    return rows
+
+
+def _from_memo(saved: Remembered | None, probe: str) -> tuple[str, list[DayCounters]] | None:
+    """The content digest and rows a memo holds for a file; None when it holds none.
+
+    A value of another shape (a bug, or a cache written by hand) is not used.
+    """
+    if saved is None:
+        return None
+    try:
+        return saved.digest, rebuilt_rows(saved.value, probe)
+    except (TypeError, ValueError, KeyError, OverflowError):
+        return None

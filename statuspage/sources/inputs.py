@@ -16,13 +16,16 @@ import re
 import stat
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from ..errors import SourceError
 from ..model.ids import ID_PATTERN, id_problem, printable
 from ..model.site import InputData
 from . import history
 from .theme import THEME_DIR, default_theme_dir
+
+Stamp = tuple[int, int, int, int]
+"""An InputFile's stamp: size, modification and change times, inode."""
 
 
 class InputFile(NamedTuple):
@@ -37,7 +40,7 @@ class InputFile(NamedTuple):
     # What changes when the file is written: size, modification and change times, inode.
     # The change time is in it because no program can set it back: a file rewritten with
     # its old size and mtime still shows as changed.
-    stamp: tuple[int, int, int, int]
+    stamp: Stamp
     stem: str  # the file's name without its suffix: an incident file's id
 
     @property
@@ -71,8 +74,47 @@ class InputFile(NamedTuple):
 Screen = Callable[[list[InputFile]], tuple[list[InputFile], list[SourceError]]]
 """Keeps the files of a kind that are inputs, and reports those whose names alone are wrong."""
 
-Reader = Callable[[tuple[InputFile, ...]], tuple[InputData | None, Sequence[SourceError]]]
-"""Reads the files of a kind into its data for `Site.inputs`, or reports their problems."""
+
+class Remembered(NamedTuple):
+    """What a FileMemo holds for a file: its content's digest, and its reader's value."""
+
+    digest: str  # content_digest of the file's bytes
+    value: Any
+
+
+class FileMemo(Protocol):
+    """What a kind's reader made of each of its files at earlier builds, kept by the cache.
+
+    A reader puts a plain value for a file it read (str, numbers, None, and tuples, lists
+    and dicts of those), with the digest of the file's bytes; a later build gets it back
+    instead of reading the file again, as for incident files: for the same path and stamp
+    when the stamp is old enough to trust, else for the same content, which the reader
+    reads to tell. Nothing is given back that other code (another version of the reader)
+    put, nor anything damaged since it was put.
+    """
+
+    def get(self, display: str, stamp: Stamp, digest: str | None = None) -> Remembered | None:
+        """What was put for the file at `display`, if it still describes the file.
+
+        Without `digest`, only for the same `stamp`, and one that can be trusted (a change
+        in the clock tick of the last build's scan may have kept the stamp). With the
+        digest of the file's bytes as they are now, for the same content, whatever stamp.
+        """
+
+    def put(self, display: str, stamp: Stamp, digest: str, value: Any) -> None:
+        """Keep `value`, what the reader made of the file at `display` with that `stamp`
+        and the content of that `digest`."""
+
+
+Reader = Callable[
+    [tuple[InputFile, ...], FileMemo | None], tuple[InputData | None, Sequence[SourceError]]
+]
+"""Reads the files of a kind into its data for `Site.inputs`, or reports their problems.
+
+With a memo (a build with its cache), it may take what it made of unchanged files from
+there, and puts there what it made of the others. Its data's digest must change whenever
+the content of any of its files does, memo or not: it goes into the keys of outputs.
+"""
 
 
 class InputKind(NamedTuple):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
@@ -12,14 +11,9 @@ from ..errors import SourceError, ValidationFailed
 from ..model import Config, Incident, IncidentSummary, InputData, Site
 from .config import AskComponentFiles, read_config
 from .incidentfile import read_incident
-from .inputs import CONFIG_FILE, InputFile, Sources, scan
-from .textfile import decode, read_bytes
+from .inputs import CONFIG_FILE, FileMemo, InputFile, Sources, scan
+from .textfile import content_digest, decode, read_bytes
 from .yamlio import SourceFile
-
-
-def content_digest(data: bytes) -> str:
-    """The digest that identifies a file's content in caches and output keys."""
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 class ParsedFile(NamedTuple):
@@ -90,14 +84,19 @@ def load_config(sources: Sources, component_files: AskComponentFiles | None = No
     return LoadedConfig(config, content_digest(data or b""), tuple(file.problems))
 
 
-def load_inputs(sources: Sources) -> LoadedInputs:
-    """Read the files of every input kind that names its own reader."""
+def load_inputs(sources: Sources, memos: Mapping[str, FileMemo] | None = None) -> LoadedInputs:
+    """Read the files of every input kind that names its own reader.
+
+    `memos` holds, by kind name, what the readers made of files at earlier builds (see
+    FileMemo); without, every file is read.
+    """
     data: dict[str, InputData] = {}
     problems: list[SourceError] = []
     for kind in sources.kinds:
         if kind.read is None:
             continue
-        value, found = kind.read(sources.files[kind.name])
+        memo = memos.get(kind.name) if memos is not None else None
+        value, found = kind.read(sources.files[kind.name], memo)
         problems.extend(found)
         if value is not None:
             data[kind.name] = value

@@ -7,12 +7,18 @@ gigabytes costs no more than the limit) and each encoding problem gets the same 
 from __future__ import annotations
 
 import codecs
+import hashlib
 import os
 
 from .limits import MAX_FILE_BYTES
 from .yamlio import SourceFile
 
 SHORTEN = "shorten it, or link to long texts instead of including them"
+
+
+def content_digest(data: bytes) -> str:
+    """The digest that identifies a file's content in caches and output keys."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def read_bytes(path: str, file: SourceFile, too_large: str = SHORTEN) -> bytes | None:
