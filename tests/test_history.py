@@ -255,7 +255,8 @@ class DictMemo:
         return self.entries.get((display, stamp))
 
     def put(self, display: str, stamp: Stamp, digest: str, value: Any) -> None:
-        self.entries[(display, stamp)] = Remembered(digest, marshal.loads(marshal.dumps(value)))
+        kept = marshal.dumps(value)
+        self.entries[(display, stamp)] = Remembered(digest, lambda: marshal.loads(kept))
 
 
 def history_site(make_site: MakeSite) -> SiteDir:
@@ -304,6 +305,34 @@ def test_a_memo_value_of_another_shape_is_not_used(make_site: MakeSite) -> None:
     files = tuple(scan(site.root).files["uptime"])
     memo = DictMemo()
     cold = history.read(files, memo)
-    for key, (digest, value) in list(memo.entries.items()):
-        memo.entries[key] = Remembered(digest, [value[0][1:], "rows"])
+    for key, (digest, load) in list(memo.entries.items()):
+        value = load()
+        memo.entries[key] = Remembered(digest, lambda value=value: [value[0][1:], "rows"])
     assert history.read(files, memo) == cold
+
+
+def test_with_a_memo_only_the_months_asked_for_are_made_into_rows(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = history_site(make_site)  # api: 2026-10 (us) and 2026-11 (eu); db: 2026-11 (eu)
+    september = DayCounters(date(2026, 9, 3), 2, 1, 0, 1, 0.0, 0.0, (0,) * 10, None)
+    write(site.root, "uptime/api/2026-09.eu.csv", history.serialise([september]))
+    files = tuple(scan(site.root).files["uptime"])
+    memo = DictMemo()
+    cold = history.read(files, memo)[0]
+    made: list[str] = []
+    real = history.rebuilt_rows
+    monkeypatch.setattr(
+        history, "rebuilt_rows", lambda plain, probe: made.append(probe) or real(plain, probe)
+    )
+    warm = history.read(files, memo)[0]
+    assert warm is not None and cold is not None
+    # Each location's newest month, for its latest result: api's two, db's one.
+    assert sorted(made) == ["api", "api", "db"]
+    api = warm.value["api"]  # type: ignore[index]
+    november = api.days_from(date(2026, 11, 1))
+    assert november == cold.value["api"].days_from(date(2026, 11, 1))  # type: ignore[index]
+    assert all(row.day.month == 11 for row in november)
+    assert len(made) == 3  # nothing more was made
+    assert api.days[0] == september  # asked for at last: made then
+    assert len(made) == 4

@@ -7,6 +7,7 @@ cache only ever saves work: deleting the folder makes the next build a cold one,
 from __future__ import annotations
 
 import contextlib
+import functools
 import marshal
 import os
 import sqlite3
@@ -363,10 +364,7 @@ class Memo:
             return None
         if _checksum(saved_stamp, saved_digest, value) != checksum:
             return None
-        try:
-            remembered = Remembered(saved_digest, marshal.loads(value))
-        except (EOFError, ValueError, TypeError):
-            return None
+        remembered = Remembered(saved_digest, functools.partial(marshal.loads, value))
         if saved_stamp != stamp_bytes:  # the same bytes with a new stamp: remember the new one
             self.new[display] = (stamp_bytes, saved_digest, value)
         return remembered

@@ -8,7 +8,7 @@ and why. Results are kept as additive counters per probe, UTC day and location
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -158,9 +158,74 @@ class DayCounters:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class ProbeHistory:
-    """One probe's history: its days over every location added up, and each one's latest."""
+MonthRows = Callable[[], Sequence[DayCounters]]
+"""Gives the rows of one month at one location, sorted by day: read when first asked for."""
 
-    days: tuple[DayCounters, ...]  # sorted by day; each the sum of every location's row
-    latest: Mapping[str, CheckResult]  # by location: its newest result (for the quorum)
+
+class ProbeHistory:
+    """One probe's history: its days over every location added up, and each one's latest.
+
+    A site keeps years of history and a build shows the last 90 days: the rows of a month
+    are made only when a day of it is asked for (`days_from`), then kept.
+    """
+
+    __slots__ = ("_done", "_months", "latest")
+
+    def __init__(
+        self,
+        days: Sequence[DayCounters] = (),
+        latest: Mapping[str, CheckResult] | None = None,
+        *,
+        months: Sequence[tuple[str, MonthRows]] = (),
+    ) -> None:
+        """From `days` already made, or from `months`: ('2026-11', rows) by location."""
+        self.latest: Mapping[str, CheckResult] = latest or {}  # by location: its newest result
+        by_month: dict[str, list[MonthRows]] = {}
+        for row in days:
+            by_month.setdefault(row.day.isoformat()[:7], []).append(_given(row))
+        for month, rows in months:
+            by_month.setdefault(month, []).append(rows)
+        self._months = sorted(by_month.items())
+        self._done: dict[str, tuple[DayCounters, ...]] = {}
+
+    def days_from(self, first: date) -> tuple[DayCounters, ...]:
+        """The days from `first` on, sorted, each the sum of every location's row."""
+        start = first.isoformat()[:7]
+        found: list[DayCounters] = []
+        for month, sources in self._months:
+            if month < start:
+                continue
+            done = self._done.get(month)
+            if done is None:
+                done = self._done[month] = _added_up(sources)
+            found.extend(row for row in done if row.day >= first)
+        return tuple(found)
+
+    @property
+    def days(self) -> tuple[DayCounters, ...]:
+        """Every day, sorted, each the sum of every location's row."""
+        return self.days_from(date.min)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ProbeHistory):
+            return NotImplemented
+        return (self.days, dict(self.latest)) == (other.days, dict(other.latest))
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"ProbeHistory({self.days!r}, {dict(self.latest)!r})"
+
+
+def _given(row: DayCounters) -> MonthRows:
+    return lambda: (row,)
+
+
+def _added_up(sources: Sequence[MonthRows]) -> tuple[DayCounters, ...]:
+    """The rows of one month from every location, those of the same day added up."""
+    by_day: dict[date, DayCounters] = {}
+    for rows in sources:
+        for row in rows():
+            had = by_day.get(row.day)
+            by_day[row.day] = row if had is None else had + row
+    return tuple(by_day[day] for day in sorted(by_day))

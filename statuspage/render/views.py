@@ -8,7 +8,6 @@ pages and feeds show it.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple, cast
@@ -183,8 +182,7 @@ class SiteIndex:
         if history is None:
             return {}
         first = self.now.astimezone(UTC).date() - timedelta(days=BAR_DAYS - 1)
-        start = bisect.bisect_left(history.days, first, key=_day_of)
-        return {row.day: row for row in history.days[start:]}
+        return {row.day: row for row in history.days_from(first)}
 
     def responses(self, probe: str) -> list[ResponseDay]:
         """A probe's response times over the last BAR_DAYS UTC days, oldest first."""
@@ -239,10 +237,6 @@ class SiteIndex:
         )
         self._views[incident.id] = view
         return view
-
-
-def _day_of(row: DayCounters) -> date:
-    return row.day
 
 
 def current_states(site: Site) -> dict[str, ComponentState]:

@@ -19,9 +19,16 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-from ..errors import SourceError
+from ..errors import SourceError, ValidationFailed
 from ..model.ids import ID_PATTERN, id_problem
-from ..model.probes import RESPONSE_BUCKETS_MS, CheckResult, DayCounters, Measured, ProbeHistory
+from ..model.probes import (
+    RESPONSE_BUCKETS_MS,
+    CheckResult,
+    DayCounters,
+    Measured,
+    MonthRows,
+    ProbeHistory,
+)
 from ..model.site import InputData
 from .textfile import content_digest, decode, read_bytes
 from .yamlio import SourceFile
@@ -536,14 +543,15 @@ def read(
     Probe ids that statuspage.yaml does not declare are read like the others (the config is
     read apart from this); what shows the history looks up the probes it has. With a
     `memo`, a file unchanged since an earlier build is not read again: its rows are rebuilt
-    from the plain values put there (see `plain_rows`), and its content digest with them.
+    from the plain values put there (see `plain_rows`), and only when a day of its month is
+    asked for (a build shows the last 90 days of years); its content digest stands for it.
     """
     if not files:
         return None, []
     problems: list[SourceError] = []
     digest = hashlib.blake2b(digest_size=16)
-    days: dict[str, dict[date, DayCounters]] = {}
-    latest: dict[str, dict[str, CheckResult]] = {}
+    months: dict[str, list[tuple[str, MonthRows]]] = {}
+    newest: dict[str, dict[str, list[tuple[str, MonthRows]]]] = {}
     for entry in files:
         _, probe, name = entry.display.split("/")
         month, location, _ = name.split(".")
@@ -553,34 +561,41 @@ def read(
         content, rows = read
         # The content's digest, as for incidents: what the memo knows stands for the bytes.
         digest.update(f"{entry.display}\0{content}\0".encode())
-        by_day = days.setdefault(probe, {})
-        for row in rows:
-            had = by_day.get(row.day)
-            by_day[row.day] = row if had is None else had + row
-        if rows and (newest := rows[-1].latest) is not None:
-            here = latest.setdefault(probe, {})
-            if location not in here or here[location].at < newest.at:
-                here[location] = newest
+        months.setdefault(probe, []).append((month, rows))
+        newest.setdefault(probe, {}).setdefault(location, []).append((month, rows))
     if problems:
         return None, problems
     value = {
-        probe: ProbeHistory(
-            tuple(by_day[day] for day in sorted(by_day)),
-            dict(sorted(latest.get(probe, {}).items())),
-        )
-        for probe, by_day in sorted(days.items())
+        probe: ProbeHistory(months=by_month, latest=_latest_of(newest[probe]))
+        for probe, by_month in sorted(months.items())
     }
     return InputData(value, digest.hexdigest()), []
 
 
+def _latest_of(by_location: dict[str, list[tuple[str, MonthRows]]]) -> dict[str, CheckResult]:
+    """Each location's newest result: the last row's of its newest month that has one."""
+    latest: dict[str, CheckResult] = {}
+    for location, found in sorted(by_location.items()):
+        for _, rows in sorted(found, key=_by_month, reverse=True):
+            made = rows()
+            if made and (result := made[-1].latest) is not None:
+                latest[location] = result
+                break
+    return latest
+
+
+def _by_month(item: tuple[str, MonthRows]) -> str:
+    return item[0]
+
+
 def _rows_of(
     entry: InputFile, probe: str, month: str, memo: FileMemo | None, problems: list[SourceError]
-) -> tuple[str, list[DayCounters]] | None:
-    """A file's content digest and rows: from the memo if it knows them, else read and put
-    there. None having added its problems to `problems`."""
-    known = _from_memo(memo.get(entry.display, entry.stamp), probe) if memo else None
+) -> tuple[str, MonthRows] | None:
+    """A file's content digest and what gives its rows: from the memo if it knows them, else
+    read and put there. None having added its problems to `problems`."""
+    known = memo.get(entry.display, entry.stamp) if memo else None
     if known is not None:
-        return known
+        return known.digest, _remembered_rows(known, entry, probe, month)
     file = SourceFile(entry.display)
     data = read_bytes(entry.path, file, _TOO_LARGE)
     if data is None:
@@ -588,9 +603,9 @@ def _rows_of(
         return None
     content = content_digest(data)
     # A stamp too new to trust: the same bytes as when the memo was put will do.
-    known = _from_memo(memo.get(entry.display, entry.stamp, content), probe) if memo else None
+    known = memo.get(entry.display, entry.stamp, content) if memo else None
     if known is not None:
-        return known
+        return known.digest, _remembered_rows(known, entry, probe, month)
     text = decode(data, file)
     if text is None:
         problems.extend(file.problems)
@@ -601,7 +616,37 @@ def _rows_of(
         return None
     if memo is not None:
         memo.put(entry.display, entry.stamp, content, plain)
-    return content, rows
+    kept = tuple(rows)
+    return content, lambda: kept
+
+
+def _remembered_rows(known: Remembered, entry: InputFile, probe: str, month: str) -> MonthRows:
+    """Gives the rows a memo holds for a file, made once, when first asked for.
+
+    What the memo holds parsed when it was put, for these very bytes; should it not make
+    rows (a value of another shape: a bug, or a cache written by hand), the file is read.
+    """
+    made: list[DayCounters] | None = None
+
+    def rows() -> list[DayCounters]:
+        nonlocal made
+        if made is None:
+            try:
+                made = rebuilt_rows(known.load(), probe)
+            except (TypeError, ValueError, KeyError, OverflowError, EOFError):
+                made = _read_again(entry, probe, month)
+        return made
+
+    return rows
+
+
+def _read_again(entry: InputFile, probe: str, month: str) -> list[DayCounters]:
+    """The rows of a file read afresh; ValidationFailed if it no longer parses."""
+    problems: list[SourceError] = []
+    read = _rows_of(entry, probe, month, None, problems)
+    if read is None:
+        raise ValidationFailed(problems)
+    return list(read[1]())
 
 
 def plain_rows(rows: Iterable[DayCounters]) -> tuple[PlainRow, ...]:
@@ -655,16 +700,3 @@ def rebuilt_rows(plain: Iterable[PlainRow], probe: str) -> list[DayCounters]:
             DayCounters(day_of(day), checks, up, degraded, down, total, highest, bins, latest)
         )
     return rows
-
-
-def _from_memo(saved: Remembered | None, probe: str) -> tuple[str, list[DayCounters]] | None:
-    """The content digest and rows a memo holds for a file; None when it holds none.
-
-    A value of another shape (a bug, or a cache written by hand) is not used.
-    """
-    if saved is None:
-        return None
-    try:
-        return saved.digest, rebuilt_rows(saved.value, probe)
-    except (TypeError, ValueError, KeyError, OverflowError):
-        return None

@@ -79,7 +79,10 @@ class Remembered(NamedTuple):
     """What a FileMemo holds for a file: its content's digest, and its reader's value."""
 
     digest: str  # content_digest of the file's bytes
-    value: Any
+    # Gives the value, made from what the cache keeps when first called: a build may never
+    # need the value of an old file. May raise ValueError, EOFError or TypeError when what
+    # was kept cannot be read back (another version of Python wrote it, say).
+    load: Callable[[], Any]
 
 
 class FileMemo(Protocol):
