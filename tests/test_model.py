@@ -151,10 +151,7 @@ def test_a_summary_survives_its_record_field_for_field() -> None:
         has_postmortem=True,
         update_times=(moment(1), moment(7)),
         updated_at=moment(8),
-        timeline=(
-            (0, (("api", MAINT), ("docs", MAINT))),
-            (1, (("api", DEGRADED), ("docs", MAINT))),
-        ),
+        state_changes="0 api=under_maintenance docs=under_maintenance;1 api=degraded_performance",
     )
     record = summary.to_record()
     assert len(record) == len(RECORD_FIELDS) == len(fields(IncidentSummary))

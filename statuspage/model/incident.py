@@ -69,10 +69,10 @@ class IncidentSummary:
     updated_at: (
         datetime  # when anything in it last changed: an update, a correction, the postmortem
     )
-    # The affected components' states over time, for uptime and the daily bars: (number of
-    # the update that set them, from 0, and the states) where they changed; all start
-    # operational. The states in force at a moment are those of the last entry before it.
-    timeline: tuple[tuple[int, tuple[tuple[str, ComponentState], ...]], ...]
+    # The affected components' states over time, for uptime and the daily bars, written
+    # compactly: a build reads every summary and uptime looks at the last 90 days' only.
+    # See `timeline`, which reads it.
+    state_changes: str
 
     @property
     def is_maintenance(self) -> bool:
@@ -104,6 +104,22 @@ class IncidentSummary:
         end = self.resolved_at or now
         return max(end - self.started_at, timedelta(0))
 
+    @property
+    def timeline(self) -> tuple[tuple[int, tuple[tuple[str, ComponentState], ...]], ...]:
+        """Where the affected components' states changed: (number of the update that set
+        them, from 0, and the states from then on); all start operational. The states in
+        force at a moment are those of the last entry before it."""
+        return (
+            tuple(
+                (int(number), tuple(_state_pair(pair) for pair in pairs))
+                for number, *pairs in (
+                    change.split(" ") for change in self.state_changes.split(";")
+                )
+            )
+            if self.state_changes
+            else ()
+        )
+
     def state_of(self, component_id: str) -> ComponentState:
         """The component's current state as far as this incident goes."""
         for cid, state in self.states:
@@ -133,7 +149,7 @@ class IncidentSummary:
             tuple(moment.isoformat() for moment in self.update_times),
             # Mostly the last update's time: then None, which takes no room nor parsing.
             None if self.updated_at == self.update_times[-1] else _iso(self.updated_at),
-            tuple((n, tuple((cid, state.value) for cid, state in s)) for n, s in self.timeline),
+            self.state_changes,
         )
 
     @classmethod
@@ -194,7 +210,7 @@ class IncidentSummary:
             has_postmortem,
             update_times,
             updated_at,
-            tuple([(number, _states(states)) for number, states in changes]),
+            changes,
         )
 
 
@@ -218,7 +234,7 @@ RECORD_FIELDS = (
     "has_postmortem",
     "update_times",
     "updated_at",
-    "timeline",
+    "state_changes",
 )
 if tuple(f.name for f in fields(IncidentSummary)) != RECORD_FIELDS:  # pragma: no cover
     raise TypeError("IncidentSummary's fields moved: update to_record, from_record, RECORD_FIELDS")
@@ -229,6 +245,12 @@ _IMPACTS = {i.value: i for i in Impact}
 _STATUSES = {s.value: s for s in Status}
 _STATES = {s.value: s for s in ComponentState}
 _SHOWN_STATES: dict[tuple[tuple[str, str], ...], tuple[tuple[str, ComponentState], ...]] = {}
+
+
+def _state_pair(pair: str) -> tuple[str, ComponentState]:
+    """'api=major_outage' as a component id and its state (ids never hold '=', ' ' or ';')."""
+    cid, _, state = pair.partition("=")
+    return cid, _STATES[state]
 
 
 def _states(record: tuple[tuple[str, str], ...]) -> tuple[tuple[str, ComponentState], ...]:
@@ -286,11 +308,12 @@ class Incident(IncidentSummary):
         changed = [u.edited_at or u.at for u in updates]
         if postmortem_at is not None:
             changed.append(postmortem_at)
-        timeline: list[tuple[int, tuple[tuple[str, ComponentState], ...]]] = []
+        changes: list[str] = []
         in_force = tuple((cid, ComponentState.OPERATIONAL) for cid, _ in updates[0].states)
         for number, update in enumerate(updates):
             if update.states != in_force:
-                timeline.append((number, update.states))
+                pairs = " ".join(f"{cid}={state.value}" for cid, state in update.states)
+                changes.append(f"{number} {pairs}" if pairs else str(number))
                 in_force = update.states
         return cls(
             id=id,
@@ -311,7 +334,7 @@ class Incident(IncidentSummary):
             has_postmortem=bool(admission or cause or fix or prevention_text or action_items),
             update_times=tuple(u.at for u in updates),
             updated_at=max(changed),
-            timeline=tuple(timeline),
+            state_changes=";".join(changes),
             updates=updates,
             admission=admission,
             cause=cause,
