@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import marshal
-from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -49,7 +48,7 @@ def test_serialise_writes_a_header_and_one_line_a_day_sorted() -> None:
 
 
 def test_a_latest_check_is_written_with_when_its_run_began() -> None:
-    unknown = replace(ROW, latest=replace(LATEST, since=None))
+    unknown = ROW._replace(latest=LATEST._replace(since=None))
     with pytest.raises(ValueError, match="the latest check of 2026-11-03 has no `since`"):
         history.serialise([unknown])
 
@@ -71,7 +70,7 @@ def test_parse_reads_what_serialise_writes_with_upstream_states() -> None:
         "api", AT, Measured.DEGRADED, None, "upstream", (('Git, "ops"', "partial_outage"),), AT
     )
     row = DayCounters(AT.date(), 1, 0, 1, 0, 0.0, 0.0, (0,) * 10, latest)
-    earlier = replace(ROW, day=date(2026, 11, 2), latest=None)
+    earlier = ROW._replace(day=date(2026, 11, 2), latest=None)
     assert parse(history.serialise([row, earlier])) == ([earlier, row], [])
 
 
@@ -92,7 +91,7 @@ def test_plain_values_give_back_every_row_and_are_what_marshal_keeps() -> None:
     latest = CheckResult("api", AT, Measured.UP, None, "ok", (("Git", "outage"),), SINCE)
     rows = [
         DayCounters(date(2026, 11, 1), 0, 0, 0, 0, 0.0, 0.0, (0,) * 10, None),
-        replace(ROW, day=date(2026, 11, 2), latest=replace(LATEST, at=AT.replace(day=2, hour=23))),
+        ROW._replace(day=date(2026, 11, 2), latest=LATEST._replace(at=AT.replace(day=2, hour=23))),
         DayCounters(AT.date(), 1, 1, 0, 0, 0.0, 0.0, (0,) * 10, latest),
     ]
     text = history.serialise(rows)

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 from .enums import Labelled
 
@@ -76,9 +77,11 @@ class Probe:
     column: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class CheckResult:
-    """What one check of a probe found."""
+class CheckResult(NamedTuple):
+    """What one check of a probe found.
+
+    A named tuple, as DayCounters: a build makes one for each day of history it shows.
+    """
 
     probe: str  # the probe's id
     at: datetime  # when the check started, timezone-aware
@@ -96,9 +99,13 @@ class CheckResult:
 RESPONSE_BUCKETS_MS: tuple[int, ...] = (50, 100, 200, 300, 500, 800, 1_000, 2_000, 5_000)
 
 
-@dataclass(frozen=True, slots=True)
-class DayCounters:
-    """The checks of one probe at one location in one UTC day: counters that add up."""
+class DayCounters(NamedTuple):
+    """The checks of one probe at one location in one UTC day: counters that add up.
+
+    A named tuple: a build makes one for each day of history it shows, 9,000 for 100
+    probes, and a tuple is made in half the time a frozen dataclass takes. `+` adds two
+    days' counters up (it does not join tuples).
+    """
 
     day: date  # UTC
     checks: int
@@ -136,7 +143,7 @@ class DayCounters:
             below += count
         return self.response_ms_max  # not reached: the counts add up to `answered`
 
-    def __add__(self, other: DayCounters) -> DayCounters:
+    def __add__(self, other: DayCounters) -> DayCounters:  # type: ignore[override]
         """Both counts together (the same probe and day, another location or run)."""
         if other.day != self.day:
             raise ValueError(f"cannot add the counters of {other.day} to those of {self.day}")

@@ -14,7 +14,6 @@ import fcntl
 import os
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -135,7 +134,7 @@ class _Months:
             assert latest is not None
             if previous is None or latest.at > previous.at:
                 if previous is not None and previous.measured is latest.measured:
-                    row = replace(row, latest=replace(latest, since=previous.since))
+                    row = row._replace(latest=latest._replace(since=previous.since))
                 previous = row.latest
             # Else a check older than the newest one, late: it begins a run of its own, and
             # the newest check's run goes on as it was.
