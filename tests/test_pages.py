@@ -517,7 +517,7 @@ def test_a_site_without_incidents_or_probes_has_no_uptime_data_yet(make_site: Ma
     assert [texts(li, ".figures") for li in rows_of(index).values()] == [
         ["No uptime data yet."]
     ] * 4
-    assert not index.cssselect(".bar, .days")
+    assert not index.cssselect(".bar, .days, .bar-legend, .bar-note")
     component = page(out, "components/api/index.html")
     assert texts(component, "#uptime-heading ~ *") == ["No uptime data yet."]
 
