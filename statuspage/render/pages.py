@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import jinja2
 
 from ..model import Component, ComponentState, Incident, IncidentSummary, worst
+from .charts import ResponseChart, UptimeView, response_chart, uptime_view
 from .feeds import FeedLink, feed_links
 from .jobs import Job, KeyMaker, RenderContext, digest
 from .templates import UNKNOWN_TEMPLATE, theme_error
@@ -59,6 +60,9 @@ class _Reads(NamedTuple):
     states: bool  # the current states
     now: bool  # the clock itself
     clock: bool  # how long incidents have lasted
+    measured: bool  # what probes measure: the notes on states, the upstream pages
+    uptime: bool  # the uptime figures and bars (the index's and a component's first page)
+    responses: bool  # the response-time charts (a component's first page)
 
 
 class Clock:
@@ -162,11 +166,16 @@ class PageRenderer:
             "zone": self.config.timezone,
             "states": index.states,
             "overall": index.overall,
+            "measured_notes": index.measured_notes,
+            "upstreams": index.upstreams,
             "banners": BANNERS,
         }
         self._keys = KeyMaker("pages", self.theme.digest, repr(self.config))
         self._clock_key = self.now.isoformat()
         self._reads: dict[str, _Reads] = {}  # what each page template reads, found once
+        self._uptime_views: dict[str, UptimeView] | None = None
+        self._by_id: dict[str, IncidentSummary] | None = None
+        self._charts: dict[str, tuple[ResponseChart, ...]] = {}
         self._render: dict[str, Callable[[Job], bytes]] = {
             "asset": lambda job: self.theme.assets[job.path],
             "index": lambda job: self.render_index(),
@@ -215,6 +224,7 @@ class PageRenderer:
                 # The clock: the page says when it was generated, and which days are recent.
                 depends=[
                     *self._shown_for("index.html"),
+                    *self._uptime_shown("index.html", None),
                     self._clock_key,
                     *(i.digest for i in shown + recent),
                 ],
@@ -227,15 +237,18 @@ class PageRenderer:
             )
         )
         for component in self.site.components:
+            cid = component.id
             jobs.extend(
                 self._plan_list(
-                    f"components/{component.id}",
+                    f"components/{cid}",
                     "component",
-                    index.by_component[component.id],
-                    index.ongoing_by_component[component.id],
+                    index.by_component[cid],
+                    index.ongoing_by_component[cid],
                     "component.html",
-                    component.id,
-                    index.states[component.id].value,
+                    cid,
+                    index.states[cid].value,
+                    repr(index.measured_notes.get(cid)),
+                    first=self._uptime_shown("component.html", cid),
                 )
             )
         return jobs
@@ -248,10 +261,12 @@ class PageRenderer:
         ongoing: frozenset[str],
         template: str,
         *extra: str,
+        first: Sequence[object] = (),
     ) -> list[Job]:
         """The pages of a list; the first of a component's says when it was generated.
 
-        `ongoing` holds the ids of the ongoing incidents the list has.
+        `ongoing` holds the ids of the ongoing incidents the list has; `first` is what the
+        first page alone depends on besides (its uptime, say).
         """
         pages = paginate(incidents)
         clocked = _pages_with(ongoing, incidents)
@@ -263,6 +278,7 @@ class PageRenderer:
                 depends=[
                     *self._shown_for(template, ongoing=number in clocked),
                     *([self._clock_key] if _shows_generated(kind, number) else []),
+                    *(first if number == 1 else ()),
                     *extra,
                     len(pages),
                     len(incidents),
@@ -272,12 +288,8 @@ class PageRenderer:
             for number, chunk in enumerate(pages, start=1)
         ]
 
-    def _shown_for(self, template: str, *, ongoing: bool = False) -> list[object]:
-        """What of the site's state and of the clock a page from `template` may show.
-
-        The current states, where the template reads them; the clock, where it reads `now`,
-        or shows how long an incident has lasted so far and the page shows an `ongoing` one.
-        """
+    def _reads_of(self, template: str) -> _Reads:
+        """What `template` reads that keys follow, found once per build."""
         reads = self._reads.get(template)
         if reads is None:
             names = self.templates.names_read(template, self.theme, self.config.zone)
@@ -286,10 +298,46 @@ class PageRenderer:
                 states=unknown or not {"states", "overall"}.isdisjoint(names),
                 now=unknown or "now" in names,
                 clock="clock" in names,
+                measured=unknown or not {"measured_notes", "upstreams"}.isdisjoint(names),
+                uptime=unknown or "uptime" in names,
+                responses=unknown or "responses" in names,
             )
+        return reads
+
+    def _shown_for(self, template: str, *, ongoing: bool = False) -> list[object]:
+        """What of the site's state and of the clock a page from `template` may show.
+
+        The current states, where the template reads them; what probes measure (the notes
+        on states, the upstream pages), where it reads those; the clock, where it reads
+        `now`, or shows how long an incident has lasted so far and the page shows an
+        `ongoing` one.
+        """
+        reads = self._reads_of(template)
         shown: list[object] = [self._globals["states"]] if reads.states else []
+        if reads.measured:
+            shown.append(self.index.measured_key())
         if reads.now or (reads.clock and ongoing):
             shown.append(self._clock_key)
+        return shown
+
+    def _uptime_shown(self, template: str, component: str | None) -> list[object]:
+        """What of uptime a page from `template` may show: the index (`component` None) every
+        component's, a component's first page its own, and its response times.
+
+        The figures and days, and the incidents the bars name (their titles show).
+        """
+        reads = self._reads_of(template)
+        shown: list[object] = []
+        if reads.uptime:
+            index = self.index
+            every = index.uptime()
+            chosen = every.values() if component is None else [every[component]]
+            named = sorted({i for uptime in chosen for day in uptime.days for i in day.incidents})
+            summaries = self._summaries()
+            shown.append(index.uptime_key() if component is None else digest(every[component]))
+            shown.append("".join([summaries[i].digest for i in named]))
+        if reads.responses and component is not None:
+            shown.append(digest(self.response_charts(component)))
         return shown
 
     # -- rendering -----------------------------------------------------------
@@ -380,7 +428,41 @@ class PageRenderer:
             maintenance=self.views(index.in_progress),
             upcoming=self.views(index.upcoming),
             days=self.recent_days(),
+            uptime=self.uptime_views(),
         )
+
+    def uptime_views(self) -> dict[str, UptimeView]:
+        """Every component's figures, bar and its words, by id (made on first use)."""
+        if self._uptime_views is None:
+            index = self.index
+            summaries = self._summaries()
+            self._uptime_views = {
+                cid: uptime_view(
+                    uptime,
+                    summaries,
+                    any(p.affects_state for p in index.probes_of[cid]),
+                )
+                for cid, uptime in index.uptime().items()
+            }
+        return self._uptime_views
+
+    def _summaries(self) -> dict[str, IncidentSummary]:
+        """Every incident's summary by id (made on first use)."""
+        if self._by_id is None:
+            self._by_id = {i.id: i for i in self.site.incidents}
+        return self._by_id
+
+    def response_charts(self, component: str) -> tuple[ResponseChart, ...]:
+        """The response-time charts of the component's probes that got answers, in config order."""
+        charts = self._charts.get(component)
+        if charts is None:
+            index = self.index
+            found = (
+                response_chart(p.id, index.responses(p.id), index.histories.get(p.id))
+                for p in index.probes_of[component]
+            )
+            charts = self._charts[component] = tuple(c for c in found if c is not None)
+        return charts
 
     def component_groups(self) -> list[ComponentGroup]:
         """Components in config order, grouped; a group shows where its first member is."""
@@ -444,8 +526,12 @@ class PageRenderer:
         )
 
     def render_component(self, component: Component, number: int) -> bytes:
-        """Page `number` of a component's page: its state now and the incidents that touched it."""
+        """Page `number` of a component's page: its state now and the incidents that touched it.
+
+        The first page also shows its uptime and its probes' response times.
+        """
         description = f"Status and incident history of {component.name} on {self.config.title}."
+        first = number == 1
         return self._render_list(
             "component",
             f"components/{component.id}",
@@ -456,6 +542,9 @@ class PageRenderer:
             "component.html",
             component=component,
             state=self.index.states[component.id],
+            note=self.index.measured_notes.get(component.id),
+            uptime=self.uptime_views()[component.id] if first else None,
+            responses=self.response_charts(component.id) if first else (),
         )
 
     def _render_list(

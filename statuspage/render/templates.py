@@ -20,7 +20,7 @@ from markupsafe import Markup
 from ..errors import ThemeError
 from ..model import ComponentState
 from ..sources.theme import Theme
-from .timefmt import format_day, format_duration, format_local_time, format_month, iso
+from .timefmt import format_day, format_duration, format_local_time, format_month, format_ms, iso
 
 PAGE_TEMPLATES = ("index.html", "404.html", "incident.html", "history.html", "component.html")
 
@@ -115,6 +115,7 @@ def make_environment(
     env.filters["month"] = lambda moment: format_month(moment, zone)
     env.filters["duration"] = format_duration
     env.filters["iso"] = lambda moment: iso(moment, zone)
+    env.filters["ms"] = format_ms
     return env
 
 

@@ -74,3 +74,10 @@ def _plural(count: int, unit: str) -> str:
     if count == 0:
         return ""
     return f"{count} {unit}" if count == 1 else f"{count} {unit}s"
+
+
+def format_ms(value: float) -> str:
+    """'120 ms', '1,250 ms', '3.4 ms': a response time in whole milliseconds, tenths under ten."""
+    if value < 10:
+        return f"{value:.1f} ms".replace(".0 ms", " ms")
+    return f"{value:,.0f} ms"
