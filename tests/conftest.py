@@ -405,9 +405,14 @@ def day_counters(
 def write_history(
     site: SiteDir, probe: str, rows: Iterable[DayCounters], location: str = "eu"
 ) -> None:
-    """Write a probe's days at one location as `statuspage probe` does: a file a month."""
+    """Write a probe's days at one location as `statuspage probe` does: a file a month.
+
+    A latest check without the start of its run gets its own time: a run of one check.
+    """
     months: dict[str, list[DayCounters]] = {}
     for row in rows:
+        if row.latest is not None and row.latest.since is None:
+            row = row._replace(latest=row.latest._replace(since=row.latest.at))
         months.setdefault(row.day.strftime("%Y-%m"), []).append(row)
     for month, days in months.items():
         site.write(f"uptime/{probe}/{history.file_name(month, location)}", history.serialise(days))

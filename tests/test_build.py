@@ -20,8 +20,8 @@ from statuspage.engine.build import build_site, check_site
 from statuspage.engine.cache import BuildCache
 from statuspage.engine.publish import TreeWriter
 from statuspage.errors import OutputError, ThemeError, ValidationFailed
-from statuspage.render import outputs
 from statuspage.model.probes import CheckResult, Measured
+from statuspage.render import outputs
 from statuspage.render.jobs import MARKER, MARKER_TEXT, Job, digest
 from tests.conftest import (
     API_ENDPOINTS,
