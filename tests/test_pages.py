@@ -569,17 +569,20 @@ def test_the_bar_in_words_groups_equal_days_and_links_incidents(probed_out: Path
         "21 Nov 2026 to 22 Nov 2026 UTC (2 days): 100.00 % uptime, operational",
         "23 Nov 2026 UTC: 93.75 % uptime, partial outage",
     ]
-    for path, link in (
-        ("index.html", "./incidents/db/"),
-        ("components/api/index.html", "../../incidents/db/"),
-    ):
-        root = page(probed_out, path)
-        days = next(d for d in root.cssselect("details.days") if "Public API" in text(d))
-        assert text(days.cssselect("summary")[0]) == "Day by day: Public API"
-        assert texts(days, "li") == expected, path
-        assert [a.get("href") for a in days.cssselect("a")] == [link]
-        times = days.cssselect("li")[0].cssselect("time")
-        assert [t.get("datetime") for t in times] == ["2026-08-26", "2026-10-24"]
+    root = page(probed_out, "components/api/index.html")
+    days = next(d for d in root.cssselect("details.days") if "Public API" in text(d))
+    assert text(days.cssselect("summary")[0]) == "Day by day: Public API"
+    assert texts(days, "li") == expected
+    assert [a.get("href") for a in days.cssselect("a")] == ["../../incidents/db/"]
+    times = days.cssselect("li")[0].cssselect("time")
+    assert [t.get("datetime") for t in times] == ["2026-08-26", "2026-10-24"]
+    # The status page links to those words on the component's page instead of repeating them.
+    index = page(probed_out, "index.html")
+    assert index.cssselect("details.days") == []
+    links = [a for a in index.cssselect("p.days a") if "Public API" in text(a)]
+    assert [(text(a), a.get("href")) for a in links] == [
+        ("Day by day: Public API", "./components/api/#uptime-heading")
+    ]
 
 
 def test_the_legend_says_what_the_colours_are_and_that_days_are_utc(probed_out: Path) -> None:
@@ -587,7 +590,7 @@ def test_the_legend_says_what_the_colours_are_and_that_days_are_utc(probed_out: 
         root = page(probed_out, path)
         assert texts(root, ".bar-note") == [
             "Each bar is one UTC day, oldest on the left, today on the right. Point at a bar "
-            'for that day, or open "Day by day".'
+            'for that day, or see "Day by day".'
         ]
         legend = root.cssselect(".bar-legend li")
         assert [(text(li), li.cssselect(".swatch")[0].get("class")) for li in legend] == [
