@@ -185,7 +185,9 @@ class IncidentSummary:
         update_times = tuple(map(iso, texts))
         # Creation, start and resolution are mostly the first and last update's times.
         known = {texts[0]: update_times[0], texts[-1]: update_times[-1]}
-        shown = _states(states)
+        shown = _SHOWN_STATES.get(states)
+        if shown is None:  # few distinct combinations: converted once each
+            shown = _states(states)
         postmortem_at = postmortem and iso(postmortem)
         if updated is None:  # the last update's time
             updated_at = update_times[-1]

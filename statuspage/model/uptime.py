@@ -24,7 +24,7 @@ import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .enums import ComponentState, Labelled, worst
 from .incident import IncidentSummary
@@ -116,6 +116,31 @@ class ComponentUptime(NamedTuple):
     component: str
     days: tuple[DayUptime, ...]
     figures: tuple[UptimeFigure, ...]  # one per window of WINDOWS, in that order
+
+    def plain(self) -> tuple[Any, ...]:
+        """Every fact of it as plain values (marshal-able): for keys, quickly made."""
+        return (
+            self.component,
+            tuple(
+                (
+                    d.day.toordinal(),
+                    d.state.value if d.state is not None else None,
+                    d.uptime,
+                    d.counted_s,
+                    d.downtime_s,
+                    d.maintenance_s,
+                    d.incidents,
+                    d.checks,
+                    d.down,
+                    d.declared,
+                )
+                for d in self.days
+            ),
+            tuple(
+                (f.days, f.uptime, f.days_with_data, f.probe_days, f.source and f.source.value)
+                for f in self.figures
+            ),
+        )
 
     def figure(self, days: int) -> UptimeFigure:
         """The figure over the last `days` days (one of WINDOWS)."""

@@ -334,7 +334,7 @@ class PageRenderer:
             chosen = every.values() if component is None else [every[component]]
             named = sorted({i for uptime in chosen for day in uptime.days for i in day.incidents})
             summaries = self._summaries()
-            shown.append(index.uptime_key() if component is None else digest(every[component]))
+            shown.append(index.uptime_key(component))
             shown.append("".join([summaries[i].digest for i in named]))
         if reads.responses and component is not None:
             shown.append(digest(self.response_charts(component)))

@@ -8,6 +8,8 @@ pages and feeds show it.
 
 from __future__ import annotations
 
+import hashlib
+import marshal
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple, cast
@@ -119,7 +121,7 @@ class SiteIndex:
             if probe.component is not None:
                 self.probes_of[probe.component].append(probe)
         self._uptime: dict[str, ComponentUptime] | None = None
-        self._uptime_key: str | None = None
+        self._uptime_keys: dict[str, str] | None = None
         self.by_component: dict[str, list[IncidentSummary]] = {c.id: [] for c in site.components}
         for incident in site.incidents:  # newest first, and so are the lists
             for cid in incident.components:
@@ -166,11 +168,16 @@ class SiteIndex:
             }
         return self._uptime
 
-    def uptime_key(self) -> str:
-        """Changes whenever any component's days or figures do: as the window moves, say."""
-        if self._uptime_key is None:
-            self._uptime_key = digest(sorted(self.uptime().items()))
-        return self._uptime_key
+    def uptime_key(self, component: str | None = None) -> str:
+        """Changes whenever any component's days or figures do (as the window moves, say);
+        with `component`, whenever that one's do."""
+        if self._uptime_keys is None:
+            self._uptime_keys = {
+                cid: hashlib.blake2b(marshal.dumps(uptime.plain()), digest_size=16).hexdigest()
+                for cid, uptime in self.uptime().items()
+            }
+            self._uptime_keys[""] = digest(sorted(self._uptime_keys.items()))
+        return self._uptime_keys[component or ""]
 
     def measured_key(self) -> str:
         """Changes whenever a measured state, its probe or its start, or an upstream does."""
