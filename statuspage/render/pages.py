@@ -337,7 +337,7 @@ class PageRenderer:
             shown.append(index.uptime_key(component))
             shown.append("".join([summaries[i].digest for i in named]))
         if reads.responses and component is not None:
-            shown.append(digest(self.response_charts(component)))
+            shown.append([chart.key() for chart in self.response_charts(component)])
         return shown
 
     # -- rendering -----------------------------------------------------------
