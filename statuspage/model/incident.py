@@ -187,7 +187,9 @@ class IncidentSummary:
         known = {texts[0]: update_times[0], texts[-1]: update_times[-1]}
         shown = _SHOWN_STATES.get(states)
         if shown is None:  # few distinct combinations: converted once each
-            shown = _states(states)
+            shown = tuple([(cid, _STATES[state]) for cid, state in states])
+            if len(_SHOWN_STATES) < 4096:
+                _SHOWN_STATES[states] = shown
         postmortem_at = postmortem and iso(postmortem)
         if updated is None:  # the last update's time
             updated_at = update_times[-1]
@@ -253,16 +255,6 @@ def _state_pair(pair: str) -> tuple[str, ComponentState]:
     """'api=major_outage' as a component id and its state (ids never hold '=', ' ' or ';')."""
     cid, _, state = pair.partition("=")
     return cid, _STATES[state]
-
-
-def _states(record: tuple[tuple[str, str], ...]) -> tuple[tuple[str, ComponentState], ...]:
-    """States from their record; few distinct combinations, so each is converted once."""
-    shown = _SHOWN_STATES.get(record)
-    if shown is None:
-        shown = tuple([(cid, _STATES[state]) for cid, state in record])
-        if len(_SHOWN_STATES) < 4096:
-            _SHOWN_STATES[record] = shown
-    return shown
 
 
 def _iso(moment: datetime | None) -> str | None:

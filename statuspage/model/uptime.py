@@ -159,9 +159,14 @@ def first_day(incidents: Iterable[IncidentSummary]) -> date | None:
     return None if earliest is None else earliest.astimezone(UTC).date()
 
 
+def first_bar_day(now: datetime) -> date:
+    """The first UTC day of the bars: BAR_DAYS - 1 days before today."""
+    return now.astimezone(UTC).date() - timedelta(days=BAR_DAYS - 1)
+
+
 def window_start(now: datetime) -> datetime:
-    """When the first day of the bars begins: UTC midnight BAR_DAYS - 1 days before today's."""
-    return _midnight(now.astimezone(UTC).date() - timedelta(days=BAR_DAYS - 1))
+    """When the first day of the bars begins: its UTC midnight."""
+    return _midnight(first_bar_day(now))
 
 
 def in_window(incident: IncidentSummary, start: datetime) -> bool:
@@ -210,9 +215,8 @@ def component_uptime(
     location added up) of each of its probes that may change its state; `since` the first
     day incidents count (None: they count on no day).
     """
-    today = now.astimezone(UTC).date()
-    first = today - timedelta(days=BAR_DAYS - 1)
-    window_start = _midnight(first)
+    first = first_bar_day(now)
+    start = _midnight(first)
     # What touches each day of the window, found once: most days have nothing.
     day_spans: list[list[Span]] = [[] for _ in range(BAR_DAYS)]
     day_touching: list[list[tuple[datetime, datetime, str]]] = [[] for _ in range(BAR_DAYS)]
@@ -220,13 +224,13 @@ def component_uptime(
         end = incident.resolved_at or now
         if end > now:
             end = now
-        if end < window_start or not incident.has_begun:
+        if end < start or not incident.has_begun:
             continue
         touched = (incident.started_at, end, incident.id)
-        for n in _day_numbers(incident.started_at, end, window_start):
+        for n in _day_numbers(incident.started_at, end, start):
             day_touching[n].append(touched)
         for span in spans(incident, component, now):
-            for n in _day_numbers(span.start, span.end, window_start):
+            for n in _day_numbers(span.start, span.end, start):
                 day_spans[n].append(span)
     days = tuple(
         _day(

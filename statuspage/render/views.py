@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import marshal
 from collections.abc import Mapping
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import NamedTuple, cast
 
 from markupsafe import Markup
@@ -31,6 +31,7 @@ from ..model.uptime import (
     BAR_DAYS,
     ComponentUptime,
     component_uptime,
+    first_bar_day,
     first_day,
     in_window,
     window_start,
@@ -100,7 +101,6 @@ class SiteIndex:
         self.histories: Mapping[str, ProbeHistory] = (
             cast("Mapping[str, ProbeHistory]", uptime.value) if uptime is not None else {}
         )
-        self.history_digest = uptime.digest if uptime is not None else ""
         settings = self.config.uptime
         self.declared = current_states(site)
         self.measured: dict[str, Measurement] = measured_states(
@@ -121,6 +121,7 @@ class SiteIndex:
             if probe.component is not None:
                 self.probes_of[probe.component].append(probe)
         self._uptime: dict[str, ComponentUptime] | None = None
+        self._windows: dict[str, dict[date, DayCounters]] = {}
         self._uptime_keys: dict[str, str] | None = None
         self.by_component: dict[str, list[IncidentSummary]] = {c.id: [] for c in site.components}
         for incident in site.incidents:  # newest first, and so are the lists
@@ -184,20 +185,21 @@ class SiteIndex:
         return digest(sorted(self.measured.items()), self.upstreams)
 
     def _window(self, probe: str) -> dict[date, DayCounters]:
-        """A probe's day counters over the last BAR_DAYS UTC days, by day."""
-        history = self.histories.get(probe)
-        if history is None:
-            return {}
-        first = self.now.astimezone(UTC).date() - timedelta(days=BAR_DAYS - 1)
-        return {row.day: row for row in history.days_from(first)}
+        """A probe's day counters over the last BAR_DAYS UTC days, by day (made once)."""
+        window = self._windows.get(probe)
+        if window is None:
+            history = self.histories.get(probe)
+            days = history.days_from(first_bar_day(self.now)) if history is not None else ()
+            window = self._windows[probe] = {row.day: row for row in days}
+        return window
 
     def responses(self, probe: str) -> list[ResponseDay]:
         """A probe's response times over the last BAR_DAYS UTC days, oldest first."""
         rows = self._window(probe)
-        today = self.now.astimezone(UTC).date()
+        first = first_bar_day(self.now)
         found = []
-        for back in range(BAR_DAYS - 1, -1, -1):
-            day = today - timedelta(days=back)
+        for number in range(BAR_DAYS):
+            day = first + timedelta(days=number)
             row = rows.get(day)
             if row is None:
                 found.append(ResponseDay(day, None, None, 0))
