@@ -22,8 +22,9 @@ import pytest
 
 from statuspage.engine.build import build_site
 from statuspage.errors import ValidationFailed
-from statuspage.model import ComponentState, Site
+from statuspage.model import ComponentState, IncidentSummary, Site
 from statuspage.model.probes import RESPONSE_BUCKETS_MS, CheckResult, DayCounters, Measured
+from statuspage.render.jobs import Job
 from statuspage.sources import history
 from statuspage.sources.loader import load_site
 
@@ -232,6 +233,17 @@ class SiteDir:
 
 
 MakeSite = Callable[..., SiteDir]
+
+
+class SiteFilesOnly:
+    """What a test renderer that makes no file for one incident alone has: no base, no jobs."""
+
+    def incident_base(self) -> str:
+        return ""
+
+    def plan_incident(self, incident: IncidentSummary) -> list[Job]:
+        return []
+
 
 # The variables that send HTTP requests through a proxy, probes' and urllib's alike.
 PROXY_VARIABLES = [

@@ -7,12 +7,11 @@ from typing import ClassVar
 
 import pytest
 
-from statuspage.model import IncidentSummary
 from statuspage.render import outputs
 from statuspage.render.jobs import Job, KeyMaker, RenderContext
 from statuspage.render.views import SiteIndex
 from statuspage.sources.limits import MAX_FEED_LIMIT
-from tests.conftest import CONFIG, RESOLVED, MakeSite
+from tests.conftest import CONFIG, RESOLVED, MakeSite, SiteFilesOnly
 
 
 def config_problems(make_site: MakeSite, text: str) -> list[str]:
@@ -172,7 +171,7 @@ def test_a_component_id_that_names_a_file_of_the_site_is_reserved(make_site: Mak
     ]
 
 
-class SiteFilesRenderer:
+class SiteFilesRenderer(SiteFilesOnly):
     """A renderer whose files, once per site and once per component, meet those of others."""
 
     kinds: ClassVar[Mapping[str, float]] = {"probe": 0.1}
@@ -180,12 +179,6 @@ class SiteFilesRenderer:
     def __init__(self, index: SiteIndex, context: RenderContext) -> None:
         self.index = index
         self.keys = KeyMaker("probe")
-
-    def incident_base(self) -> str:
-        return ""
-
-    def plan_incident(self, incident: IncidentSummary) -> list[Job]:
-        return []
 
     def plan_site(self) -> list[Job]:
         return [
@@ -240,7 +233,7 @@ def test_two_components_whose_files_meet_are_refused(make_site: MakeSite) -> Non
     ]
 
 
-class NotesRenderer:
+class NotesRenderer(SiteFilesOnly):
     """A renderer with a file beside each component's folder: components/<id>-notes."""
 
     kinds: ClassVar[Mapping[str, float]] = {"notes": 0.1}
@@ -248,12 +241,6 @@ class NotesRenderer:
     def __init__(self, index: SiteIndex, context: RenderContext) -> None:
         self.index = index
         self.keys = KeyMaker("notes")
-
-    def incident_base(self) -> str:
-        return ""
-
-    def plan_incident(self, incident: IncidentSummary) -> list[Job]:
-        return []
 
     def plan_site(self) -> list[Job]:
         return [

@@ -15,7 +15,7 @@ import pytest
 from statuspage.engine.build import build_site
 from statuspage.engine.cache import CACHE_DIR
 from statuspage.errors import OutputError, SourceError, ValidationFailed
-from statuspage.model import IncidentSummary, InputData
+from statuspage.model import InputData
 from statuspage.render import outputs
 from statuspage.render.jobs import Job, KeyMaker, RenderContext, digest
 from statuspage.render.views import SiteIndex
@@ -27,6 +27,7 @@ from tests.conftest import (
     NOW,
     RESOLVED,
     MakeSite,
+    SiteFilesOnly,
     cold_build,
     fetch,
     sandbox,
@@ -102,7 +103,7 @@ def read_notes(
 NOTES = InputKind("notes", "notes", folder=True, suffixes=(".txt",), read=read_notes)
 
 
-class NotesRenderer:
+class NotesRenderer(SiteFilesOnly):
     """Publishes each note at notes/<name>: a renderer that shows the extra kind's data."""
 
     kinds: ClassVar[Mapping[str, float]] = {"note": 0.1}
@@ -111,12 +112,6 @@ class NotesRenderer:
         data = index.site.inputs.get("notes")
         self.notes: dict[str, str] = data.value if data is not None else {}  # type: ignore[assignment]
         self.keys = KeyMaker("notes")
-
-    def incident_base(self) -> str:
-        return ""
-
-    def plan_incident(self, incident: IncidentSummary) -> list[Job]:
-        return []
 
     def plan_site(self) -> list[Job]:
         return [
