@@ -785,6 +785,16 @@ def test_an_https_proxy_is_reached_over_tls_and_its_certificate_is_not_the_targe
     assert proxy.seen == [("GET", url, None)]
 
 
+def plain_and_secure(
+    port: int, ca: trustme.CA, trusting: ssl.SSLContext
+) -> tuple[CheckResult, CheckResult, int]:
+    """A check of an http:// target on `port`, one of an https:// server, and the latter's port."""
+    plain = run(http_probe(f"http://127.0.0.1:{port}/ok"))
+    with tls_server(ca, "127.0.0.1", days=90) as tls_port:
+        secure = check_now(http_probe(f"https://127.0.0.1:{tls_port}/ok"), trusting)
+    return plain, secure, tls_port
+
+
 def test_the_credentials_of_the_proxy_address_go_to_the_proxy(
     port: int,
     ca: trustme.CA,
@@ -794,9 +804,7 @@ def test_the_credentials_of_the_proxy_address_go_to_the_proxy(
 ) -> None:
     proxy.wanted = basic("probe", "s@cret")
     monkeypatch.setenv("ALL_PROXY", proxy.url.replace("//", "//probe:s%40cret@"))
-    plain = run(http_probe(f"http://127.0.0.1:{port}/ok"))
-    with tls_server(ca, "127.0.0.1", days=90) as tls_port:
-        secure = check_now(http_probe(f"https://127.0.0.1:{tls_port}/ok"), trusting)
+    plain, secure, tls_port = plain_and_secure(port, ca, trusting)
     assert (plain.measured, secure.measured) == (Measured.UP, Measured.UP)
     assert proxy.seen == [
         ("GET", f"http://127.0.0.1:{port}/ok", proxy.wanted),
@@ -813,9 +821,7 @@ def test_a_proxy_refusing_the_credentials_is_down_and_no_reason_shows_them(
 ) -> None:
     proxy.wanted = basic("probe", "another")
     monkeypatch.setenv("ALL_PROXY", proxy.url.replace("//", "//probe:s3cret@"))
-    plain = run(http_probe(f"http://127.0.0.1:{port}/ok"))
-    with tls_server(ca, "127.0.0.1", days=90) as tls_port:
-        secure = check_now(http_probe(f"https://127.0.0.1:{tls_port}/ok"), trusting)
+    plain, secure, _ = plain_and_secure(port, ca, trusting)
     assert plain == CheckResult(
         "web", NOW, Measured.DOWN, answered(plain), f"HTTP 407 via proxy {proxy.shown}"
     )
