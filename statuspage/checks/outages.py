@@ -10,11 +10,10 @@ from ..model import Site
 from ..model.measured import reading
 from ..model.probes import Measured, ProbeHistory
 from ..render.timefmt import format_duration, format_time
+from ..sources.inputs import CONFIG_FILE
 
 ADMIT_WITHIN = timedelta(minutes=15)
 """How long a probe may measure down before a page without an open incident is misleading."""
-
-CONFIG_FILE = "statuspage.yaml"
 
 
 def unadmitted_outages(site: Site, now: datetime) -> list[tuple[str, int, int, str]]:
