@@ -55,7 +55,6 @@ class Upstream(NamedTuple):
         return max((s for s in states if s is not None), key=lambda s: s.severity)
 
 
-_ORDER = {Measured.UP: 0, Measured.DEGRADED: 1, Measured.DOWN: 2}
 _STATE_WORDS = {state.value: state for state in ComponentState}
 
 
@@ -78,7 +77,7 @@ def reading(
         return None
     quorum = probe.quorum or len(results) // 2 + 1
     for measured in (Measured.DOWN, Measured.DEGRADED):
-        agreeing = [r for r in results if _ORDER[r.measured] >= _ORDER[measured]]
+        agreeing = [r for r in results if r.measured.severity >= measured.severity]
         if len(agreeing) >= quorum:
             # It measures so since the quorum-th location began to: the run starts of the
             # agreeing locations, in order, and the quorum-th of them.

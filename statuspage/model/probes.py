@@ -34,6 +34,14 @@ class Measured(Labelled):
     DEGRADED = "degraded"  # it answered, too slowly or with a certificate about to expire
     DOWN = "down"
 
+    @property
+    def severity(self) -> int:
+        """0 for up, 1 for degraded, 2 for down."""
+        return _SEVERITY[self]
+
+
+_SEVERITY = {measured: rank for rank, measured in enumerate(Measured)}
+
 
 @dataclass(frozen=True, slots=True)
 class Expect:

@@ -55,7 +55,6 @@ UPSTREAM_MEASURED = {
     ComponentState.MAJOR_OUTAGE: Measured.DOWN,
 }
 
-_RANK = {measured: rank for rank, measured in enumerate(Measured)}
 
 # OpenSSL's verification codes a reader can act on, in a few words.
 _CERTIFICATE_ERRORS = {
@@ -502,7 +501,7 @@ def _causes(error: BaseException) -> Iterable[BaseException]:
 
 def _worst(measured: Iterable[Measured]) -> Measured:
     """The worst of `measured`; up when there is none."""
-    return max(measured, key=_RANK.__getitem__, default=Measured.UP)
+    return max(measured, key=lambda m: m.severity, default=Measured.UP)
 
 
 def _ms_since(start: float) -> float:
