@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from statuspage.model import ComponentState
-from statuspage.model.probes import ProbeHistory
+from statuspage.model.probes import RESPONSE_BUCKETS_MS, DayCounters, ProbeHistory
 from statuspage.model.uptime import ComponentUptime, DayUptime, UptimeFigure, UptimeSource
 from statuspage.render.charts import (
     day_words,
@@ -145,3 +147,44 @@ def test_a_chart_takes_its_window_figures_from_every_answer() -> None:
     assert (chart.median_ms, chart.p95_ms, chart.answered) == (32.5, 97.0, 104)
     assert chart.top_ms == 300 and chart.ticks == (300, 150, 0)
     assert response_chart("api-health", [response_day(0, None, None, 0)], history) is None
+
+
+def _one_percentile(row: DayCounters, fraction: float) -> float | None:
+    """A percentile as the docstring of DayCounters.percentile says, bucket by bucket."""
+    answered = sum(row.histogram)
+    if not answered:
+        return None
+    rank, below = fraction * answered, 0
+    for position, count in enumerate(row.histogram):
+        if count and below + count >= rank:
+            low = RESPONSE_BUCKETS_MS[position - 1] if position else 0
+            high = min(
+                RESPONSE_BUCKETS_MS[position]
+                if position < len(RESPONSE_BUCKETS_MS)
+                else row.response_ms_max,
+                row.response_ms_max,
+            )
+            low = min(low, high)
+            return low + (high - low) * max(rank - below, 0) / count
+        below += count
+    raise AssertionError("the counts add up to the answers")
+
+
+@given(
+    st.lists(
+        st.integers(0, 50),
+        min_size=len(RESPONSE_BUCKETS_MS) + 1,
+        max_size=len(RESPONSE_BUCKETS_MS) + 1,
+    ),
+    st.floats(1, 20_000),
+    st.lists(st.floats(0, 1), min_size=1, max_size=4),
+)
+def test_percentiles_in_one_pass_are_each_percentile(
+    histogram: list[int], slowest: float, fractions: list[float]
+) -> None:
+    answered = sum(histogram)
+    row = DayCounters(DAY, answered, answered, 0, 0, 0.0, slowest, tuple(histogram), None)
+    fractions.sort()
+    expected = tuple(_one_percentile(row, f) for f in fractions)
+    assert row.percentiles(fractions) == expected
+    assert row.percentile(fractions[0]) == expected[0]

@@ -132,24 +132,38 @@ class DayCounters(NamedTuple):
         bounds (0 below the first; the day's slowest answer caps the last, and every bucket).
         None when no check got an answer.
         """
-        answered = sum(self.histogram)
+        return self.percentiles((fraction,))[0]
+
+    def percentiles(self, fractions: Sequence[float]) -> tuple[float | None, ...]:
+        """`percentile` of each of `fractions` (in increasing order), from one pass."""
+        histogram = self.histogram
+        answered = sum(histogram)
         if not answered:
-            return None
-        rank = fraction * answered
+            return (None,) * len(fractions)
+        found: list[float | None] = []
+        highest = self.response_ms_max
         below = 0
-        for position, count in enumerate(self.histogram):
-            if count and below + count >= rank:
-                low: float = RESPONSE_BUCKETS_MS[position - 1] if position else 0
-                high: float = (
-                    RESPONSE_BUCKETS_MS[position]
-                    if position < len(RESPONSE_BUCKETS_MS)
-                    else self.response_ms_max
-                )
-                high = min(high, self.response_ms_max)
-                low = min(low, high)
-                return low + (high - low) * max(rank - below, 0) / count
-            below += count
-        return self.response_ms_max  # not reached: the counts add up to `answered`
+        position = 0
+        for fraction in fractions:
+            rank = fraction * answered
+            while position < len(histogram):
+                count = histogram[position]
+                if count and below + count >= rank:
+                    low: float = RESPONSE_BUCKETS_MS[position - 1] if position else 0
+                    high: float = (
+                        RESPONSE_BUCKETS_MS[position]
+                        if position < len(RESPONSE_BUCKETS_MS)
+                        else highest
+                    )
+                    high = min(high, highest)
+                    low = min(low, high)
+                    found.append(low + (high - low) * max(rank - below, 0) / count)
+                    break
+                below += count
+                position += 1
+            else:
+                found.append(highest)  # not reached: the counts add up to `answered`
+        return tuple(found)
 
     def __add__(self, other: DayCounters) -> DayCounters:  # type: ignore[override]
         """Both counts together (the same probe and day, another location or run)."""

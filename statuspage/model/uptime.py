@@ -21,7 +21,8 @@ Where every uptime figure of the site is made, from incidents and from probes, b
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+import operator
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
@@ -155,8 +156,11 @@ def format_percent(uptime: float) -> str:
 
 def first_day(incidents: Iterable[IncidentSummary]) -> date | None:
     """The UTC day of the earliest incident: where incidents start counting by default."""
-    earliest = min(map(_created, incidents), default=None)
+    earliest = min(map(_CREATED, incidents), default=None)
     return None if earliest is None else earliest.astimezone(UTC).date()
+
+
+_CREATED = operator.attrgetter("created_at")
 
 
 def first_bar_day(now: datetime) -> date:
@@ -169,35 +173,34 @@ def window_start(now: datetime) -> datetime:
     return _midnight(first_bar_day(now))
 
 
-def in_window(incident: IncidentSummary, start: datetime) -> bool:
-    """Whether `incident` may touch the window beginning at `start`: it ended since, or is open."""
-    return incident.resolved_at is None or incident.resolved_at >= start
+def in_window(incidents: Iterable[IncidentSummary], start: datetime) -> list[IncidentSummary]:
+    """Those of `incidents` that may touch the window beginning at `start`: ended since, or open."""
+    return [i for i in incidents if i.resolved_at is None or i.resolved_at >= start]
 
 
-def _created(incident: IncidentSummary) -> datetime:
-    return incident.created_at
+def spans(
+    incident: IncidentSummary, components: Collection[str], now: datetime
+) -> dict[str, list[Span]]:
+    """For each of `components`, the stretches of time in which `incident` gave it a state
+    other than operational.
 
-
-def spans(incident: IncidentSummary, component: str, now: datetime) -> list[Span]:
-    """The stretches of time in which `incident` gave `component` a state other than operational.
-
-    From its timeline: each state lasts until the next change, its resolution, or `now`.
+    From its timeline, read once for all of them: each state lasts until the next change,
+    its resolution, or `now`.
     """
     times = incident.update_times
-    found: list[Span] = []
+    found: dict[str, list[Span]] = {cid: [] for cid in components}
     timeline = incident.timeline
+    last = len(timeline) - 1
     for position, (number, states) in enumerate(timeline):
-        state = next((s for cid, s in states if cid == component), ComponentState.OPERATIONAL)
-        if state is ComponentState.OPERATIONAL:
-            continue
         start = times[number]
-        if position + 1 < len(timeline):
-            end = times[timeline[position + 1][0]]
-        else:
-            end = incident.resolved_at or now
-        end = min(end, now)
-        if start < end:
-            found.append(Span(start, end, state, incident.id))
+        end = times[timeline[position + 1][0]] if position < last else incident.resolved_at or now
+        if end > now:
+            end = now
+        if start >= end:
+            continue
+        for cid, state in states:
+            if state is not _UP and cid in found:
+                found[cid].append(Span(start, end, state, incident.id))
     return found
 
 
@@ -209,53 +212,142 @@ def component_uptime(
     since: date | None,
     now: datetime,
 ) -> ComponentUptime:
-    """The component's days and figures.
+    """The component's days and figures: `every_uptime` for one component."""
+    return every_uptime([component], incidents, {component: counters}, settings, since, now)[
+        component
+    ]
 
-    `incidents` are those that affect it; `counters` the day counters (by UTC day, every
-    location added up) of each of its probes that may change its state; `since` the first
-    day incidents count (None: they count on no day).
+
+def every_uptime(
+    components: Sequence[str],
+    incidents: Iterable[IncidentSummary],
+    counters: Mapping[str, Sequence[Mapping[date, DayCounters]]],
+    settings: UptimeSettings,
+    since: date | None,
+    now: datetime,
+) -> dict[str, ComponentUptime]:
+    """Each of `components`' days and figures, by id, from one pass over `incidents`.
+
+    `incidents` are those that may affect them (any others are passed over); `counters`
+    the day counters (by UTC day, every location added up) of each probe of a component
+    that may change its state; `since` the first day incidents count (None: they count on
+    no day).
     """
-    first = first_bar_day(now)
-    start = _midnight(first)
+    window = _Window(now, since)
+    wanted = set(components)
     # What touches each day of the window, found once: most days have nothing.
-    day_spans: list[list[Span]] = [[] for _ in range(BAR_DAYS)]
-    day_touching: list[list[tuple[datetime, datetime, str]]] = [[] for _ in range(BAR_DAYS)]
+    touched: dict[str, dict[int, _Touched]] = {cid: {} for cid in components}
     for incident in incidents:
         end = incident.resolved_at or now
         if end > now:
             end = now
-        if end < start or not incident.has_begun:
+        if end < window.start or not incident.has_begun:
             continue
-        touched = (incident.started_at, end, incident.id)
-        for n in _day_numbers(incident.started_at, end, start):
-            day_touching[n].append(touched)
-        for span in spans(incident, component, now):
-            for n in _day_numbers(span.start, span.end, start):
-                day_spans[n].append(span)
-    days = tuple(
-        _day(
-            first + timedelta(days=n), day_spans[n], day_touching[n], counters, settings, since, now
-        )
-        for n in range(BAR_DAYS)
-    )
-    figures = tuple(_figure(days[-length:], length) for length in WINDOWS)
-    return ComponentUptime(component, days, figures)
+        mine = [cid for cid in incident.components if cid in wanted]
+        if not mine:
+            continue
+        touching = (incident.started_at, end, incident.id)
+        numbers = window.numbers(incident.started_at, end)
+        found = spans(incident, mine, now)
+        for cid in mine:
+            by_day = touched[cid]
+            for n in numbers:
+                seen = by_day.get(n)
+                if seen is None:
+                    seen = by_day[n] = _Touched([], [])
+                seen.touching.append(touching)
+            for span in found[cid]:
+                for n in window.numbers(span.start, span.end):
+                    seen = by_day.get(n)
+                    if seen is None:
+                        seen = by_day[n] = _Touched([], [])
+                    seen.spans.append(span)
+    made: dict[str, ComponentUptime] = {}
+    for cid in components:
+        by_day = touched[cid]
+        measured = _measured_totals(window, counters.get(cid, ()))
+        days = list(window.quiet)
+        for n in by_day.keys() | measured.keys():
+            seen = by_day.get(n, _NOTHING)
+            days[n] = _day(window, n, seen.spans, seen.touching, measured.get(n), settings)
+        figures = tuple(_figure(days[-length:], length) for length in WINDOWS)
+        made[cid] = ComponentUptime(cid, tuple(days), figures)
+    return made
+
+
+def _measured_totals(
+    window: _Window, counters: Sequence[Mapping[date, DayCounters]]
+) -> dict[int, tuple[int, int, int]]:
+    """The checks, down and degraded checks of every probe, added up for each day of the
+    window (by its number) that has any."""
+    if not counters:
+        return {}
+    checks, down, degraded = [0] * BAR_DAYS, [0] * BAR_DAYS, [0] * BAR_DAYS
+    seen: set[int] = set()
+    first = window.first.toordinal()
+    for rows in counters:
+        for row in rows.values():
+            n = row.day.toordinal() - first
+            if 0 <= n < BAR_DAYS:
+                seen.add(n)
+                checks[n] += row.checks
+                down[n] += row.down
+                degraded[n] += row.degraded
+    return {n: (checks[n], down[n], degraded[n]) for n in seen}
+
+
+class _Touched(NamedTuple):
+    """What touches one day of a component: its spans, and its incidents' whole stretches."""
+
+    spans: list[Span]
+    touching: list[tuple[datetime, datetime, str]]
+
+
+_NOTHING = _Touched([], [])
+
+
+class _Window:
+    """The window's days, once for every component: their bounds, and each as a day on
+    which nothing happened looks."""
+
+    def __init__(self, now: datetime, since: date | None) -> None:
+        self.now = now
+        self.since = since
+        self.first = first_bar_day(now)
+        self.start = _midnight(self.first)
+        self.days = [self.first + timedelta(days=n) for n in range(BAR_DAYS)]
+        self.starts = [self.start + n * _ONE_DAY for n in range(BAR_DAYS)]
+        self.ends = [min(start + _ONE_DAY, now) for start in self.starts]
+        self.lengths = [
+            max((end - start).total_seconds(), 0.0)
+            for start, end in zip(self.starts, self.ends, strict=True)
+        ]
+        self.tracked = [since is not None and day >= since for day in self.days]
+        self.quiet = [
+            DayUptime(day, _UP, 1.0, length, 0.0, 0.0, (), 0, 0, True)
+            if tracked and length > 0
+            else DayUptime(day, None, None, 0.0, 0.0, 0.0, (), 0, 0, tracked)
+            for day, length, tracked in zip(self.days, self.lengths, self.tracked, strict=True)
+        ]
+
+    def number(self, day: date) -> int:
+        """The day's place in the window (0 for its first; outside: below 0 or past the last)."""
+        return (day - self.first).days
+
+    def numbers(self, start: datetime, end: datetime) -> range:
+        """The days of the window that the time from start to end touches.
+
+        A moment alone (start == end) touches its day; an end at midnight not the next one.
+        """
+        first = max(int((start - self.start) // _ONE_DAY), 0)
+        last = min(int((end - self.start) // _ONE_DAY), BAR_DAYS - 1)
+        if end > start and (end - self.start) % _ONE_DAY == _NO_TIME:
+            last -= 1
+        return range(first, last + 1)
 
 
 def _midnight(day: date) -> datetime:
     return datetime.combine(day, time(), UTC)
-
-
-def _day_numbers(start: datetime, end: datetime, window_start: datetime) -> range:
-    """The days of the window (0 for its first) that the time from start to end touches.
-
-    A moment alone (start == end) touches its day; an end at midnight not the next one.
-    """
-    first = max(int((start - window_start) // _ONE_DAY), 0)
-    last = min(int((end - window_start) // _ONE_DAY), BAR_DAYS - 1)
-    if end > start and (end - window_start) % _ONE_DAY == _NO_TIME:
-        last -= 1
-    return range(first, last + 1)
 
 
 _ONE_DAY = timedelta(days=1)
@@ -264,22 +356,24 @@ _NO_TIME = timedelta(0)
 
 
 def _day(
-    day: date,
+    window: _Window,
+    n: int,
     all_spans: Sequence[Span],
     touching: Sequence[tuple[datetime, datetime, str]],
-    counters: Sequence[Mapping[date, DayCounters]],
+    measured: tuple[int, int, int] | None,
     settings: UptimeSettings,
-    since: date | None,
-    now: datetime,
 ) -> DayUptime:
-    start = _midnight(day)
-    end = min(start + _ONE_DAY, now)
-    length = max((end - start).total_seconds(), 0.0)
-    tracked = since is not None and day >= since
-    if not all_spans and not touching and not any(day in by_day for by_day in counters):
-        if tracked and length > 0:  # most days: nothing happened, and it counts
-            return DayUptime(day, _UP, 1.0, length, 0.0, 0.0, (), 0, 0, True)
-        return DayUptime(day, None, None, 0.0, 0.0, 0.0, (), 0, 0, tracked)
+    day, start, end = window.days[n], window.starts[n], window.ends[n]
+    length, tracked = window.lengths[n], window.tracked[n]
+    checks, down, degraded = measured or (0, 0, 0)
+    if checks and not all_spans and not touching:  # only probes: what they measured
+        probed = _measured_day(checks, down, degraded)
+        if length <= 0:
+            return DayUptime(day, probed, None, 0.0, 0.0, 0.0, (), checks, down, tracked)
+        fraction = down / checks
+        return DayUptime(
+            day, probed, 1.0 - fraction, length, fraction * length, 0.0, (), checks, down, tracked
+        )
     clipped = [
         Span(max(s.start, start), min(s.end, end), s.state, s.incident)
         for s in all_spans
@@ -288,13 +382,6 @@ def _day(
     ids = sorted({iid for a, b, iid in touching if a < end and (b > start or start <= a == b)})
     maintenance_s, downtime_s = _weigh(clipped, start, end, settings)
     counted_s = length - maintenance_s
-    checks = down = degraded = 0
-    for by_day in counters:
-        row = by_day.get(day)
-        if row is not None:
-            checks += row.checks
-            down += row.down
-            degraded += row.degraded
     fractions = []
     if tracked and counted_s > 0:
         fractions.append(downtime_s / counted_s)
@@ -346,6 +433,12 @@ def _weigh(
     """
     if not clipped:
         return 0.0, 0.0
+    if len(clipped) == 1:  # most days: one span, nothing overlapping
+        only = clipped[0]
+        seconds = max((only.end - only.start).total_seconds(), 0.0)
+        if only.state is ComponentState.UNDER_MAINTENANCE:
+            return seconds, 0.0
+        return 0.0, seconds * settings.weight(only.state)
     edges = sorted({start, end, *(s.start for s in clipped), *(s.end for s in clipped)})
     maintenance = downtime = 0.0
     for left, right in itertools.pairwise(edges):

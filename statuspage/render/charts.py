@@ -254,7 +254,7 @@ def response_chart(
         else (0,) * (len(RESPONSE_BUCKETS_MS) + 1),
         None,
     )
-    median, p95 = total.percentile(0.5), total.percentile(0.95)
+    median, p95 = total.percentiles((0.5, 0.95))
     return ResponseChart(
         probe,
         tuple(days),

@@ -30,7 +30,7 @@ from ..model.probes import DayCounters, Probe, ProbeHistory
 from ..model.uptime import (
     BAR_DAYS,
     ComponentUptime,
-    component_uptime,
+    every_uptime,
     first_bar_day,
     first_day,
     in_window,
@@ -150,23 +150,14 @@ class SiteIndex:
             counters: dict[str, list[dict[date, DayCounters]]] = {}
             for cid, probes in self.probes_of.items():
                 counters[cid] = [self._window(probe.id) for probe in probes if probe.affects_state]
-            start = window_start(self.now)
-            recent: dict[str, list[IncidentSummary]] = {c.id: [] for c in self.site.components}
-            for incident in self.site.incidents:
-                if in_window(incident, start):
-                    for cid in incident.components:
-                        recent[cid].append(incident)
-            self._uptime = {
-                c.id: component_uptime(
-                    c.id,
-                    recent[c.id],
-                    counters[c.id],
-                    self.config.uptime,
-                    since,
-                    self.now,
-                )
-                for c in self.site.components
-            }
+            self._uptime = every_uptime(
+                list(self.components),
+                in_window(self.site.incidents, window_start(self.now)),
+                counters,
+                self.config.uptime,
+                since,
+                self.now,
+            )
         return self._uptime
 
     def uptime_key(self, component: str | None = None) -> str:
@@ -204,9 +195,8 @@ class SiteIndex:
             if row is None:
                 found.append(ResponseDay(day, None, None, 0))
             else:
-                found.append(
-                    ResponseDay(day, row.percentile(0.5), row.percentile(0.95), sum(row.histogram))
-                )
+                p50, p95 = row.percentiles(_MEDIAN_AND_P95)
+                found.append(ResponseDay(day, p50, p95, sum(row.histogram)))
         return found
 
     def by_latest(self) -> list[IncidentSummary]:
@@ -246,6 +236,9 @@ class SiteIndex:
         )
         self._views[incident.id] = view
         return view
+
+
+_MEDIAN_AND_P95 = (0.5, 0.95)
 
 
 def current_states(site: Site) -> dict[str, ComponentState]:
