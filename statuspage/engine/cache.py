@@ -13,7 +13,7 @@ import os
 import sqlite3
 import time
 import zlib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -220,15 +220,18 @@ class BuildCache:
         saved = self.get(f"memo {kind}")
         if not (isinstance(saved, tuple) and len(saved) == 2 and saved[0] == version):
             return Memo(kind, version, {}, 0, fresh=True)
-        query = "SELECT path, stamp, digest, value, checksum FROM memos WHERE kind = ?"
+        # The values wait in the database until a reader asks for one: a build needs a few
+        # months of years of probe history.
+        query = "SELECT path, stamp, digest, checksum FROM memos WHERE kind = ?"
         try:
             entries = {
-                path: (stamp, digest, value, check)
-                for path, stamp, digest, value, check in self._db.execute(query, (kind,))
+                path: (stamp, digest, check)
+                for path, stamp, digest, check in self._db.execute(query, (kind,))
             }
         except sqlite3.Error:  # a text that is not UTF-8 where the memo has bytes, say
             return Memo(kind, version, {}, 0, fresh=True)
-        return Memo(kind, version, entries, int(saved[1]) - racy_ns, fresh=False)
+        fetch = _MemoValues(self.folder / "cache.sqlite3", kind)
+        return Memo(kind, version, entries, int(saved[1]) - racy_ns, fresh=False, fetch=fetch)
 
     def save_memo(self, memo: Memo, present: Iterable[str], checked_at: int) -> None:
         """Save what a reader put in `memo`, and forget the entries of files not `present`.
@@ -328,22 +331,25 @@ class Memo:
 
     Each entry is kept with its file's stamp and content digest, and a checksum of all: an
     entry damaged since it was saved is as good as none, and the reader reads the file.
+    Values are fetched from the database only when a reader loads one.
     """
 
     def __init__(
         self,
         kind: str,
         version: str,
-        saved: dict[str, tuple[bytes, str, bytes, int]],
+        saved: dict[str, tuple[bytes, str, int]],
         trusted_before: int,
         *,
         fresh: bool,
+        fetch: Callable[[str], bytes | None] | None = None,
     ) -> None:
         self.kind, self.version = kind, version
-        self.saved = saved  # by path: stamp (marshalled), digest, value (marshalled), checksum
+        self.saved = saved  # by path: stamp (marshalled), digest, checksum
         self.trusted_before = trusted_before
         self.fresh = fresh  # saved by other code, or never: none of it is kept
         self.new: dict[str, tuple[bytes, str, bytes]] = {}  # to save: new, or with a new stamp
+        self._fetch = fetch or _nothing
 
     def get(self, display: str, stamp: Stamp, digest: str | None = None) -> Remembered | None:
         """What was put for the file at `display`, if it still describes the file.
@@ -355,24 +361,57 @@ class Memo:
         entry = self.saved.get(display)
         if entry is None:
             return None
-        saved_stamp, saved_digest, value, checksum = entry
+        saved_stamp, saved_digest, checksum = entry
         stamp_bytes = _stamp_bytes(stamp)
         if digest is None:
             if saved_stamp != stamp_bytes or max(stamp[1], stamp[2]) >= self.trusted_before:
                 return None
         elif digest != saved_digest:
             return None
-        if _checksum(saved_stamp, saved_digest, value) != checksum:
-            return None
-        remembered = Remembered(saved_digest, functools.partial(marshal.loads, value))
         if saved_stamp != stamp_bytes:  # the same bytes with a new stamp: remember the new one
+            value = self._fetch(display)
+            if value is None or _checksum(saved_stamp, saved_digest, value) != checksum:
+                return None
             self.new[display] = (stamp_bytes, saved_digest, value)
-        return remembered
+            return Remembered(saved_digest, functools.partial(marshal.loads, value))
+        load = functools.partial(self._load, display, saved_stamp, saved_digest, checksum)
+        return Remembered(saved_digest, load)
 
     def put(self, display: str, stamp: Stamp, digest: str, value: Any) -> None:
         """Keep `value`, what the reader made of the file at `display` with that `stamp`
         and the content of that `digest`."""
         self.new[display] = (_stamp_bytes(stamp), digest, marshal.dumps(value))
+
+    def _load(self, display: str, stamp: bytes, digest: str, checksum: int) -> Any:
+        value = self._fetch(display)
+        if value is None or _checksum(stamp, digest, value) != checksum:
+            raise ValueError(f"the build cache's memo of {display} is gone or damaged")
+        return marshal.loads(value)
+
+
+def _nothing(display: str) -> None:
+    return None
+
+
+class _MemoValues:
+    """Fetches a memo's values from the database, each process over its own connection
+    (opened on first use, read-only): a forked worker may load what its parent did not."""
+
+    def __init__(self, database: Path, kind: str) -> None:
+        self.database, self.kind = database, kind
+        self._connections: dict[int, sqlite3.Connection] = {}
+
+    def __call__(self, display: str) -> bytes | None:
+        try:
+            db = self._connections.get(os.getpid())
+            if db is None:
+                uri = f"{self.database.resolve().as_uri()}?mode=ro"
+                db = self._connections[os.getpid()] = sqlite3.connect(uri, uri=True)
+            query = "SELECT value FROM memos WHERE kind = ? AND path = ?"
+            row = db.execute(query, (self.kind, display)).fetchone()
+        except sqlite3.Error:
+            return None
+        return None if row is None or not isinstance(row[0], bytes) else row[0]
 
 
 def _stamp_bytes(stamp: Stamp) -> bytes:

@@ -93,7 +93,8 @@ class FileMemo(Protocol):
     instead of reading the file again, as for incident files: for the same path and stamp
     when the stamp is old enough to trust, else for the same content, which the reader
     reads to tell. Nothing is given back that other code (another version of the reader)
-    put, nor anything damaged since it was put.
+    put, nor anything damaged since it was put (found as late as when its value is loaded:
+    then `Remembered.load` raises ValueError).
     """
 
     def get(self, display: str, stamp: Stamp, digest: str | None = None) -> Remembered | None:
