@@ -252,6 +252,8 @@ def _given(row: DayCounters) -> MonthRows:
 
 def _added_up(sources: Sequence[MonthRows]) -> tuple[DayCounters, ...]:
     """The rows of one month from every location, those of the same day added up."""
+    if len(sources) == 1:  # one location: its rows, which a file holds sorted, one a day
+        return tuple(sources[0]())
     by_day: dict[date, DayCounters] = {}
     for rows in sources:
         for row in rows():
