@@ -8,6 +8,8 @@ and why. Results are kept as additive counters per probe, UTC day and location
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -135,34 +137,27 @@ class DayCounters(NamedTuple):
         return self.percentiles((fraction,))[0]
 
     def percentiles(self, fractions: Sequence[float]) -> tuple[float | None, ...]:
-        """`percentile` of each of `fractions` (in increasing order), from one pass."""
+        """`percentile` of each of `fractions` (from 0 to 1), from one pass over the buckets."""
         histogram = self.histogram
-        answered = sum(histogram)
+        below = list(itertools.accumulate(histogram))  # answers up to each bucket's end
+        answered = below[-1] if below else 0
         if not answered:
             return (None,) * len(fractions)
-        found: list[float | None] = []
         highest = self.response_ms_max
-        below = 0
-        position = 0
+        found: list[float | None] = []
         for fraction in fractions:
             rank = fraction * answered
-            while position < len(histogram):
-                count = histogram[position]
-                if count and below + count >= rank:
-                    low: float = RESPONSE_BUCKETS_MS[position - 1] if position else 0
-                    high: float = (
-                        RESPONSE_BUCKETS_MS[position]
-                        if position < len(RESPONSE_BUCKETS_MS)
-                        else highest
-                    )
-                    high = min(high, highest)
-                    low = min(low, high)
-                    found.append(low + (high - low) * max(rank - below, 0) / count)
-                    break
-                below += count
-                position += 1
-            else:
-                found.append(highest)  # not reached: the counts add up to `answered`
+            # The first bucket the rank falls in: with a rank of 0, the first with answers.
+            position = bisect.bisect_left(below, rank) if rank > 0 else _first_answered(histogram)
+            count = histogram[position]
+            low: float = RESPONSE_BUCKETS_MS[position - 1] if position else 0
+            high: float = (
+                RESPONSE_BUCKETS_MS[position] if position < len(RESPONSE_BUCKETS_MS) else highest
+            )
+            high = min(high, highest)
+            low = min(low, high)
+            before = below[position] - count
+            found.append(low + (high - low) * max(rank - before, 0) / count)
         return tuple(found)
 
     def __add__(self, other: DayCounters) -> DayCounters:  # type: ignore[override]
@@ -248,6 +243,10 @@ class ProbeHistory:
 
 def _given(row: DayCounters) -> MonthRows:
     return lambda: (row,)
+
+
+def _first_answered(histogram: Sequence[int]) -> int:
+    return next(position for position, count in enumerate(histogram) if count)
 
 
 def _added_up(sources: Sequence[MonthRows]) -> tuple[DayCounters, ...]:
