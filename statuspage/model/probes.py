@@ -9,6 +9,7 @@ and why. Results are kept as additive counters per probe, UTC day and location
 from __future__ import annotations
 
 import bisect
+import hashlib
 import itertools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -193,7 +194,7 @@ class ProbeHistory:
     are made only when a day of it is asked for (`days_from`), then kept.
     """
 
-    __slots__ = ("_done", "_months", "latest")
+    __slots__ = ("_digests", "_done", "_months", "latest")
 
     def __init__(
         self,
@@ -201,8 +202,10 @@ class ProbeHistory:
         latest: Mapping[str, CheckResult] | None = None,
         *,
         months: Sequence[tuple[str, MonthRows]] = (),
+        digests: Mapping[str, str] | None = None,
     ) -> None:
-        """From `days` already made, or from `months`: ('2026-11', rows) by location."""
+        """From `days` already made, or from `months`: ('2026-11', rows) by location;
+        `digests`, by month, one that changes whenever the content of its files does."""
         self.latest: Mapping[str, CheckResult] = latest or {}  # by location: its newest result
         by_month: dict[str, list[MonthRows]] = {}
         for row in days:
@@ -211,6 +214,18 @@ class ProbeHistory:
             by_month.setdefault(month, []).append(rows)
         self._months = sorted(by_month.items())
         self._done: dict[str, tuple[DayCounters, ...]] = {}
+        self._digests: Mapping[str, str] = digests or {}
+
+    def window_digest(self, first: date) -> str:
+        """Changes whenever the days from `first` on may: from the digests of their months'
+        files, or, for a month given as days, from its rows."""
+        start = first.isoformat()[:7]
+        parts = []
+        for month, sources in self._months:
+            if month >= start:
+                known = self._digests.get(month)
+                parts.append(f"{month} {known if known is not None else repr(_added_up(sources))}")
+        return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
 
     def days_from(self, first: date) -> tuple[DayCounters, ...]:
         """The days from `first` on, sorted, each the sum of every location's row."""

@@ -7,8 +7,6 @@ the templates escape them like any other.
 
 from __future__ import annotations
 
-import hashlib
-import marshal
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
@@ -197,17 +195,6 @@ class ResponseChart(NamedTuple):
     median_ms: float  # over every answer of the window
     p95_ms: float
     answered: int
-
-    def key(self) -> str:
-        """Changes whenever what it draws may: its days' figures (the rest is made of them)."""
-        facts = (
-            self.probe,
-            tuple((d.day.toordinal(), d.p50_ms, d.p95_ms, d.answered) for d in self.days),
-            self.median_ms,
-            self.p95_ms,
-            self.answered,
-        )
-        return hashlib.blake2b(marshal.dumps(facts), digest_size=16).hexdigest()
 
     @property
     def width(self) -> int:

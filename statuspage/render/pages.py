@@ -337,7 +337,8 @@ class PageRenderer:
             shown.append(index.uptime_key(component))
             shown.append("".join([summaries[i].digest for i in named]))
         if reads.responses and component is not None:
-            shown.append([chart.key() for chart in self.response_charts(component)])
+            index = self.index
+            shown.append([index.responses_key(p.id) for p in index.probes_of[component]])
         return shown
 
     # -- rendering -----------------------------------------------------------

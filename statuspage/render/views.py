@@ -184,6 +184,13 @@ class SiteIndex:
             window = self._windows[probe] = {row.day: row for row in days}
         return window
 
+    def responses_key(self, probe: str) -> str:
+        """Changes whenever the probe's response-time chart may: when the window moves, or
+        the content of a history file of its months changes (the chart is not made for it)."""
+        history = self.histories.get(probe)
+        first = first_bar_day(self.now)
+        return digest(probe, first.toordinal(), history and history.window_digest(first))
+
     def responses(self, probe: str) -> list[ResponseDay]:
         """A probe's response times over the last BAR_DAYS UTC days, oldest first."""
         rows = self._window(probe)

@@ -552,6 +552,7 @@ def read(
     digest = hashlib.blake2b(digest_size=16)
     months: dict[str, list[tuple[str, MonthRows]]] = {}
     newest: dict[str, dict[str, list[tuple[str, MonthRows]]]] = {}
+    contents: dict[str, dict[str, list[str]]] = {}  # by probe and month: its files' digests
     for entry in files:
         _, probe, name = entry.display.split("/")
         month, location, _ = name.split(".")
@@ -562,11 +563,16 @@ def read(
         # The content's digest, as for incidents: what the memo knows stands for the bytes.
         digest.update(f"{entry.display}\0{content}\0".encode())
         months.setdefault(probe, []).append((month, rows))
+        contents.setdefault(probe, {}).setdefault(month, []).append(f"{location} {content}")
         newest.setdefault(probe, {}).setdefault(location, []).append((month, rows))
     if problems:
         return None, problems
     value = {
-        probe: ProbeHistory(months=by_month, latest=_latest_of(newest[probe]))
+        probe: ProbeHistory(
+            months=by_month,
+            latest=_latest_of(newest[probe]),
+            digests={month: " ".join(sorted(found)) for month, found in contents[probe].items()},
+        )
         for probe, by_month in sorted(months.items())
     }
     return InputData(value, digest.hexdigest()), []
