@@ -96,6 +96,7 @@ class BuildCache:
         if not ignore.exists():
             ignore.write_text("# Made by statuspage: the build cache, safe to delete.\n*\n")
         database = folder / "cache.sqlite3"
+        self._fetches: list[_MemoValues] = []
         try:
             self._db = self._open(database)
         except sqlite3.Error:  # damaged, or not a database at all: it only ever saved work
@@ -141,7 +142,9 @@ class BuildCache:
         return db
 
     def close(self) -> None:
-        """Close the database."""
+        """Close the database, and the connections this process opened to fetch memo values."""
+        for fetch in self._fetches:
+            fetch.close()
         self._db.close()
 
     @contextlib.contextmanager
@@ -231,6 +234,7 @@ class BuildCache:
         except sqlite3.Error:  # a text that is not UTF-8 where the memo has bytes, say
             return Memo(kind, version, {}, 0, fresh=True)
         fetch = _MemoValues(self.folder / "cache.sqlite3", kind)
+        self._fetches.append(fetch)
         return Memo(kind, version, entries, int(saved[1]) - racy_ns, fresh=False, fetch=fetch)
 
     def save_memo(self, memo: Memo, present: Iterable[str], checked_at: int) -> None:
@@ -412,6 +416,12 @@ class _MemoValues:
         except sqlite3.Error:
             return None
         return None if row is None or not isinstance(row[0], bytes) else row[0]
+
+    def close(self) -> None:
+        """Close this process's connection, if it opened one."""
+        db = self._connections.pop(os.getpid(), None)
+        if db is not None:
+            db.close()
 
 
 def _stamp_bytes(stamp: Stamp) -> bytes:
