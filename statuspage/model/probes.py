@@ -110,6 +110,10 @@ class CheckResult(NamedTuple):
 RESPONSE_BUCKETS_MS: tuple[int, ...] = (50, 100, 200, 300, 500, 800, 1_000, 2_000, 5_000)
 
 
+MEDIAN_AND_P95 = (0.5, 0.95)
+"""The fractions the pages give response times at: the median and the 95th percentile."""
+
+
 class DayCounters(NamedTuple):
     """The checks of one probe at one location in one UTC day: counters that add up.
 
@@ -128,17 +132,14 @@ class DayCounters(NamedTuple):
     histogram: tuple[int, ...]  # len(RESPONSE_BUCKETS_MS) + 1 counts of answered checks
     latest: CheckResult | None  # the day's last check
 
-    def percentile(self, fraction: float) -> float | None:
-        """The response time `fraction` (0.95: p95) of the day's answers took at most, in ms.
+    def percentiles(self, fractions: Sequence[float]) -> tuple[float | None, ...]:
+        """For each of `fractions` (0.95: p95), the response time that share of the day's
+        answers took at most, in ms, from one pass over the buckets.
 
         From the histogram: found in its bucket, then placed linearly between the bucket's
         bounds (0 below the first; the day's slowest answer caps the last, and every bucket).
         None when no check got an answer.
         """
-        return self.percentiles((fraction,))[0]
-
-    def percentiles(self, fractions: Sequence[float]) -> tuple[float | None, ...]:
-        """`percentile` of each of `fractions` (from 0 to 1), from one pass over the buckets."""
         histogram = self.histogram
         below = list(itertools.accumulate(histogram))  # answers up to each bucket's end
         answered = below[-1] if below else 0

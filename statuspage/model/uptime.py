@@ -311,8 +311,6 @@ class _Window:
     which nothing happened looks."""
 
     def __init__(self, now: datetime, since: date | None) -> None:
-        self.now = now
-        self.since = since
         self.first = first_bar_day(now)
         self.start = _midnight(self.first)
         self.days = [self.first + timedelta(days=n) for n in range(BAR_DAYS)]
@@ -329,10 +327,6 @@ class _Window:
             else DayUptime(day, None, None, 0.0, 0.0, 0.0, (), 0, 0, tracked)
             for day, length, tracked in zip(self.days, self.lengths, self.tracked, strict=True)
         ]
-
-    def number(self, day: date) -> int:
-        """The day's place in the window (0 for its first; outside: below 0 or past the last)."""
-        return (day - self.first).days
 
     def numbers(self, start: datetime, end: datetime) -> range:
         """The days of the window that the time from start to end touches.

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..model import ComponentState, IncidentSummary
-from ..model.probes import RESPONSE_BUCKETS_MS, DayCounters, ProbeHistory
+from ..model.probes import MEDIAN_AND_P95, RESPONSE_BUCKETS_MS, DayCounters, ProbeHistory
 from ..model.uptime import ComponentUptime, DayUptime, UptimeFigure, UptimeSource, format_percent
 from .timefmt import format_day
 
@@ -241,7 +241,7 @@ def response_chart(
         else (0,) * (len(RESPONSE_BUCKETS_MS) + 1),
         None,
     )
-    median, p95 = total.percentiles((0.5, 0.95))
+    median, p95 = total.percentiles(MEDIAN_AND_P95)
     return ResponseChart(
         probe,
         tuple(days),

@@ -26,7 +26,7 @@ from ..model import (
     worst,
 )
 from ..model.measured import Measurement, Upstream, measured_states, upstreams
-from ..model.probes import DayCounters, Probe, ProbeHistory
+from ..model.probes import MEDIAN_AND_P95, DayCounters, Probe, ProbeHistory
 from ..model.uptime import (
     BAR_DAYS,
     ComponentUptime,
@@ -202,7 +202,7 @@ class SiteIndex:
             if row is None:
                 found.append(ResponseDay(day, None, None, 0))
             else:
-                p50, p95 = row.percentiles(_MEDIAN_AND_P95)
+                p50, p95 = row.percentiles(MEDIAN_AND_P95)
                 found.append(ResponseDay(day, p50, p95, sum(row.histogram)))
         return found
 
@@ -243,9 +243,6 @@ class SiteIndex:
         )
         self._views[incident.id] = view
         return view
-
-
-_MEDIAN_AND_P95 = (0.5, 0.95)
 
 
 def current_states(site: Site) -> dict[str, ComponentState]:
