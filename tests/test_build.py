@@ -26,6 +26,7 @@ from statuspage.render.jobs import MARKER, MARKER_TEXT, Job, digest
 from tests.conftest import (
     API_ENDPOINTS,
     CONFIG,
+    MEASURED,
     NOW,
     OPEN,
     REPO,
@@ -466,6 +467,44 @@ def test_a_damaged_history_memo_is_read_again(site: SiteDir) -> None:
     cache._db.execute("UPDATE memos SET value = ?", (damaged,))
     cache.close()
     assert history_of(site) == expected
+
+
+def test_what_probes_count_in_the_window_is_kept_while_their_files_and_window_are(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from statuspage.probes.record import record
+    from statuspage.sources import history
+
+    site = make_site(MEASURED, {"db": RESOLVED})
+    at = datetime(2026, 11, 20, 12, tzinfo=UTC)
+    record(site.root, "eu", [CheckResult("dash", at, Measured.DOWN, None, "HTTP 503")])
+    record(site.root, "us", [CheckResult("dash", at, Measured.UP, 80.0, "HTTP 200")])
+    made: list[object] = []
+    real = history.plain_windows
+    monkeypatch.setattr(history, "plain_windows", lambda *a: made.append(a) or real(*a))
+    out = site.root / "public"
+    build_site(site.root, out, NOW)
+    assert len(made) == 1
+    later = NOW + timedelta(minutes=5)
+    build_site(site.root, out, later)
+    assert len(made) == 1  # taken from the cache
+    assert snapshot(out) == cold_build(site, later)
+    cache = BuildCache(site.root / ".statuspage-cache")
+    key, _ = cache.get("probe windows")
+    cache.put("probe windows", (key, {"dash": ((1, 2, 3),) * 90}))  # damaged: not used
+    cache.close()
+    later += timedelta(minutes=5)
+    build_site(site.root, out, later)
+    assert len(made) == 2
+    assert snapshot(out) == cold_build(site, later)
+    later += timedelta(days=1)  # the window moves: counted again
+    build_site(site.root, out, later)
+    assert len(made) == 3
+    assert snapshot(out) == cold_build(site, later)
+    record(site.root, "eu", [CheckResult("dash", at, Measured.UP, 80.0, "HTTP 200")])
+    build_site(site.root, out, later)  # a probe run changed a file: counted again
+    assert len(made) == 4
+    assert snapshot(out) == cold_build(site, later)
 
 
 def test_pages_whose_templates_show_the_state_follow_it(site: SiteDir) -> None:

@@ -27,7 +27,7 @@ from statuspage.engine.cache import (
     _shard,
 )
 from statuspage.errors import SiteLocked, SourceError
-from statuspage.sources.inputs import Remembered
+from statuspage.sources.inputs import InputFile, Remembered
 from tests.conftest import REPO, RESOLVED, MakeSite
 
 PROBLEM = SourceError("incidents/b.yaml", 3, 9, "unknown impact 'huge'")
@@ -210,6 +210,60 @@ def given_back(remembered: Remembered | None) -> bool:
     except ValueError:
         return False
     return True
+
+
+def files_of(*stamps: tuple[str, tuple[int, int, int, int]]) -> list[InputFile]:
+    return [InputFile(display, f"/site/{display}", stamp, "x") for display, stamp in stamps]
+
+
+def test_a_memo_gives_back_what_was_made_of_all_the_files_while_they_stay_the_same(
+    tmp_path: Path,
+) -> None:
+    both = files_of(("notes/a.txt", OLD), ("notes/b.txt", OLD))
+    cache = BuildCache(tmp_path)
+    memo = cache.memo("notes", "v1", racy_ns=50)
+    assert memo.whole(both) is None
+    memo.put("notes/a.txt", OLD, "digest-a", "a")
+    memo.put("notes/b.txt", OLD, "digest-b", "b")
+    memo.put_whole(both, ("all", ["a", "b"]))
+    cache.save_memo(memo, ["notes/a.txt", "notes/b.txt"], checked_at=10_000)
+    memo = cache.memo("notes", "v1", racy_ns=50)
+    assert memo.whole(both) == ("all", ["a", "b"])
+    assert not isinstance(memo._saved, dict)  # taken whole: the entries are not even read
+    cache.save_memo(memo, ["notes/a.txt", "notes/b.txt"], checked_at=20_000)
+    memo = cache.memo("notes", "v1", racy_ns=50)
+    assert memo.whole(both) == ("all", ["a", "b"])  # kept while the files are the same
+    assert unpacked(memo.get("notes/b.txt", OLD)) == ("digest-b", "b")  # and so are entries
+    # Another stamp, a file more or fewer, another order, a stamp too recent to trust:
+    moved = (10, 3_000, 3_000, 9)
+    assert memo.whole(files_of(("notes/a.txt", OLD), ("notes/b.txt", moved))) is None
+    assert memo.whole([*both, *files_of(("notes/c.txt", OLD))]) is None
+    assert memo.whole(both[:1]) is None
+    assert memo.whole(both[::-1]) is None
+    assert memo.whole([]) is None
+    recent = (10, 19_980, 19_990, 8)  # in the tick of the last scan, at 20_000
+    assert memo.whole(files_of(("notes/a.txt", OLD), ("notes/b.txt", recent))) is None
+    assert cache.memo("notes", "v2", racy_ns=50).whole(both) is None  # other code's: none
+    # A build with other files that keeps nothing of them all: what was kept goes.
+    cache.save_memo(memo, ["notes/a.txt", "notes/b.txt"], checked_at=30_000)
+    assert cache.memo("notes", "v1", racy_ns=50).whole(both) is None
+
+
+def test_a_damaged_whole_is_not_given_back(tmp_path: Path) -> None:
+    both = files_of(("notes/a.txt", OLD), ("notes/b.txt", OLD))
+    cache = BuildCache(tmp_path)
+    memo = cache.memo("notes", "v1", racy_ns=50)
+    memo.put_whole(both, "all")
+    cache.save_memo(memo, [], checked_at=10_000)
+    listing, value, checksum = cache.get("memo whole notes")
+    cache.put("memo whole notes", (listing, b"\xe9 not marshal", checksum))
+    assert cache.memo("notes", "v1", racy_ns=50).whole(both) is None
+    cache.put("memo whole notes", (listing, value[:-1], checksum))  # cut short
+    assert cache.memo("notes", "v1", racy_ns=50).whole(both) is None
+    cache.put("memo whole notes", (listing, value, checksum))
+    assert cache.memo("notes", "v1", racy_ns=50).whole(both) == "all"
+    cache.put("memo whole notes", "neither a listing nor a value")
+    assert cache.memo("notes", "v1", racy_ns=50).whole(both) is None
 
 
 def test_a_memo_that_cannot_be_read_is_started_afresh(tmp_path: Path) -> None:

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import marshal
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
 from statuspage.errors import SourceError
 from statuspage.model.probes import CheckResult, DayCounters, Measured, ProbeHistory
 from statuspage.sources import history
-from statuspage.sources.inputs import Remembered, Stamp, scan
+from statuspage.sources.inputs import InputFile, Remembered, Stamp, scan
 from statuspage.sources.loader import load_site
 from tests.conftest import MakeSite, SiteDir
 
@@ -249,6 +250,7 @@ class DictMemo:
 
     def __init__(self) -> None:
         self.entries: dict[tuple[str, Stamp], Remembered] = {}
+        self.kept_whole: tuple[list[tuple[str, Stamp]], bytes] | None = None
 
     def get(self, display: str, stamp: Stamp, digest: str | None = None) -> Remembered | None:
         return self.entries.get((display, stamp))
@@ -256,6 +258,13 @@ class DictMemo:
     def put(self, display: str, stamp: Stamp, digest: str, value: Any) -> None:
         kept = marshal.dumps(value)
         self.entries[(display, stamp)] = Remembered(digest, lambda: marshal.loads(kept))
+
+    def whole(self, files: Sequence[InputFile]) -> Any:
+        listing, kept = self.kept_whole or (None, b"")
+        return marshal.loads(kept) if listing == [(f.display, f.stamp) for f in files] else None
+
+    def put_whole(self, files: Sequence[InputFile], value: Any) -> None:
+        self.kept_whole = ([(f.display, f.stamp) for f in files], marshal.dumps(value))
 
 
 def history_site(make_site: MakeSite) -> SiteDir:
@@ -284,6 +293,41 @@ def test_with_a_memo_unchanged_files_are_neither_read_nor_parsed(
     monkeypatch.setattr(history, "read_bytes", lambda path, *_: read.append(path))
     assert history.read(files, memo) == cold  # the same value and the same digest
     assert read == []
+
+
+def test_with_a_file_changed_only_it_is_read_again_and_the_whole_is_made_anew(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = history_site(make_site)
+    memo = DictMemo()
+    history.read(tuple(scan(site.root).files["uptime"]), memo)
+    kept = memo.kept_whole
+    write(site.root, NAME, GOOD.replace(",3,1,1,1,", ",4,2,1,1,"))
+    files = tuple(scan(site.root).files["uptime"])
+    cold = history.read(files)
+    read: list[str] = []
+    real = history.read_bytes
+    monkeypatch.setattr(history, "read_bytes", lambda path, *a: read.append(path) or real(path, *a))
+    warm = history.read(files, memo)
+    assert warm == cold
+    assert len(read) == 1 and Path(read[0]).as_posix().endswith(NAME)
+    assert memo.kept_whole is not None and memo.kept_whole != kept
+    read.clear()
+    assert history.read(files, memo) == warm
+    assert read == []
+
+
+@pytest.mark.parametrize(
+    "whole",
+    [("digest", {}, []), ("digest", "digests", "names"), 7, ("d", {"api": {}}, [("api",)])],
+)
+def test_a_whole_of_another_shape_is_not_used(make_site: MakeSite, whole: object) -> None:
+    site = history_site(make_site)
+    files = tuple(scan(site.root).files["uptime"])
+    memo = DictMemo()
+    cold = history.read(files, memo)
+    memo.put_whole(files, whole)
+    assert history.read(files, memo) == cold
 
 
 def test_the_digest_follows_the_content_with_a_memo_or_without(make_site: MakeSite) -> None:
@@ -326,9 +370,13 @@ def test_with_a_memo_only_the_months_asked_for_are_made_into_rows(
     )
     warm = history.read(files, memo)[0]
     assert warm is not None and cold is not None
+    assert made == []  # nothing until asked for
+    histories = cast("dict[str, ProbeHistory]", warm.value)
+    latest = {probe: dict(found.latest) for probe, found in histories.items()}
     # Each location's newest month, for its latest result: api's two, db's one.
     assert sorted(made) == ["api", "api", "db"]
-    api = warm.value["api"]  # type: ignore[index]
+    assert latest == {p: dict(h.latest) for p, h in cold.value.items()}  # type: ignore[attr-defined]
+    api = histories["api"]
     november = api.days_from(date(2026, 11, 1))
     assert november == cold.value["api"].days_from(date(2026, 11, 1))  # type: ignore[index]
     assert all(row.day.month == 11 for row in november)

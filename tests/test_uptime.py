@@ -267,6 +267,18 @@ def test_probes_count_down_checks_over_all_and_the_worse_of_both_counts(
     assert only_probes.figure(90).days_with_data == 2
 
 
+def test_a_day_whose_row_counts_no_checks_is_as_a_day_without_one(make_site: MakeSite) -> None:
+    site = load(make_site)
+    twelfth, october = date(2026, 11, 12), date(2026, 10, 1)
+    rows = {twelfth: counters(twelfth, 0, 0), october: counters(october, 0, 0)}
+    with_rows = uptime_of(site, counters=[rows], since=date(2026, 11, 1))
+    without = uptime_of(site, counters=[], since=date(2026, 11, 1))
+    assert day_of(with_rows, twelfth) == day_of(without, twelfth)
+    assert day_of(with_rows, twelfth).uptime == 1.0
+    assert day_of(with_rows, october).uptime is None  # before incidents count: no data
+    assert with_rows.figures == without.figures
+
+
 def test_days_are_utc_days_whatever_the_site_s_zone(make_site: MakeSite) -> None:
     # 09:00 on the 11th in Auckland (UTC+13) is 20:00 on the 10th in UTC: the bar of the 10th.
     site = load(

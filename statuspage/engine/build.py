@@ -17,12 +17,12 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from .. import __version__
 from ..errors import OutputError, OutputRefused, SourceError, ValidationFailed
 from ..render.jobs import MARKER, digest
-from ..sources.inputs import CONFIG_FILE, Reader, Sources, input_kinds, scan
+from ..sources.inputs import CONFIG_FILE, UPTIME, Reader, Sources, input_kinds, scan
 from .cache import CACHE_DIR, BuildCache, Manifest, Memo, TreeState
 from .incidents import load_incidents, racy_ns, start_workers
 from .publish import (
@@ -40,6 +40,7 @@ from .publish import (
 
 if TYPE_CHECKING:  # loaded only once a build has work to do, to keep no-op builds fast
     from ..model import Site
+    from ..model.probes import ProbeHistory
     from ..render.outputs import SiteRenderer
     from ..render.templates import TemplateCache
     from ..sources.config import ComponentFiles
@@ -214,6 +215,7 @@ class _Build:
             trees = OutputTrees.open(self.out, spare, live_state, spare_state, spare_owned=in_cache)
         config = load_config(sources)
         inputs = load_inputs(sources, cache, scanned_at)
+        remember_windows(inputs, cache, self.now)
         theme = Theme.read(sources.theme)
         templates = self._template_cache(theme.digest)
         state = WorkerState(
@@ -411,6 +413,34 @@ def load_inputs(sources: Sources, cache: BuildCache | None, scanned_at: int) -> 
     for name, memo in memos.items():
         cache.save_memo(memo, (entry.display for entry in sources.files[name]), scanned_at)
     return loaded
+
+
+def remember_windows(inputs: LoadedInputs, cache: BuildCache | None, now: datetime) -> None:
+    """Let the probes' histories take what they count in the window of `now`, and their
+    latest results, from the cache when an earlier build had the same history files and
+    window; else keep what they make of the files for the next build.
+
+    Made from the files, it is most of what probes add to a build: the rows of 4 months
+    for each probe, each with its latest result, rebuilt and added up.
+    """
+    from ..model.uptime import BAR_DAYS, first_bar_day
+    from ..sources import history
+
+    data = inputs.data.get(UPTIME.name)
+    if cache is None or data is None or UPTIME.read is None:
+        return
+    histories = cast("dict[str, ProbeHistory]", data.value)
+    first = first_bar_day(now)
+    key = (reader_version(UPTIME.read), data.digest, first.toordinal(), BAR_DAYS)
+    saved = cache.get("probe windows")
+    if (
+        isinstance(saved, tuple)
+        and len(saved) == 2
+        and saved[0] == key
+        and history.remember_windows(histories, first, BAR_DAYS, saved[1])
+    ):
+        return
+    cache.put("probe windows", (key, history.plain_windows(histories, first, BAR_DAYS)))
 
 
 def reader_version(read: Reader) -> str:

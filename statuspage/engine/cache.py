@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import hashlib
 import marshal
+import operator
 import os
 import sqlite3
 import time
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -23,7 +25,7 @@ from ..model import SummaryRecord
 from ..sources.inputs import Remembered
 
 if TYPE_CHECKING:
-    from ..sources.inputs import Stamp
+    from ..sources.inputs import InputFile, Stamp
 
 try:
     import fcntl
@@ -224,18 +226,31 @@ class BuildCache:
         if not (isinstance(saved, tuple) and len(saved) == 2 and saved[0] == version):
             return Memo(kind, version, {}, 0, fresh=True)
         # The values wait in the database until a reader asks for one: a build needs a few
-        # months of years of probe history.
-        query = "SELECT path, stamp, digest, checksum FROM memos WHERE kind = ?"
-        try:
-            entries = {
-                path: (stamp, digest, check)
-                for path, stamp, digest, check in self._db.execute(query, (kind,))
-            }
-        except sqlite3.Error:  # a text that is not UTF-8 where the memo has bytes, say
-            return Memo(kind, version, {}, 0, fresh=True)
+        # months of years of probe history. So do the entries, until a reader asks for one
+        # of them: one that takes what it made of all its files asks for none.
+        # Kept while every build since it was put had the same files (see save_memo).
+        whole = self.get(f"memo whole {kind}")
+        if not (
+            isinstance(whole, tuple)
+            and len(whole) == 3
+            and isinstance(whole[1], bytes)
+            and zlib.crc32(whole[1]) == whole[2]
+        ):
+            whole = None  # damaged since it was saved: as good as none
+        else:
+            whole = whole[:2]
         fetch = _MemoValues(self.folder / "cache.sqlite3", kind)
         self._fetches.append(fetch)
-        return Memo(kind, version, entries, int(saved[1]) - racy_ns, fresh=False, fetch=fetch)
+        trusted_before = int(saved[1]) - racy_ns
+        return Memo(
+            kind,
+            version,
+            fetch.entries,
+            trusted_before,
+            fresh=False,
+            fetch=fetch,
+            whole=whole,
+        )
 
     def save_memo(self, memo: Memo, present: Iterable[str], checked_at: int) -> None:
         """Save what a reader put in `memo`, and forget the entries of files not `present`.
@@ -243,7 +258,8 @@ class BuildCache:
         `checked_at` is when the scan that found the files began: the entries kept describe
         the files as they were then.
         """
-        gone = memo.saved.keys() - set(present)
+        # Taken whole, the files are those of the last build, which has an entry for each.
+        gone = set() if memo.whole_matched and not memo.new else memo.saved.keys() - set(present)
         with self._transaction():
             if memo.fresh:
                 self._db.execute("DELETE FROM memos WHERE kind = ?", (memo.kind,))
@@ -259,6 +275,13 @@ class BuildCache:
                 ),
             )
             self.put(f"memo {memo.kind}", (memo.version, checked_at))
+            # What was made of all the files is kept only while they stay the same, so that
+            # stamps are trusted for it as for the entries: against the last build's scan.
+            if memo.new_whole is not None:
+                listing, value = memo.new_whole
+                self.put(f"memo whole {memo.kind}", (listing, value, zlib.crc32(value)))
+            elif not memo.whole_matched:
+                self._db.execute("DELETE FROM meta WHERE key = ?", (f"memo whole {memo.kind}",))
 
     def tree(self, name: str) -> TreeState | None:
         """The saved state of an output tree, or None."""
@@ -342,18 +365,23 @@ class Memo:
         self,
         kind: str,
         version: str,
-        saved: dict[str, tuple[bytes, str, int]],
+        saved: dict[str, tuple[bytes, str, int]]
+        | Callable[[], dict[str, tuple[bytes, str, int]] | None],
         trusted_before: int,
         *,
         fresh: bool,
         fetch: Callable[[str], bytes | None] | None = None,
+        whole: tuple[str, bytes] | None = None,
     ) -> None:
         self.kind, self.version = kind, version
-        self.saved = saved  # by path: stamp (marshalled), digest, checksum
+        self._saved = saved  # or what reads it when first asked for
         self.trusted_before = trusted_before
         self.fresh = fresh  # saved by other code, or never: none of it is kept
         self.new: dict[str, tuple[bytes, str, bytes]] = {}  # to save: new, or with a new stamp
         self._fetch = fetch or _nothing
+        self._whole = whole  # the listing's digest and the value put_whole kept (marshalled)
+        self.whole_matched = False  # whether `whole` gave it back
+        self.new_whole: tuple[str, bytes] | None = None  # to save
 
     def get(self, display: str, stamp: Stamp, digest: str | None = None) -> Remembered | None:
         """What was put for the file at `display`, if it still describes the file.
@@ -386,6 +414,37 @@ class Memo:
         and the content of that `digest`."""
         self.new[display] = (_stamp_bytes(stamp), digest, marshal.dumps(value))
 
+    @property
+    def saved(self) -> dict[str, tuple[bytes, str, int]]:
+        """The entries by path: stamp (marshalled), digest, checksum."""
+        if callable(self._saved):
+            entries = self._saved()
+            if entries is None:  # as good as none: the next save keeps none of them
+                entries, self.fresh = {}, True
+            self._saved = entries
+        return self._saved
+
+    def whole(self, files: Sequence[InputFile]) -> Any:
+        """What `put_whole` kept at the last build, if it had these very files with the same
+        stamps, and every stamp can be trusted (see `get`); else None."""
+        if self._whole is None or not files:
+            return None
+        stamps = [f.stamp for f in files]
+        newest = max(max(map(_MTIME, stamps)), max(map(_CTIME, stamps)))
+        listing, value = self._whole
+        if newest >= self.trusted_before or _listing(files, stamps) != listing:
+            return None
+        try:
+            made = marshal.loads(value)
+        except (ValueError, EOFError, TypeError):
+            return None
+        self.whole_matched = True
+        return made
+
+    def put_whole(self, files: Sequence[InputFile], value: Any) -> None:
+        """Keep `value`, made of all of `files`, for `whole` at the next build."""
+        self.new_whole = (_listing(files), marshal.dumps(value))
+
     def _load(self, display: str, stamp: bytes, digest: str, checksum: int) -> Any:
         value = self._fetch(display)
         if value is None or _checksum(stamp, digest, value) != checksum:
@@ -407,21 +466,44 @@ class _MemoValues:
 
     def __call__(self, display: str) -> bytes | None:
         try:
-            db = self._connections.get(os.getpid())
-            if db is None:
-                uri = f"{self.database.resolve().as_uri()}?mode=ro"
-                db = self._connections[os.getpid()] = sqlite3.connect(uri, uri=True)
             query = "SELECT value FROM memos WHERE kind = ? AND path = ?"
-            row = db.execute(query, (self.kind, display)).fetchone()
+            row = self._connection().execute(query, (self.kind, display)).fetchone()
         except sqlite3.Error:
             return None
         return None if row is None or not isinstance(row[0], bytes) else row[0]
+
+    def entries(self) -> dict[str, tuple[bytes, str, int]] | None:
+        """The memo's entries by path (stamp, digest, checksum); None when unreadable."""
+        query = "SELECT path, stamp, digest, checksum FROM memos WHERE kind = ?"
+        try:
+            return {
+                path: (stamp, digest, check)
+                for path, stamp, digest, check in self._connection().execute(query, (self.kind,))
+            }
+        except sqlite3.Error:  # a text that is not UTF-8 where the memo has bytes, say
+            return None
+
+    def _connection(self) -> sqlite3.Connection:
+        db = self._connections.get(os.getpid())
+        if db is None:
+            uri = f"{self.database.resolve().as_uri()}?mode=ro"
+            db = self._connections[os.getpid()] = sqlite3.connect(uri, uri=True)
+        return db
 
     def close(self) -> None:
         """Close this process's connection, if it opened one."""
         db = self._connections.pop(os.getpid(), None)
         if db is not None:
             db.close()
+
+
+def _listing(files: Sequence[InputFile], stamps: Sequence[Stamp] | None = None) -> str:
+    """What changes when a file of `files` comes, goes, or gets another stamp."""
+    facts = [[f.display for f in files], stamps or [f.stamp for f in files]]
+    return hashlib.blake2b(marshal.dumps(facts, 2), digest_size=16).hexdigest()
+
+
+_MTIME, _CTIME = operator.itemgetter(1), operator.itemgetter(2)  # of a stamp
 
 
 def _stamp_bytes(stamp: Stamp) -> bytes:

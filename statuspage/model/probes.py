@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import hashlib
 import itertools
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -184,6 +184,24 @@ class DayCounters(NamedTuple):
         )
 
 
+DayTotals = tuple[int, int, int]
+"""What uptime counts of a day: its checks, and how many were down and degraded."""
+
+
+def day_totals(
+    rows: Iterable[DayCounters], first: date, length: int
+) -> tuple[DayTotals | None, ...]:
+    """By day number from `first`, for `length` days: the totals of `rows` (one a day at
+    most), None for a day that has no row."""
+    found: list[DayTotals | None] = [None] * length
+    base = first.toordinal()
+    for row in rows:
+        n = row.day.toordinal() - base
+        if 0 <= n < length:
+            found[n] = (row.checks, row.down, row.degraded)
+    return tuple(found)
+
+
 MonthRows = Callable[[], Sequence[DayCounters]]
 """Gives the rows of one month at one location, sorted by day: read when first asked for."""
 
@@ -192,10 +210,12 @@ class ProbeHistory:
     """One probe's history: its days over every location added up, and each one's latest.
 
     A site keeps years of history and a build shows the last 90 days: the rows of a month
-    are made only when a day of it is asked for (`days_from`), then kept.
+    are made only when a day of it is asked for (`days_from`), then kept, and so is what
+    the window counts (`counts_from`). What a build cache kept of an earlier build with the
+    same files may stand in for both (`remember`), and no month is made.
     """
 
-    __slots__ = ("_digests", "_done", "_months", "latest")
+    __slots__ = ("_counted", "_digests", "_done", "_latest", "_latest_of", "_months", "_totals")
 
     def __init__(
         self,
@@ -204,10 +224,13 @@ class ProbeHistory:
         *,
         months: Sequence[tuple[str, MonthRows]] = (),
         digests: Mapping[str, str] | None = None,
+        latest_of: Callable[[], Mapping[str, CheckResult]] | None = None,
     ) -> None:
         """From `days` already made, or from `months`: ('2026-11', rows) by location;
-        `digests`, by month, one that changes whenever the content of its files does."""
-        self.latest: Mapping[str, CheckResult] = latest or {}  # by location: its newest result
+        `digests`, by month, one that changes whenever the content of its files does;
+        `latest_of`, what finds each location's newest result when first asked for."""
+        self._latest: Mapping[str, CheckResult] | None = latest if latest_of is None else None
+        self._latest_of = latest_of
         by_month: dict[str, list[MonthRows]] = {}
         for row in days:
             by_month.setdefault(row.day.isoformat()[:7], []).append(_given(row))
@@ -215,7 +238,24 @@ class ProbeHistory:
             by_month.setdefault(month, []).append(rows)
         self._months = sorted(by_month.items())
         self._done: dict[str, tuple[DayCounters, ...]] = {}
+        self._counted: dict[date, tuple[DayCounters, ...]] = {}
+        self._totals: dict[tuple[date, int], tuple[DayTotals | None, ...]] = {}
         self._digests: Mapping[str, str] = digests or {}
+
+    @property
+    def latest(self) -> Mapping[str, CheckResult]:
+        """By location: its newest result."""
+        if self._latest is None:
+            self._latest = self._latest_of() if self._latest_of is not None else {}
+        return self._latest
+
+    def remember(
+        self, first: date, totals: Sequence[DayTotals | None], latest: Mapping[str, CheckResult]
+    ) -> None:
+        """Take what `window_totals(first, len(totals))` and `latest` give, as made from
+        these very files at an earlier build."""
+        self._totals[first, len(totals)] = tuple(totals)
+        self._latest = latest
 
     def window_digest(self, first: date) -> str:
         """Changes whenever the days from `first` on may: from the digests of their months'
@@ -240,6 +280,25 @@ class ProbeHistory:
                 done = self._done[month] = _added_up(sources)
             found.extend(row for row in done if row.day >= first)
         return tuple(found)
+
+    def counts_from(self, first: date) -> tuple[DayCounters, ...]:
+        """The days from `first` on as `days_from` gives them, but for their latest result
+        (None): what uptime and response times count (made once)."""
+        counted = self._counted.get(first)
+        if counted is None:
+            counted = self._counted[first] = tuple(
+                row._replace(latest=None) for row in self.days_from(first)
+            )
+        return counted
+
+    def window_totals(self, first: date, length: int) -> tuple[DayTotals | None, ...]:
+        """`day_totals` of the `length` days from `first` (made once)."""
+        totals = self._totals.get((first, length))
+        if totals is None:
+            totals = self._totals[first, length] = day_totals(
+                self.counts_from(first), first, length
+            )
+        return totals
 
     @property
     def days(self) -> tuple[DayCounters, ...]:

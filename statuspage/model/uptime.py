@@ -29,7 +29,7 @@ from typing import Any, NamedTuple
 
 from .enums import ComponentState, Labelled, worst
 from .incident import IncidentSummary
-from .probes import DayCounters
+from .probes import DayCounters, DayTotals, day_totals
 
 BAR_DAYS = 90
 """Days the bars show, and the longest window."""
@@ -212,8 +212,11 @@ def component_uptime(
     since: date | None,
     now: datetime,
 ) -> ComponentUptime:
-    """The component's days and figures: `every_uptime` for one component."""
-    return every_uptime([component], incidents, {component: counters}, settings, since, now)[
+    """The component's days and figures: `every_uptime` for one component, whose probes
+    counted `counters` (each probe's days by UTC day, every location added up)."""
+    first = first_bar_day(now)
+    totals = [day_totals(rows.values(), first, BAR_DAYS) for rows in counters]
+    return every_uptime([component], incidents, {component: totals}, settings, since, now)[
         component
     ]
 
@@ -221,7 +224,7 @@ def component_uptime(
 def every_uptime(
     components: Sequence[str],
     incidents: Iterable[IncidentSummary],
-    counters: Mapping[str, Sequence[Mapping[date, DayCounters]]],
+    counters: Mapping[str, Sequence[Sequence[DayTotals | None]]],
     settings: UptimeSettings,
     since: date | None,
     now: datetime,
@@ -229,9 +232,9 @@ def every_uptime(
     """Each of `components`' days and figures, by id, from one pass over `incidents`.
 
     `incidents` are those that may affect them (any others are passed over); `counters`
-    the day counters (by UTC day, every location added up) of each probe of a component
-    that may change its state; `since` the first day incidents count (None: they count on
-    no day).
+    the totals (`day_totals` of the window's UTC days, every location added up) of each
+    probe of a component that may change its state; `since` the first day incidents count
+    (None: they count on no day).
     """
     window = _Window(now, since)
     wanted = set(components)
@@ -265,10 +268,16 @@ def every_uptime(
     made: dict[str, ComponentUptime] = {}
     for cid in components:
         by_day = touched[cid]
-        measured = _measured_totals(window, counters.get(cid, ()))
+        measured = _measured_totals(counters.get(cid, ()))
         days = list(window.quiet)
-        for n in by_day.keys() | measured.keys():
-            seen = by_day.get(n, _NOTHING)
+        for n, totals in measured.items():
+            if n in by_day:
+                continue
+            if totals[0]:  # most days, with probes: only what they measured
+                days[n] = _probed_day(window, n, *totals)
+            else:  # a row of no checks
+                days[n] = _day(window, n, (), (), totals, settings)
+        for n, seen in by_day.items():
             days[n] = _day(window, n, seen.spans, seen.touching, measured.get(n), settings)
         figures = tuple(_figure(days[-length:], length) for length in WINDOWS)
         made[cid] = ComponentUptime(cid, tuple(days), figures)
@@ -276,24 +285,23 @@ def every_uptime(
 
 
 def _measured_totals(
-    window: _Window, counters: Sequence[Mapping[date, DayCounters]]
+    counters: Sequence[Sequence[DayTotals | None]],
 ) -> dict[int, tuple[int, int, int]]:
     """The checks, down and degraded checks of every probe, added up for each day of the
     window (by its number) that has any."""
-    if not counters:
-        return {}
-    checks, down, degraded = [0] * BAR_DAYS, [0] * BAR_DAYS, [0] * BAR_DAYS
-    seen: set[int] = set()
-    first = window.first.toordinal()
-    for rows in counters:
-        for row in rows.values():
-            n = row.day.toordinal() - first
-            if 0 <= n < BAR_DAYS:
-                seen.add(n)
-                checks[n] += row.checks
-                down[n] += row.down
-                degraded[n] += row.degraded
-    return {n: (checks[n], down[n], degraded[n]) for n in seen}
+    if len(counters) == 1:
+        return {n: totals for n, totals in enumerate(counters[0]) if totals is not None}
+    found: dict[int, tuple[int, int, int]] = {}
+    for totals_of_probe in counters:
+        for n, totals in enumerate(totals_of_probe):
+            if totals is not None:
+                had = found.get(n)
+                found[n] = (
+                    totals
+                    if had is None
+                    else (had[0] + totals[0], had[1] + totals[1], had[2] + totals[2])
+                )
+    return found
 
 
 class _Touched(NamedTuple):
@@ -301,9 +309,6 @@ class _Touched(NamedTuple):
 
     spans: list[Span]
     touching: list[tuple[datetime, datetime, str]]
-
-
-_NOTHING = _Touched([], [])
 
 
 class _Window:
@@ -357,17 +362,11 @@ def _day(
     measured: tuple[int, int, int] | None,
     settings: UptimeSettings,
 ) -> DayUptime:
-    day, start, end = window.days[n], window.starts[n], window.ends[n]
-    length, tracked = window.lengths[n], window.tracked[n]
     checks, down, degraded = measured or (0, 0, 0)
     if checks and not all_spans and not touching:  # only probes: what they measured
-        probed = _measured_day(checks, down, degraded)
-        if length <= 0:
-            return DayUptime(day, probed, None, 0.0, 0.0, 0.0, (), checks, down, tracked)
-        fraction = down / checks
-        return DayUptime(
-            day, probed, 1.0 - fraction, length, fraction * length, 0.0, (), checks, down, tracked
-        )
+        return _probed_day(window, n, checks, down, degraded)
+    day, start, end = window.days[n], window.starts[n], window.ends[n]
+    length, tracked = window.lengths[n], window.tracked[n]
     clipped = [
         Span(max(s.start, start), min(s.end, end), s.state, s.incident)
         for s in all_spans
@@ -403,6 +402,18 @@ def _day(
         checks,
         down,
         tracked,
+    )
+
+
+def _probed_day(window: _Window, n: int, checks: int, down: int, degraded: int) -> DayUptime:
+    """Day `n` of the window, which only probes measured (`checks` of them)."""
+    day, length, tracked = window.days[n], window.lengths[n], window.tracked[n]
+    probed = _measured_day(checks, down, degraded)
+    if length <= 0:
+        return DayUptime(day, probed, None, 0.0, 0.0, 0.0, (), checks, down, tracked)
+    fraction = down / checks
+    return DayUptime(
+        day, probed, 1.0 - fraction, length, fraction * length, 0.0, (), checks, down, tracked
     )
 
 

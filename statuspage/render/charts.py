@@ -227,7 +227,7 @@ def response_chart(
     highest = max(d.p95_ms or 0.0 for d in days)
     top = round_up(max(highest, 1.0) * HEADROOM)
     first, last = days[0].day, days[-1].day
-    window = [row for row in history.days_from(first) if row.day <= last]
+    window = [row for row in history.counts_from(first) if row.day <= last]
     total = DayCounters(
         last,
         0,

@@ -26,7 +26,7 @@ from ..model import (
     worst,
 )
 from ..model.measured import Measurement, Upstream, measured_states, upstreams
-from ..model.probes import MEDIAN_AND_P95, DayCounters, Probe, ProbeHistory
+from ..model.probes import MEDIAN_AND_P95, DayCounters, DayTotals, Probe, ProbeHistory
 from ..model.uptime import (
     BAR_DAYS,
     ComponentUptime,
@@ -147,9 +147,16 @@ class SiteIndex:
         """Every component's last BAR_DAYS days and uptime figures (made on first use)."""
         if self._uptime is None:
             since = self.config.uptime.since or first_day(self.site.incidents)
-            counters: dict[str, list[dict[date, DayCounters]]] = {}
+            first, histories = first_bar_day(self.now), self.histories
+            counters: dict[str, list[tuple[DayTotals | None, ...]]] = {}
             for cid, probes in self.probes_of.items():
-                counters[cid] = [self._window(probe.id) for probe in probes if probe.affects_state]
+                counters[cid] = [
+                    histories[probe.id].window_totals(first, BAR_DAYS)
+                    if probe.id in histories
+                    else (None,) * BAR_DAYS
+                    for probe in probes
+                    if probe.affects_state
+                ]
             self._uptime = every_uptime(
                 list(self.components),
                 in_window(self.site.incidents, window_start(self.now)),
@@ -176,11 +183,12 @@ class SiteIndex:
         return digest(sorted(self.measured.items()), self.upstreams)
 
     def _window(self, probe: str) -> dict[date, DayCounters]:
-        """A probe's day counters over the last BAR_DAYS UTC days, by day (made once)."""
+        """A probe's day counters over the last BAR_DAYS UTC days, by day, without their
+        latest results (made once)."""
         window = self._windows.get(probe)
         if window is None:
             history = self.histories.get(probe)
-            days = history.days_from(first_bar_day(self.now)) if history is not None else ()
+            days = history.counts_from(first_bar_day(self.now)) if history is not None else ()
             window = self._windows[probe] = {row.day: row for row in days}
         return window
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import hashlib
 import io
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -25,6 +26,7 @@ from ..model.probes import (
     RESPONSE_BUCKETS_MS,
     CheckResult,
     DayCounters,
+    DayTotals,
     Measured,
     MonthRows,
     ProbeHistory,
@@ -505,6 +507,7 @@ def screen(found: list[InputFile]) -> tuple[list[InputFile], list[SourceError]]:
     """History files are `uptime/<probe-id>/<YYYY-MM>.<location>.csv`; report the others."""
     kept: list[InputFile] = []
     problems: list[SourceError] = []
+    valid: set[str] = set()  # the probe ids and locations seen valid: each is in many names
     for entry in found:
         parts = entry.display.split("/")
         problem = None
@@ -520,10 +523,12 @@ def screen(found: list[InputFile]) -> tuple[list[InputFile], list[SourceError]]:
             )
         else:
             probe_id, location = parts[1], name["location"]
-            if not ID_PATTERN.fullmatch(probe_id):
+            if probe_id not in valid and not ID_PATTERN.fullmatch(probe_id):
                 problem = f"{id_problem(probe_id, 'probe id')}; the folder is named after it"
-            elif not ID_PATTERN.fullmatch(location):
+            elif location not in valid and not ID_PATTERN.fullmatch(location):
                 problem = f"{id_problem(location, 'location')}; the file name holds it"
+            else:
+                valid.update((probe_id, location))
         if problem is None:
             kept.append(entry)
         else:
@@ -548,38 +553,83 @@ def read(
     """
     if not files:
         return None, []
+    files = tuple(sorted(files, key=_by_display))  # a scan gives them so: a pass to see it
+    if memo is not None:
+        known = _taken_whole(files, memo)
+        if known is not None:
+            return known, []
     problems: list[SourceError] = []
     digest = hashlib.blake2b(digest_size=16)
-    months: dict[str, list[tuple[str, MonthRows]]] = {}
-    newest: dict[str, dict[str, list[tuple[str, MonthRows]]]] = {}
-    contents: dict[str, dict[str, list[str]]] = {}  # by probe and month: its files' digests
+    by_probe: dict[str, list[_Read]] = {}
+    digests: dict[str, dict[str, str]] = {}  # by probe and month: its files' contents
+    names: list[tuple[str, str, str]] = []  # each file's probe, month and location
     for entry in files:
         _, probe, name = entry.display.split("/")
         month, location, _ = name.split(".")
+        names.append((probe, month, location))
         read = _rows_of(entry, probe, month, memo, problems)
         if read is None:
             continue
         content, rows = read
         # The content's digest, as for incidents: what the memo knows stands for the bytes.
         digest.update(f"{entry.display}\0{content}\0".encode())
-        months.setdefault(probe, []).append((month, rows))
-        contents.setdefault(probe, {}).setdefault(month, []).append(f"{location} {content}")
-        newest.setdefault(probe, {}).setdefault(location, []).append((month, rows))
+        found = by_probe.get(probe)
+        if found is None:
+            found = by_probe[probe] = []
+            digests[probe] = {}
+        found.append((month, location, rows))
+        months = digests[probe]
+        had = months.get(month)  # locations in order: the files are sorted
+        months[month] = f"{location} {content}" if had is None else f"{had} {location} {content}"
     if problems:
         return None, problems
-    value = {
-        probe: ProbeHistory(
-            months=by_month,
-            latest=_latest_of(newest[probe]),
-            digests={month: " ".join(sorted(found)) for month, found in contents[probe].items()},
-        )
-        for probe, by_month in sorted(months.items())
-    }
+    if memo is not None:
+        memo.put_whole(files, (digest.hexdigest(), digests, names))
+    value = {probe: _history_of(found, digests[probe]) for probe, found in sorted(by_probe.items())}
     return InputData(value, digest.hexdigest()), []
 
 
-def _latest_of(by_location: dict[str, list[tuple[str, MonthRows]]]) -> dict[str, CheckResult]:
+_Read = tuple[str, str, MonthRows]  # a history file's month, location and rows
+
+
+def _taken_whole(files: tuple[InputFile, ...], memo: FileMemo) -> InputData | None:
+    """The histories of `files` from what the memo kept of them all at the last build, if
+    it has them: each file's rows are then taken from the memo only when asked for."""
+    whole = memo.whole(files)
+    if whole is None:
+        return None
+    try:
+        digest, digests, names = whole
+        if len(names) != len(files):
+            return None
+        by_probe: dict[str, list[_Read]] = {}
+        for entry, (probe, month, location) in zip(files, names, strict=True):
+            rows = _rows_later(entry, probe, month, memo)
+            found = by_probe.get(probe)
+            if found is None:
+                found = by_probe[probe] = []
+            found.append((month, location, rows))
+        value = {probe: _history_of(found, digests[probe]) for probe, found in by_probe.items()}
+        if value.keys() != digests.keys() or not isinstance(digest, str):
+            return None
+    except (TypeError, ValueError, KeyError, AttributeError):
+        return None  # a value of another shape: a bug, or a cache written by hand
+    return InputData(dict(sorted(value.items())), digest)
+
+
+def _history_of(files: list[_Read], digests: Mapping[str, str]) -> ProbeHistory:
+    """A probe's history from its files, sorted by name (by month, then location), and the
+    digests of each month's files."""
+    months = [(month, rows) for month, _, rows in files]
+    latest_of = functools.partial(_latest_of, files)
+    return ProbeHistory(months=months, latest_of=latest_of, digests=digests)
+
+
+def _latest_of(files: list[_Read]) -> dict[str, CheckResult]:
     """Each location's newest result: the last row's of its newest month that has one."""
+    by_location: dict[str, list[tuple[str, MonthRows]]] = {}
+    for month, location, rows in files:
+        by_location.setdefault(location, []).append((month, rows))
     latest: dict[str, CheckResult] = {}
     for location, found in sorted(by_location.items()):
         for _, rows in sorted(found, key=_by_month, reverse=True):
@@ -588,6 +638,10 @@ def _latest_of(by_location: dict[str, list[tuple[str, MonthRows]]]) -> dict[str,
                 latest[location] = result
                 break
     return latest
+
+
+def _by_display(entry: InputFile) -> str:
+    return entry.display
 
 
 def _by_month(item: tuple[str, MonthRows]) -> str:
@@ -646,13 +700,29 @@ def _remembered_rows(known: Remembered, entry: InputFile, probe: str, month: str
     return rows
 
 
-def _read_again(entry: InputFile, probe: str, month: str) -> list[DayCounters]:
-    """The rows of a file read afresh; ValidationFailed if it no longer parses."""
+def _read_again(
+    entry: InputFile, probe: str, month: str, memo: FileMemo | None = None
+) -> list[DayCounters]:
+    """The rows of a file read afresh, or from the memo; ValidationFailed if it no longer
+    parses."""
     problems: list[SourceError] = []
-    read = _rows_of(entry, probe, month, None, problems)
+    read = _rows_of(entry, probe, month, memo, problems)
     if read is None:
         raise ValidationFailed(problems)
     return list(read[1]())
+
+
+def _rows_later(entry: InputFile, probe: str, month: str, memo: FileMemo) -> MonthRows:
+    """Gives a file's rows, from the memo if it still has them, when first asked for."""
+    made: list[DayCounters] | None = None
+
+    def rows() -> list[DayCounters]:
+        nonlocal made
+        if made is None:
+            made = _read_again(entry, probe, month, memo)
+        return made
+
+    return rows
 
 
 def plain_rows(rows: Iterable[DayCounters]) -> tuple[PlainRow, ...]:
@@ -673,18 +743,7 @@ def plain_rows(rows: Iterable[DayCounters]) -> tuple[PlainRow, ...]:
         if latest is None:
             plain.append((*head, None, None, None, None, None, None))
         else:
-            assert latest.since is not None  # parsed rows have it
-            plain.append(
-                (
-                    *head,
-                    format_at(latest.at),
-                    latest.measured.value,
-                    latest.response_ms,
-                    latest.reason,
-                    latest.upstream,
-                    format_at(latest.since),
-                )
-            )
+            plain.append((*head, *_plain_result(latest)))
     return tuple(plain)
 
 
@@ -706,3 +765,74 @@ def rebuilt_rows(plain: Iterable[PlainRow], probe: str) -> list[DayCounters]:
             DayCounters(day_of(day), checks, up, degraded, down, total, highest, bins, latest)
         )
     return rows
+
+
+PlainWindows = dict[str, tuple[tuple[DayTotals | None, ...], dict[str, PlainRow]]]
+"""By probe: what it counts in a window (`ProbeHistory.window_totals`) and its latest
+results, as plain values (see `plain_windows`)."""
+
+
+def plain_windows(histories: Mapping[str, ProbeHistory], first: date, length: int) -> PlainWindows:
+    """What every probe counts in the `length` days from `first`, and its latest results,
+    as plain values that marshal keeps: made from the files, for `remember_windows` at a
+    build that has the same files and window."""
+    return {
+        probe: (
+            history.window_totals(first, length),
+            {location: _plain_result(result) for location, result in history.latest.items()},
+        )
+        for probe, history in histories.items()
+    }
+
+
+def remember_windows(
+    histories: Mapping[str, ProbeHistory], first: date, length: int, plain: PlainWindows
+) -> bool:
+    """Let each history take what `plain_windows` made of the same files for this window;
+    False, and none has taken anything, when `plain` does not hold them all.
+
+    The days themselves are still made from the files, and only when asked for: for a
+    response-time chart drawn again, say.
+    """
+    made: list[tuple[ProbeHistory, Any, dict[str, CheckResult]]] = []
+    try:
+        if plain.keys() != histories.keys():
+            return False
+        for probe, history in histories.items():
+            totals, latest = plain[probe]
+            if len(totals) != length or set(map(len, filter(None, totals))) - {3}:
+                return False
+            checks = {where: _rebuilt_result(probe, *result) for where, result in latest.items()}
+            made.append((history, totals, checks))
+    except (TypeError, ValueError, KeyError, AttributeError, OverflowError):
+        return False  # a value of another shape: a bug, or a cache written by hand
+    for history, totals, checks in made:
+        history.remember(first, totals, checks)
+    return True
+
+
+def _rebuilt_result(
+    probe: str,
+    at: str,
+    measured: str,
+    response_ms: float | None,
+    reason: str,
+    upstream: tuple[tuple[str, str], ...],
+    since: str,
+) -> CheckResult:
+    """The result `_plain_result` made plain values of."""
+    when, started = datetime.fromisoformat(at), datetime.fromisoformat(since)
+    return CheckResult(probe, when, _MEASURED[measured], response_ms, reason, upstream, started)
+
+
+def _plain_result(result: CheckResult) -> PlainRow:
+    """A check's result as the six `latest_*` values of a plain row."""
+    assert result.since is not None  # read results have it
+    return (
+        format_at(result.at),
+        result.measured.value,
+        result.response_ms,
+        result.reason,
+        result.upstream,
+        format_at(result.since),
+    )

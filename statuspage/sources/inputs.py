@@ -109,6 +109,16 @@ class FileMemo(Protocol):
         """Keep `value`, what the reader made of the file at `display` with that `stamp`
         and the content of that `digest`."""
 
+    def whole(self, files: Sequence[InputFile]) -> Any:
+        """What the reader put with `put_whole` at the last build, if that build had these
+        very `files`, each with the same stamp, and every stamp can be trusted; else None.
+
+        For a reader whose files are many and seldom change: what it made of them all.
+        """
+
+    def put_whole(self, files: Sequence[InputFile], value: Any) -> None:
+        """Keep `value`, a plain value the reader made of all of `files`, for `whole`."""
+
 
 Reader = Callable[
     [tuple[InputFile, ...], FileMemo | None], tuple[InputData | None, Sequence[SourceError]]
