@@ -245,8 +245,11 @@ def test_a_memo_gives_back_what_was_made_of_all_the_files_while_they_stay_the_sa
     assert memo.whole(files_of(("notes/a.txt", OLD), ("notes/b.txt", recent))) is None
     assert cache.memo("notes", "v2", racy_ns=50).whole(both) is None  # other code's: none
     # A build with other files that keeps nothing of them all: what was kept goes.
-    cache.save_memo(memo, ["notes/a.txt", "notes/b.txt"], checked_at=30_000)
+    memo = cache.memo("notes", "v1", racy_ns=50)
+    assert memo.whole(both[:1]) is None
+    cache.save_memo(memo, ["notes/a.txt"], checked_at=30_000)
     assert cache.memo("notes", "v1", racy_ns=50).whole(both) is None
+    assert cache.memo("notes", "v1", racy_ns=50).get("notes/b.txt", OLD) is None  # gone
 
 
 def test_a_damaged_whole_is_not_given_back(tmp_path: Path) -> None:
