@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import marshal
 import os
 import subprocess
 import sys
@@ -332,6 +333,39 @@ def test_rotating_trees_makes_the_live_state_the_spare_s(tmp_path: Path) -> None
     assert cache._db.execute("SELECT count(*) FROM manifests").fetchone() == (2,)
     cache.save_trees({"spare x": None, "live x": new})
     assert cache._db.execute("SELECT count(*) FROM manifests").fetchone() == (1,)
+
+
+def test_a_manifest_is_saved_as_its_few_changes_from_a_kept_one(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path)
+    first: dict[str, str | tuple[str, str]] = {f"page{n}.html": f"k{n}" for n in range(32)}
+    first["@db"] = ("incidents/\0/index.html", "u1")
+    cache.save_trees({"live x": TreeState((1, 1), first)})
+    changed = {**first, "page3.html": "new", "added.html": "a", "@db": ("incidents/\0/x", "u2")}
+    del changed["page5.html"]
+    live = TreeState((2, 2), changed, memo=("bases",))
+    cache.rotate_trees("live x", "spare x", live, (1, 3))
+    assert cache._db.execute("SELECT count(*) FROM manifests").fetchone() == (1,)  # shared
+    (delta,) = cache._db.execute("SELECT delta FROM trees WHERE name = 'live x'").fetchone()
+    assert marshal.loads(delta) == {
+        "page3.html": "new",
+        "added.html": "a",
+        "@db": ("incidents/\0/x", "u2"),
+        "page5.html": None,
+    }
+    cache.close()
+    fresh = BuildCache(tmp_path)  # read back by a process that never held the manifests
+    assert fresh.tree("live x") == live
+    assert fresh.tree("spare x") == TreeState((1, 3), first)
+    # More changes than an eighth: saved whole, and the old one goes with the last tree on it.
+    rewritten = {path: f"{entry}!" for path, entry in changed.items()}
+    fresh.rotate_trees("live x", "spare x", TreeState((3, 3), rewritten), (2, 4))
+    assert fresh.tree("live x") == TreeState((3, 3), rewritten)
+    assert fresh.tree("spare x") == TreeState((2, 4), changed)
+    assert fresh._db.execute("SELECT count(*) FROM manifests").fetchone() == (2,)
+    fresh.rotate_trees("live x", "spare x", TreeState((4, 4), first), (3, 5))
+    assert fresh._db.execute("SELECT count(*) FROM manifests").fetchone() == (2,)
+    assert fresh.tree("spare x") == TreeState((3, 5), rewritten)
+    assert fresh.tree("live x") == TreeState((4, 4), first)
 
 
 def _python(script: str, *args: str) -> subprocess.Popen[str]:

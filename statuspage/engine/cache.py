@@ -33,7 +33,7 @@ except ImportError:  # pragma: no cover - Windows: builds of one site are not se
     fcntl = None  # type: ignore[assignment]
 
 CACHE_DIR = ".statuspage-cache"
-_SCHEMA = f"statuspage {__version__} cache 13"
+_SCHEMA = f"statuspage {__version__} cache 14"
 
 
 class FileRecord(NamedTuple):
@@ -99,6 +99,9 @@ class BuildCache:
             ignore.write_text("# Made by statuspage: the build cache, safe to delete.\n*\n")
         database = folder / "cache.sqlite3"
         self._fetches: list[_MemoValues] = []
+        # The whole manifests read or written by this process, by id: a tree's manifest is
+        # saved as its changes from one of them, while they are few (see _write_tree).
+        self._bases: dict[int, Manifest] = {}
         try:
             self._db = self._open(database)
         except sqlite3.Error:  # damaged, or not a database at all: it only ever saved work
@@ -127,7 +130,8 @@ class BuildCache:
                     DROP TABLE IF EXISTS files;
                     DROP TABLE IF EXISTS memos;
                     CREATE TABLE trees (
-                        name TEXT PRIMARY KEY, identity BLOB, manifest INTEGER, memo BLOB);
+                        name TEXT PRIMARY KEY, identity BLOB, manifest INTEGER, delta BLOB,
+                        memo BLOB);
                     CREATE TABLE manifests (id INTEGER PRIMARY KEY, data BLOB);
                     CREATE TABLE memos (
                         kind TEXT, path TEXT, stamp BLOB, digest TEXT, value BLOB,
@@ -135,7 +139,7 @@ class BuildCache:
                     """
                 )
                 db.execute("INSERT INTO meta VALUES ('schema', ?)", (marshal.dumps(_SCHEMA),))
-            db.execute("SELECT name, identity, manifest, memo FROM trees LIMIT 0")
+            db.execute("SELECT name, identity, manifest, delta, memo FROM trees LIMIT 0")
             db.execute("SELECT id, data FROM manifests LIMIT 0")
             db.execute("SELECT kind, path, stamp, digest, value, checksum FROM memos LIMIT 0")
         except BaseException:
@@ -286,13 +290,25 @@ class BuildCache:
     def tree(self, name: str) -> TreeState | None:
         """The saved state of an output tree, or None."""
         row = self._db.execute(
-            "SELECT identity, data, memo FROM trees JOIN manifests ON manifest = id WHERE name = ?",
+            "SELECT identity, id, data, delta, memo FROM trees JOIN manifests ON manifest = id"
+            " WHERE name = ?",
             (name,),
         ).fetchone()
         if row is None:
             return None
-        memo = marshal.loads(row[2]) if row[2] is not None else None
-        return TreeState(marshal.loads(row[0]), marshal.loads(row[1]), memo)
+        identity, base_id, data, delta, memo = row
+        base = self._bases.get(base_id)
+        if base is None:
+            base = self._bases[base_id] = marshal.loads(data)
+        manifest = dict(base)
+        if delta is not None:
+            for path, entry in marshal.loads(delta).items():
+                if entry is None:
+                    del manifest[path]
+                else:
+                    manifest[path] = entry
+        kept = marshal.loads(memo) if memo is not None else None
+        return TreeState(marshal.loads(identity), manifest, kept)
 
     def save_trees(self, states: dict[str, TreeState | None]) -> None:
         """Save (or, for None, forget) the states of output trees, all at once."""
@@ -309,7 +325,7 @@ class BuildCache:
 
         The old manifest is not read or written again, not even moved: on a large site it is
         the biggest thing a small build would otherwise save. Only the small row naming it
-        changes.
+        changes, and the new live manifest is saved as its changes from a kept one.
         """
         with self._transaction():
             self._forget_tree(spare)
@@ -323,21 +339,37 @@ class BuildCache:
                 self._write_tree(live, new_live)
 
     def _forget_tree(self, name: str) -> None:
-        self._db.execute(
-            "DELETE FROM manifests WHERE id = (SELECT manifest FROM trees WHERE name = ?)", (name,)
-        )
         self._db.execute("DELETE FROM trees WHERE name = ?", (name,))
+        self._db.execute("DELETE FROM manifests WHERE id NOT IN (SELECT manifest FROM trees)")
 
     def _write_tree(self, name: str, state: TreeState) -> None:
-        manifest = self._db.execute(
-            "INSERT INTO manifests (data) VALUES (?)", (marshal.dumps(state.manifest),)
-        ).lastrowid
+        """Save a tree's state: its manifest as its changes from a whole one that is kept
+        (the live tree's, most often, whose next state differs by the files a build wrote),
+        while they are at most an eighth of it; else whole, to be the next one's base."""
+        manifest = state.manifest
+        kept = {row[0] for row in self._db.execute("SELECT id FROM manifests")}
+        delta: dict[str, str | UnitEntry | None] | None = None
+        base_id = None
+        for candidate in sorted(self._bases.keys() & kept, reverse=True):  # the newest first
+            base = self._bases[candidate]
+            changes: dict[str, str | UnitEntry | None] = dict(manifest.items() - base.items())
+            changes.update(dict.fromkeys(base.keys() - manifest.keys()))
+            if len(changes) <= len(manifest) // _MOST_CHANGES:
+                delta, base_id = changes, candidate
+                break
+        if base_id is None:
+            base_id = self._db.execute(
+                "INSERT INTO manifests (data) VALUES (?)", (marshal.dumps(manifest),)
+            ).lastrowid
+            assert base_id is not None
+            self._bases[base_id] = dict(manifest)
         self._db.execute(
-            "INSERT INTO trees VALUES (?, ?, ?, ?)",
+            "INSERT INTO trees VALUES (?, ?, ?, ?, ?)",
             (
                 name,
                 marshal.dumps(state.identity),
-                manifest,
+                base_id,
+                None if delta is None else marshal.dumps(delta),
                 None if state.memo is None else marshal.dumps(state.memo),
             ),
         )
@@ -514,6 +546,8 @@ def _stamp_bytes(stamp: Stamp) -> bytes:
 def _checksum(stamp: bytes, digest: str, value: bytes) -> int:
     return zlib.crc32(value, zlib.crc32(digest.encode(), zlib.crc32(stamp)))
 
+
+_MOST_CHANGES = 8  # a manifest is saved as its changes while they are at most 1/8 of it
 
 _SHARDS = 16  # file records are saved in shards, so one edit rewrites a sixteenth of them
 
