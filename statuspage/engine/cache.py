@@ -230,9 +230,10 @@ class BuildCache:
         if not (isinstance(saved, tuple) and len(saved) == 2 and saved[0] == version):
             return Memo(kind, version, {}, 0, fresh=True)
         # The values wait in the database until a reader asks for one: a build needs a few
-        # months of years of probe history. So do the entries, until a reader asks for one
-        # of them: one that takes what it made of all its files asks for none.
-        # Kept while every build since it was put had the same files (see save_memo).
+        # months of years of probe history. So do the entries (`fetch.entries`), until a
+        # reader asks for one of them: one that takes what it made of all its files asks
+        # for none. That is kept while every build since it was put had the same files
+        # (see save_memo).
         whole = self.get(f"memo whole {kind}")
         if not (
             isinstance(whole, tuple)

@@ -152,10 +152,8 @@ class SiteIndex:
             for cid, probes in self.probes_of.items():
                 counters[cid] = [
                     histories[probe.id].window_totals(first, BAR_DAYS)
-                    if probe.id in histories
-                    else (None,) * BAR_DAYS
                     for probe in probes
-                    if probe.affects_state
+                    if probe.affects_state and probe.id in histories  # else it counted nothing
                 ]
             self._uptime = every_uptime(
                 list(self.components),

@@ -15,6 +15,7 @@ import functools
 import hashlib
 import io
 import json
+import operator
 import re
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
@@ -553,7 +554,7 @@ def read(
     """
     if not files:
         return None, []
-    files = tuple(sorted(files, key=_by_display))  # a scan gives them so: a pass to see it
+    files = tuple(sorted(files, key=_DISPLAY))  # a scan gives them so: a pass to see it
     if memo is not None:
         known = _taken_whole(files, memo)
         if known is not None:
@@ -590,6 +591,7 @@ def read(
 
 
 _Read = tuple[str, str, MonthRows]  # a history file's month, location and rows
+_DISPLAY = operator.attrgetter("display")  # of an InputFile
 
 
 def _taken_whole(files: tuple[InputFile, ...], memo: FileMemo) -> InputData | None:
@@ -640,10 +642,6 @@ def _latest_of(files: list[_Read]) -> dict[str, CheckResult]:
     return latest
 
 
-def _by_display(entry: InputFile) -> str:
-    return entry.display
-
-
 def _by_month(item: tuple[str, MonthRows]) -> str:
     return item[0]
 
@@ -686,18 +684,14 @@ def _remembered_rows(known: Remembered, entry: InputFile, probe: str, month: str
     What the memo holds parsed when it was put, for these very bytes; should it not make
     rows (a value of another shape: a bug, or a cache written by hand), the file is read.
     """
-    made: list[DayCounters] | None = None
 
     def rows() -> list[DayCounters]:
-        nonlocal made
-        if made is None:
-            try:
-                made = rebuilt_rows(known.load(), probe)
-            except (TypeError, ValueError, KeyError, OverflowError, EOFError):
-                made = _read_again(entry, probe, month)
-        return made
+        try:
+            return rebuilt_rows(known.load(), probe)
+        except (TypeError, ValueError, KeyError, OverflowError, EOFError):
+            return _read_again(entry, probe, month)
 
-    return rows
+    return _once(rows)
 
 
 def _read_again(
@@ -714,12 +708,17 @@ def _read_again(
 
 def _rows_later(entry: InputFile, probe: str, month: str, memo: FileMemo) -> MonthRows:
     """Gives a file's rows, from the memo if it still has them, when first asked for."""
+    return _once(functools.partial(_read_again, entry, probe, month, memo))
+
+
+def _once(make: Callable[[], list[DayCounters]]) -> MonthRows:
+    """Gives what `make` does, made when first asked for, then kept."""
     made: list[DayCounters] | None = None
 
     def rows() -> list[DayCounters]:
         nonlocal made
         if made is None:
-            made = _read_again(entry, probe, month, memo)
+            made = make()
         return made
 
     return rows
