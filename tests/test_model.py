@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import marshal
-from dataclasses import fields
+from dataclasses import FrozenInstanceError, fields, replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -157,6 +157,23 @@ def test_a_summary_survives_its_record_field_for_field() -> None:
     assert len(record) == len(RECORD_FIELDS) == len(fields(IncidentSummary))
     assert marshal.loads(marshal.dumps(record)) == record  # plain values only
     assert IncidentSummary.from_record(record) == summary
+    # The usual shape, whose times the record leaves to the updates': created and started
+    # with the first update, resolved with the last.
+    usual = replace(
+        summary,
+        created_at=moment(1),
+        started_at=moment(1),
+        resolved_at=moment(7),
+        update_times=(moment(1), moment(7)),
+    )
+    record = usual.to_record()
+    assert record[8:11] == (None, None, True)
+    back = IncidentSummary.from_record(record)
+    assert back == usual and type(back) is IncidentSummary
+    open_one = replace(usual, resolved_at=None)
+    assert IncidentSummary.from_record(open_one.to_record()) == open_one
+    with pytest.raises(FrozenInstanceError):
+        back.title = "changed"  # type: ignore[misc]
 
 
 def test_an_incident_was_last_updated_by_its_newest_post_correction_or_postmortem(

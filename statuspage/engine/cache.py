@@ -33,7 +33,7 @@ except ImportError:  # pragma: no cover - Windows: builds of one site are not se
     fcntl = None  # type: ignore[assignment]
 
 CACHE_DIR = ".statuspage-cache"
-_SCHEMA = f"statuspage {__version__} cache 14"
+_SCHEMA = f"statuspage {__version__} cache 15"
 
 
 class FileRecord(NamedTuple):
@@ -550,7 +550,7 @@ def _checksum(stamp: bytes, digest: str, value: bytes) -> int:
 
 _MOST_CHANGES = 8  # a manifest is saved as its changes while they are at most 1/8 of it
 
-_SHARDS = 16  # file records are saved in shards, so one edit rewrites a sixteenth of them
+_SHARDS = 64  # file records are saved in shards, so one edit rewrites a 64th of them
 
 
 def _shard(path: str) -> int:

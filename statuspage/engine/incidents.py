@@ -84,23 +84,29 @@ def reusable_records(
     when its file's stat is unchanged and older than `trusted_before` (a change made in the
     same clock tick as that check could keep the stat). Otherwise the file's bytes decide.
     """
-    present = {entry.display for entry in sources.incidents}
-    changed = [path for path in records if path not in present]  # files that are gone
     current: dict[str, FileRecord] = {}
     to_parse: list[InputFile] = []
+    changed: list[str] = []
+    known = 0  # files with a record
     for entry in sources.incidents:
         record = records.get(entry.display)
         if record is None:
             to_parse.append(entry)
-        elif record.stamp == entry.stamp and max(entry.stamp[1:3]) < trusted_before:
+            continue
+        known += 1
+        stamp = entry.stamp
+        if record.stamp == stamp and stamp[1] < trusted_before and stamp[2] < trusted_before:
             current[entry.display] = record  # same stat, old enough to trust: most files
         elif _same_bytes(entry, record):
-            if record.stamp != entry.stamp:  # same bytes, new stat: remember the new one
-                record = record._replace(stamp=entry.stamp)
+            if record.stamp != stamp:  # same bytes, new stat: remember the new one
+                record = record._replace(stamp=stamp)
                 changed.append(entry.display)
             current[entry.display] = record
         else:
             to_parse.append(entry)
+    if known < len(records):  # some files are gone
+        present = {entry.display for entry in sources.incidents}
+        changed += [path for path in records if path not in present]
     return Reuse(current, to_parse, changed)
 
 

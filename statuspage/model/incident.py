@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from .enums import ActionState, ComponentState, Impact, Kind, Status
+from .values import quick_maker
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,9 +139,11 @@ class IncidentSummary:
             self.impact.value,
             self.components,
             self.status.value,
-            _iso(self.created_at),
-            _iso(self.started_at),
-            _iso(self.resolved_at),
+            # Mostly the first, first and last update's times: then None, None and True,
+            # which take no room nor parsing.
+            None if self.created_at == self.update_times[0] else _iso(self.created_at),
+            None if self.started_at == self.created_at else _iso(self.started_at),
+            _resolved_record(self.resolved_at, self.update_times[-1]),
             _iso(self.scheduled_for),
             _iso(self.scheduled_until),
             _iso(self.postmortem_at),
@@ -152,13 +155,14 @@ class IncidentSummary:
             self.state_changes,
         )
 
-    @classmethod
-    def from_record(cls, record: SummaryRecord) -> IncidentSummary:
+    @staticmethod
+    def from_record(record: SummaryRecord) -> IncidentSummary:
         """Rebuild a summary from `to_record`'s plain values.
 
-        Positional and without helpers, since a build rebuilds every incident's summary this
-        way (keyword arguments cost 50 % more); the import-time check below RECORD_FIELDS
-        keeps the positions and the fields in step.
+        Positional, without helpers and past the frozen `__init__` (`quick_maker`), since a
+        build rebuilds every incident's summary this way (keyword arguments cost 50 % more,
+        the frozen `__init__` five times); the import-time check below RECORD_FIELDS keeps
+        the positions and the fields in step.
         """
         (
             iid,
@@ -183,8 +187,9 @@ class IncidentSummary:
         ) = record
         iso = datetime.fromisoformat
         update_times = tuple(map(iso, texts))
-        # Creation, start and resolution are mostly the first and last update's times.
-        known = {texts[0]: update_times[0], texts[-1]: update_times[-1]}
+        created_at = update_times[0] if created is None else iso(created)
+        if resolved is not None:
+            resolved = update_times[-1] if resolved is True else iso(resolved)
         shown = _SHOWN_STATES.get(states)
         if shown is None:  # few distinct combinations: converted once each
             shown = tuple([(cid, _STATES[state]) for cid, state in states])
@@ -195,7 +200,7 @@ class IncidentSummary:
             updated_at = update_times[-1]
         else:
             updated_at = postmortem_at if updated == postmortem else iso(updated)
-        return cls(
+        return _make_summary(
             iid,
             path,
             digest,
@@ -204,9 +209,9 @@ class IncidentSummary:
             _IMPACTS[impact],
             components,
             _STATUSES[status],
-            known.get(created) or iso(created),
-            known.get(started) or iso(started),
-            resolved and (known.get(resolved) or iso(resolved)),
+            created_at,
+            created_at if started is None else iso(started),
+            resolved,
             scheduled_for and iso(scheduled_for),
             scheduled_until and iso(scheduled_until),
             postmortem_at,
@@ -243,6 +248,8 @@ RECORD_FIELDS = (
 if tuple(f.name for f in fields(IncidentSummary)) != RECORD_FIELDS:  # pragma: no cover
     raise TypeError("IncidentSummary's fields moved: update to_record, from_record, RECORD_FIELDS")
 
+_make_summary = quick_maker(IncidentSummary)
+
 # Enum(value) goes through the metaclass; a dict is several times faster for many records.
 _KINDS = {k.value: k for k in Kind}
 _IMPACTS = {i.value: i for i in Impact}
@@ -255,6 +262,11 @@ def _state_pair(pair: str) -> tuple[str, ComponentState]:
     """'api=major_outage' as a component id and its state (ids never hold '=', ' ' or ';')."""
     cid, _, state = pair.partition("=")
     return cid, _STATES[state]
+
+
+def _resolved_record(resolved_at: datetime | None, last_update: datetime) -> str | bool | None:
+    """How a record keeps the resolution time: True for the last update's, as it mostly is."""
+    return True if resolved_at == last_update else _iso(resolved_at)
 
 
 def _iso(moment: datetime | None) -> str | None:

@@ -100,7 +100,7 @@ class ApiRenderer:
         self.states = index.states
         self.components = index.components
         self._keys = KeyMaker("api", repr(self.config))
-        self._component_times = self._times_by_component()
+        self._updated_at, self._component_times = self._times()
         self._component_objects: list[dict[str, Any]] | None = None
         self._uptime_objects: dict[str, dict[str, Any]] | None = None
 
@@ -187,13 +187,7 @@ class ApiRenderer:
 
     def page_updated_at(self) -> datetime:
         """When anything on the page last changed: the newest update, edit or postmortem."""
-        times = [
-            moment
-            for incident in self.site.incidents
-            for moment in (incident.update_times[-1], incident.postmortem_at)
-            if moment is not None
-        ]
-        return max(times, default=NO_TIME)
+        return self._updated_at
 
     def page(self) -> dict[str, Any]:
         """The page object every endpoint starts with."""
@@ -205,18 +199,27 @@ class ApiRenderer:
             "updated_at": api_time(self.page_updated_at(), self.zone),
         }
 
-    def _times_by_component(self) -> dict[str, tuple[datetime, datetime]]:
-        """For each component, its first and latest incident time (created_at, updated_at)."""
+    def _times(self) -> tuple[datetime, dict[str, tuple[datetime, datetime]]]:
+        """The page's `page_updated_at`, and each component's first and latest incident time
+        (created_at, updated_at): one pass over every incident."""
+        incidents = self.site.incidents
+        newest = incidents[0].update_times[-1] if incidents else NO_TIME
         spans: dict[str, tuple[datetime, datetime]] = {}
-        for incident in self.site.incidents:
+        for incident in incidents:
             times = incident.update_times
+            first, last = times[0], times[-1]
+            if last > newest:
+                newest = last
+            postmortem = incident.postmortem_at
+            if postmortem is not None and postmortem > newest:
+                newest = postmortem
             for cid in incident.components:
                 span = spans.get(cid)
                 if span is None:
-                    spans[cid] = (times[0], times[-1])
-                elif times[0] < span[0] or times[-1] > span[1]:
-                    spans[cid] = (min(span[0], times[0]), max(span[1], times[-1]))
-        return spans
+                    spans[cid] = (first, last)
+                elif first < span[0] or last > span[1]:
+                    spans[cid] = (min(span[0], first), max(span[1], last))
+        return newest, spans
 
     def component_objects(self) -> list[dict[str, Any]]:
         """Every component, a group's object before its first member's, in page order."""

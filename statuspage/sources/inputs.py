@@ -459,8 +459,10 @@ class _Finder:
                 if entry.is_file(follow_symlinks=False):
                     if not suffixes or name.endswith(suffixes):
                         info = self._stat(entry, display)
-                        if info is not None:
-                            found.append(InputFile.of(display, entry.path, info))
+                        if info is not None:  # InputFile.of, spelt out: this runs per file
+                            stamp = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+                            stem = name.rpartition(".")[0] or name
+                            found.append(InputFile(display, entry.path, stamp, stem))
                     elif name.lower().endswith(suffixes):
                         self._warn_case(display, name, suffixes[0])
                 elif entry.is_dir(follow_symlinks=False):
