@@ -1020,3 +1020,34 @@ def test_a_build_imports_no_network_code(make_site: MakeSite, tmp_path: Path) ->
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     ).stdout
     assert shown == "[]\n"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the scan forks on Linux only")
+def test_a_large_site_is_scanned_beside_the_build_with_the_same_result(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from statuspage.engine import background
+
+    site = make_site(incidents={"db": RESOLVED, "api": OPEN})
+    site.write("incidents/x.YAML", RESOLVED)  # a warning, which must come through too
+    monkeypatch.setattr(build, "BACKGROUND_SCAN_INCIDENTS", 2)  # "large": two incidents
+    monkeypatch.setattr(background, "can_fork", lambda: True)
+    monkeypatch.setattr(build, "can_fork", lambda: True)
+    forked: list[bool] = []
+
+    class Spy(background.Background[Any]):
+        def __init__(self, *args: Any, fork: bool = True) -> None:
+            forked.append(fork)
+            super().__init__(*args, fork=fork)
+
+    monkeypatch.setattr(build, "Background", Spy)
+    out = site.root / "public"
+    warned: list[str] = []
+    build_site(site.root, out, NOW, warn=warned.append)  # no build yet: no size known
+    build_site(site.root, out, NOW, warn=warned.append)
+    site.write("incidents/db.yaml", RESOLVED.replace("Fixed.", "Fixed for good."))
+    build_site(site.root, out, NOW, warn=warned.append)
+    build_site(site.root, out, NOW, workers=1, warn=warned.append)  # one process: no fork
+    assert forked == [False, True, True, False]
+    assert len(set(warned)) == 1 and len(warned) == 4
+    assert snapshot(out) == cold_build(site, NOW)

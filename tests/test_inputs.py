@@ -3,6 +3,7 @@ and a kind registered later reaching the scan, the build, the output check and t
 
 from __future__ import annotations
 
+import marshal
 import os
 import subprocess
 import sys
@@ -21,7 +22,7 @@ from statuspage.render.jobs import Job, KeyMaker, RenderContext, digest
 from statuspage.render.views import SiteIndex
 from statuspage.serve.preview import PreviewServer
 from statuspage.sources import inputs
-from statuspage.sources.inputs import FileMemo, InputFile, InputKind, scan
+from statuspage.sources.inputs import FileMemo, InputFile, InputKind, Sources, scan
 from tests.conftest import (
     CONFIG,
     NOW,
@@ -422,6 +423,17 @@ def test_files_that_are_not_read_are_named_with_why(make_site: MakeSite) -> None
     warned: list[str] = []
     build_site(site.root, site.root / "public", NOW, warn=warned.append)
     assert warned == expected
+
+
+def test_sources_travel_as_plain_values_and_come_back_the_same(make_site: MakeSite) -> None:
+    site = make_site(incidents={"db": RESOLVED, "Bad Id": RESOLVED})
+    site.write("incidents/x.YAML", RESOLVED)
+    sources = scan(site.root)
+    assert sources.problems and sources.warnings and sources.incidents
+    plain = marshal.loads(marshal.dumps(sources.plain()))  # as a forked scan sends them
+    back = Sources.from_plain(site.root, plain)
+    assert back == sources
+    assert all(type(entry) is InputFile for entry in back.every_file())
 
 
 def test_a_config_that_is_no_file_is_a_problem(make_site: MakeSite) -> None:

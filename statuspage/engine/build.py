@@ -9,6 +9,7 @@ the output is byte-for-byte what a cold build of the same files and clock would 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import os
 import shutil
 import sqlite3
@@ -23,6 +24,7 @@ from .. import __version__
 from ..errors import OutputError, OutputRefused, SourceError, ValidationFailed
 from ..render.jobs import MARKER, digest
 from ..sources.inputs import CONFIG_FILE, UPTIME, Reader, Sources, input_kinds, scan
+from .background import Background, can_fork
 from .cache import CACHE_DIR, BuildCache, Manifest, Memo, TreeState
 from .incidents import load_incidents, racy_ns, start_workers
 from .publish import (
@@ -160,6 +162,26 @@ def _check_cache_location(cache: Path, out: Path) -> None:
         raise OutputRefused(f"{out} holds the build cache ({cache}); choose another --out")
 
 
+BACKGROUND_SCAN_INCIDENTS = 2000
+"""A site whose last build had this many incidents or more is scanned in a forked child
+(see `engine.background`): for fewer, the fork costs more than the overlap saves."""
+
+# What a build with work to do imports beyond what a no-op build needs.
+_BUILD_CODE = (
+    "..render.outputs",
+    "..render.templates",
+    "..sources.loader",
+    "..sources.theme",
+    ".parallel",
+)
+
+
+def _load_build_code() -> None:
+    """Import what a build with work to do runs (while a child scans: the time is free)."""
+    for name in _BUILD_CODE:
+        importlib.import_module(name, __package__)
+
+
 def spare_folder(out: Path, cache_folder: Path | None) -> Path:
     """Where the output's spare twin lives: in the cache when on the same file system."""
     if cache_folder is not None:
@@ -189,13 +211,30 @@ class _Build:
 
     def run(self, started: float) -> BuildResult:
         cache = self.cache
+        last = cache.get("last") if cache else None
+        root = self.root
+        # A large site is scanned by a forked child, while this process loads the cache's
+        # state of the output and the code a build with work to do needs.
+        beside = (
+            last is not None
+            and last[2] >= BACKGROUND_SCAN_INCIDENTS
+            and self.max_workers != 1
+            and can_fork()
+        )
         scanned_at = time.time_ns()
-        sources = scan(self.root)
+        with Background(
+            lambda: scan(root),
+            Sources.plain,
+            lambda plain: Sources.from_plain(root, plain),
+            fork=beside,
+        ) as scanning:
+            live_state = cache.tree(self.live_name) if cache else None
+            if beside:
+                _load_build_code()
+            sources = scanning.result()
         for warning in sources.warnings:
             self.warn(str(warning))
         fingerprint = sources.fingerprint(__version__, self.now.isoformat(), str(self.out))
-        last = cache.get("last") if cache else None
-        live_state = cache.tree(self.live_name) if cache else None
         if last is not None and last[0] == fingerprint and live_state is not None:
             settled = sources.newest_change_ns() < last[1] - racy_ns(sources)
             if settled and identity(self.out) == live_state.identity:

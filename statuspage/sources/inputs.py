@@ -252,6 +252,28 @@ class Sources(NamedTuple):
         # facts give the same bytes in every process.
         return hashlib.blake2b(marshal.dumps(facts, 2), digest_size=16).hexdigest()
 
+    def plain(self) -> tuple[Any, ...]:
+        """The files, problems and warnings as plain values (marshal-able): `from_plain`
+        makes these Sources again, in another process, say."""
+        return (
+            {name: [tuple(entry) for entry in found] for name, found in self.files.items()},
+            [_plain_error(problem) for problem in self.problems],
+            [_plain_error(warning) for warning in self.warnings],
+        )
+
+    @classmethod
+    def from_plain(cls, root: Path, plain: tuple[Any, ...]) -> Sources:
+        """The Sources of `root` whose `plain` values these are."""
+        files, problems, warnings = plain
+        make = InputFile._make
+        return cls(
+            root,
+            {name: tuple(map(make, found)) for name, found in files.items()},
+            tuple(SourceError(*problem) for problem in problems),
+            input_kinds(),
+            tuple(SourceError(*warning) for warning in warnings),
+        )
+
     def newest_change_ns(self) -> int:
         """The latest modification or change time among the inputs (0 when there are none)."""
         return max((max(f.mtime_ns, f.ctime_ns) for f in self.every_file()), default=0)
@@ -603,6 +625,10 @@ class _Finder:
 
     def _problem(self, display: str, line: int, message: str) -> None:
         self.problems.append(SourceError(display, line, line, message))
+
+
+def _plain_error(error: SourceError) -> tuple[str, int, int, str]:
+    return (error.path, error.line, error.column, error.message)
 
 
 def _as_prefix(folder: str) -> str:
