@@ -56,6 +56,22 @@ def test_file_records_round_trip_for_the_same_context(tmp_path: Path) -> None:
     assert reopened.files("ids-1").records == {}
 
 
+def test_records_read_ahead_are_given_once_and_for_their_context_only(tmp_path: Path) -> None:
+    cache = BuildCache(tmp_path)
+    cache.read_files_ahead()  # nothing saved yet: nothing read
+    assert cache.files("ids") == SavedFiles("ids", {}, None)
+    saved = records(5)
+    cache.save_files(cache.files("ids"), saved, saved)
+    cache.read_files_ahead()
+    ahead = cache.files("ids")
+    assert ahead.records == saved
+    assert cache.files("ids") is not ahead  # read again: the next caller may change its own
+    assert cache.files("ids").records == saved
+    cache.read_files_ahead()
+    assert cache.files("other ids") == SavedFiles("other ids", {}, None)  # ids changed
+    assert cache.files("ids").records == saved  # and what was read ahead is dropped
+
+
 def test_saving_one_change_rewrites_only_its_shard(tmp_path: Path) -> None:
     cache = BuildCache(tmp_path)
     saved = records(200)

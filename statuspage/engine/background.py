@@ -11,6 +11,7 @@ Used on Linux only (as the build's workers are), with more than one core to run 
 
 from __future__ import annotations
 
+import gc
 import marshal
 import os
 import signal
@@ -96,6 +97,9 @@ def _start(work: Callable[[], Any], plain: Callable[[Any], Any]) -> tuple[int, i
     if pid == 0:  # pragma: no cover - the child: coverage is not measured in it
         code = 1
         try:
+            # The collector would visit every object the fork shares, copying their pages:
+            # the child lives for one piece of work, and ends by exiting.
+            gc.disable()
             os.close(read)
             data = memoryview(marshal.dumps(plain(work())))
             while data:

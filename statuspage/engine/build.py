@@ -230,7 +230,9 @@ class _Build:
         ) as scanning:
             live_state = cache.tree(self.live_name) if cache else None
             if beside:
+                assert cache is not None
                 _load_build_code()
+                cache.read_files_ahead()  # what load_incidents reads first
             sources = scanning.result()
         for warning in sources.warnings:
             self.warn(str(warning))

@@ -102,6 +102,7 @@ class BuildCache:
         # The whole manifests read or written by this process, by id: a tree's manifest is
         # saved as its changes from one of them, while they are few (see _write_tree).
         self._bases: dict[int, Manifest] = {}
+        self._files_ahead: SavedFiles | None = None  # see read_files_ahead
         try:
             self._db = self._open(database)
         except sqlite3.Error:  # damaged, or not a database at all: it only ever saved work
@@ -180,8 +181,21 @@ class BuildCache:
 
     def files(self, context: str) -> SavedFiles:
         """The records of incident files saved for the same `context` (the config's ids)."""
+        ahead, self._files_ahead = self._files_ahead, None
+        if ahead is not None and ahead.context == context:
+            return ahead
         if self.get("files_context") != context:
             return SavedFiles(context, {}, None)
+        return self._read_files(context)
+
+    def read_files_ahead(self) -> None:
+        """Read the saved records now, whatever their context, for the next `files` to give
+        if its context is theirs: a build reads them while a child scans the site."""
+        context = self.get("files_context")
+        if isinstance(context, str):
+            self._files_ahead = self._read_files(context)
+
+    def _read_files(self, context: str) -> SavedFiles:
         records: dict[str, FileRecord] = {}
         make = FileRecord._make
         shards: dict[int, dict[str, Any]] = {}

@@ -254,9 +254,10 @@ class Sources(NamedTuple):
 
     def plain(self) -> tuple[Any, ...]:
         """The files, problems and warnings as plain values (marshal-able): `from_plain`
-        makes these Sources again, in another process, say."""
+        makes these Sources again, in another process, say. Each kind's files go as four
+        columns, which C code makes and takes apart."""
         return (
-            {name: [tuple(entry) for entry in found] for name, found in self.files.items()},
+            {name: tuple(zip(*found, strict=True)) for name, found in self.files.items()},
             [_plain_error(problem) for problem in self.problems],
             [_plain_error(warning) for warning in self.warnings],
         )
@@ -268,7 +269,7 @@ class Sources(NamedTuple):
         make = InputFile._make
         return cls(
             root,
-            {name: tuple(map(make, found)) for name, found in files.items()},
+            {name: tuple(map(make, zip(*columns, strict=True))) for name, columns in files.items()},
             tuple(SourceError(*problem) for problem in problems),
             input_kinds(),
             tuple(SourceError(*warning) for warning in warnings),
