@@ -101,3 +101,55 @@ def test_a_fork_needs_linux_and_a_second_core(monkeypatch: pytest.MonkeyPatch) -
     assert not can_fork()
     monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1})
     assert can_fork()
+
+
+def test_the_head_comes_first_and_may_be_all_that_is_wanted(tmp_path: Path) -> None:
+    mark = tmp_path / "sent"
+
+    def body(value: dict[str, int]) -> dict[str, int]:
+        mark.write_text("the body was made")  # in the child, after the head was sent
+        time.sleep(30)
+        return value
+
+    with Background(where, body, dict, head=lambda made: [made["pid"], "head"]) as work:
+        head = work.head()
+        assert head[1] == "head" and head[0] != HOME
+        assert work.head() == head  # read once
+        for _ in range(500):  # the body follows the head at once; it waits to be read
+            if mark.exists():
+                break
+            time.sleep(0.01)
+        assert work.ready()
+    assert no_children_left()  # stopped, though its body was never read
+    with Background(where, dict, dict, head=lambda made: made["pid"]) as work:
+        assert work.result()["pid"] == work.head() != HOME
+
+
+def test_ready_tells_whether_the_head_would_wait() -> None:
+    def slow() -> dict[str, int]:
+        if in_child():
+            time.sleep(30)
+        return where()
+
+    with Background(slow, dict, dict, head=lambda made: 1) as work:
+        assert not work.ready()
+    assert Background(slow, dict, dict, fork=False).ready()
+    with Background(where, dict, dict, head=lambda made: 1) as work:
+        for _ in range(1000):
+            if work.ready():
+                break
+            time.sleep(0.01)
+        assert work.head() == 1
+
+
+def test_a_child_that_fails_before_its_head_leaves_the_work_to_be_done_here() -> None:
+    def failing() -> dict[str, int]:
+        if in_child():
+            raise OSError("in the child")
+        return where()
+
+    with Background(failing, dict, dict, head=lambda made: 1) as work:
+        assert work.head() is None
+        assert work.ready()
+        assert work.result() == {"pid": HOME}
+    assert no_children_left()

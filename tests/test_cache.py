@@ -70,6 +70,12 @@ def test_records_read_ahead_are_given_once_and_for_their_context_only(tmp_path: 
     cache.read_files_ahead()
     assert cache.files("other ids") == SavedFiles("other ids", {}, None)  # ids changed
     assert cache.files("ids").records == saved  # and what was read ahead is dropped
+    asked: list[int] = []
+    cache.read_files_ahead(enough=lambda: asked.append(1) or True)  # one shard, then stop
+    assert asked == [1]
+    ahead = cache.files("ids")  # the rest read now
+    assert ahead.records == saved
+    assert ahead.shards is not None and sorted(ahead.shards) == list(range(_SHARDS))
 
 
 def test_saving_one_change_rewrites_only_its_shard(tmp_path: Path) -> None:

@@ -162,6 +162,19 @@ def _check_cache_location(cache: Path, out: Path) -> None:
         raise OutputRefused(f"{out} holds the build cache ({cache}); choose another --out")
 
 
+def _first_facts(sources: Sources, extra: tuple[str, ...], settled: bool = True) -> tuple[Any, ...]:
+    """What tells a build whether it has nothing to do: the inputs' fingerprint (with the
+    `extra` facts), their newest change and how close to a scan a change may go unseen
+    (without `settled`, 0 and 0: worked out only when the fingerprint is the last build's);
+    and the scan's warnings, which a build gives either way."""
+    return (
+        sources.fingerprint(*extra),
+        sources.newest_change_ns() if settled else 0,
+        racy_ns(sources) if settled else 0,
+        [str(warning) for warning in sources.warnings],
+    )
+
+
 BACKGROUND_SCAN_INCIDENTS = 2000
 """A site whose last build had this many incidents or more is scanned in a forked child
 (see `engine.background`): for fewer, the fork costs more than the overlap saves."""
@@ -221,26 +234,34 @@ class _Build:
             and self.max_workers != 1
             and can_fork()
         )
+        extra = (__version__, self.now.isoformat(), str(self.out))
         scanned_at = time.time_ns()
         with Background(
             lambda: scan(root),
             Sources.plain,
             lambda plain: Sources.from_plain(root, plain),
+            head=lambda found: _first_facts(found, extra),
             fork=beside,
         ) as scanning:
             live_state = cache.tree(self.live_name) if cache else None
             if beside:
                 assert cache is not None
                 _load_build_code()
-                cache.read_files_ahead()  # what load_incidents reads first
-            sources = scanning.result()
-        for warning in sources.warnings:
-            self.warn(str(warning))
-        fingerprint = sources.fingerprint(__version__, self.now.isoformat(), str(self.out))
-        if last is not None and last[0] == fingerprint and live_state is not None:
-            settled = sources.newest_change_ns() < last[1] - racy_ns(sources)
-            if settled and identity(self.out) == live_state.identity:
-                return self._result(started, file_count(live_state.manifest), None, 0, last[2])
+                cache.read_files_ahead(enough=scanning.ready)  # what load_incidents reads
+            found: Sources | None = None
+            facts = scanning.head()
+            if facts is None:  # scanned here
+                found = scanning.result()
+                facts = _first_facts(found, extra, settled=False)
+            fingerprint, newest, racy, warnings = facts
+            for warning in warnings:
+                self.warn(warning)
+            if last is not None and last[0] == fingerprint and live_state is not None:
+                if found is not None:
+                    newest, racy = found.newest_change_ns(), racy_ns(found)
+                if newest < last[1] - racy and identity(self.out) == live_state.identity:
+                    return self._result(started, file_count(live_state.manifest), None, 0, last[2])
+            sources = found if found is not None else scanning.result()
 
         from ..render.outputs import SiteRenderer
         from ..sources.loader import load_config

@@ -183,29 +183,41 @@ class BuildCache:
         """The records of incident files saved for the same `context` (the config's ids)."""
         ahead, self._files_ahead = self._files_ahead, None
         if ahead is not None and ahead.context == context:
-            return ahead
+            return self._read_files(ahead)  # the rest of them
         if self.get("files_context") != context:
             return SavedFiles(context, {}, None)
-        return self._read_files(context)
+        return self._read_files(SavedFiles(context, {}, {}))
 
-    def read_files_ahead(self) -> None:
+    def read_files_ahead(self, enough: Callable[[], bool] = lambda: False) -> None:
         """Read the saved records now, whatever their context, for the next `files` to give
-        if its context is theirs: a build reads them while a child scans the site."""
+        if its context is theirs: a build reads them while a child scans the site. Stops
+        when `enough()` (asked after each shard): `files` reads the rest."""
         context = self.get("files_context")
         if isinstance(context, str):
-            self._files_ahead = self._read_files(context)
+            self._files_ahead = self._read_files(SavedFiles(context, {}, {}), enough)
 
-    def _read_files(self, context: str) -> SavedFiles:
-        records: dict[str, FileRecord] = {}
+    def _read_files(
+        self, saved: SavedFiles, enough: Callable[[], bool] = lambda: False
+    ) -> SavedFiles:
+        """`saved` with the records of every shard it does not hold yet (until `enough()`)."""
+        records, shards = saved.records, saved.shards
+        assert shards is not None
         make = FileRecord._make
-        shards: dict[int, dict[str, Any]] = {}
-        for key, blob in self._db.execute("SELECT key, value FROM meta WHERE key LIKE 'files %'"):
+        rows = self._db.execute(
+            "SELECT key, value FROM meta WHERE key LIKE 'files %'"
+            f" AND key NOT IN ({', '.join('?' * len(shards))})",
+            [f"files {number}" for number in shards],
+        )
+        for key, blob in rows:
             shard = shards[int(key.split()[1])] = marshal.loads(blob)
-            for path, saved in shard.items():
-                if saved[3]:  # problems, saved as plain fields
-                    saved = (*saved[:3], tuple(SourceError(*p) for p in saved[3]))
-                records[path] = make(saved)
-        return SavedFiles(context, records, shards)
+            for path, kept in shard.items():
+                if kept[3]:  # problems, saved as plain fields
+                    kept = (*kept[:3], tuple(SourceError(*p) for p in kept[3]))
+                records[path] = make(kept)
+            if enough():
+                break
+        rows.close()  # a statement left half read would hold its read transaction open
+        return saved
 
     def save_files(
         self, saved: SavedFiles, records: Mapping[str, FileRecord], changed: Iterable[str]
