@@ -258,8 +258,13 @@ def _warn(message: str) -> None:
 
 
 def _collect_less() -> None:
-    """A build makes many objects and few reference cycles: look for cycles far less often."""
-    gc.set_threshold(50_000, 20, 100)
+    """A build makes many objects and few reference cycles: look for cycles far less often.
+
+    Each look visits every object made since the last: a one-edit build of 10,000 incidents
+    spent 25 ms on four of them at 50,000, and now none; a cold build peaks at the same
+    memory either way (218 MB, --jobs 1).
+    """
+    gc.set_threshold(1_000_000, 20, 100)
 
 
 def _count(number: int, singular: str, plural: str | None = None) -> str:
