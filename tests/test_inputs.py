@@ -434,6 +434,7 @@ def test_sources_travel_as_plain_values_and_come_back_the_same(make_site: MakeSi
     back = Sources.from_plain(site.root, plain)
     assert back == sources
     assert all(type(entry) is InputFile for entry in back.every_file())
+    assert any(entry.path != f"{site.root}/{entry.display}" for entry in back.theme)  # bundled
 
 
 def test_a_config_that_is_no_file_is_a_problem(make_site: MakeSite) -> None:

@@ -11,6 +11,8 @@ Used on Linux only (as the build's workers are), with more than one core to run 
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import gc
 import marshal
 import os
@@ -123,6 +125,7 @@ def _nothing(result: object) -> None:
     return None
 
 
+PIPE_BYTES = 1 << 20  # Linux's most for a user by default (/proc/sys/fs/pipe-max-size)
 _LENGTH = struct.Struct("<Q")  # what comes first in a frame: the length of its data
 
 
@@ -132,6 +135,8 @@ def _start(
     """Fork a child that does `work` and writes two frames to a pipe, its result's head and
     its plain values; None if no child could be made."""
     read, write = os.pipe()
+    with contextlib.suppress(OSError):  # a larger pipe: the child need not wait for reads
+        fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
     try:
         pid = os.fork()
     except OSError:

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import itertools
 import marshal
+import operator
 import os
 import re
 import stat
@@ -254,10 +256,10 @@ class Sources(NamedTuple):
 
     def plain(self) -> tuple[Any, ...]:
         """The files, problems and warnings as plain values (marshal-able): `from_plain`
-        makes these Sources again, in another process, say. Each kind's files go as four
-        columns, which C code makes and takes apart."""
+        makes these Sources again, in another process, say."""
+        prefix = _as_prefix(str(self.root))
         return (
-            {name: tuple(zip(*found, strict=True)) for name, found in self.files.items()},
+            {name: _plain_files(prefix, found) for name, found in self.files.items()},
             [_plain_error(problem) for problem in self.problems],
             [_plain_error(warning) for warning in self.warnings],
         )
@@ -266,10 +268,10 @@ class Sources(NamedTuple):
     def from_plain(cls, root: Path, plain: tuple[Any, ...]) -> Sources:
         """The Sources of `root` whose `plain` values these are."""
         files, problems, warnings = plain
-        make = InputFile._make
+        prefix = _as_prefix(str(root))
         return cls(
             root,
-            {name: tuple(map(make, zip(*columns, strict=True))) for name, columns in files.items()},
+            {name: _files_of(prefix, columns) for name, columns in files.items()},
             tuple(SourceError(*problem) for problem in problems),
             input_kinds(),
             tuple(SourceError(*warning) for warning in warnings),
@@ -626,6 +628,26 @@ class _Finder:
 
     def _problem(self, display: str, line: int, message: str) -> None:
         self.problems.append(SourceError(display, line, line, message))
+
+
+def _plain_files(prefix: str, found: Sequence[InputFile]) -> tuple[Any, ...]:
+    """A kind's files as four columns, made by C code: their paths relative to the root,
+    the full paths that are not the root's prefix and that (by number), stamps and stems."""
+    if not found:
+        return ((), {}, (), ())
+    displays, paths, stamps, stems = zip(*found, strict=True)
+    derived = map(prefix.__add__, displays)
+    moved = itertools.compress(itertools.count(), map(operator.ne, paths, derived))
+    return (displays, {n: paths[n] for n in moved}, stamps, stems)
+
+
+def _files_of(prefix: str, columns: tuple[Any, ...]) -> tuple[InputFile, ...]:
+    """The files `_plain_files` made `columns` of."""
+    displays, moved, stamps, stems = columns
+    paths = list(map(prefix.__add__, displays))
+    for number, path in moved.items():
+        paths[number] = path
+    return tuple(map(InputFile._make, zip(displays, paths, stamps, stems, strict=True)))
 
 
 def _plain_error(error: SourceError) -> tuple[str, int, int, str]:
