@@ -318,7 +318,7 @@ class _Build:
                 workers = self._workers(state, len(changes.render) + len(changes.link) // 10)
             memo = (
                 renderer.incident_bases(),
-                {i.id: i.digest for i in site.incidents},
+                renderer.index.digests(),
                 [job.path for job in jobs if not job.unit],
             )
             size = self._publish(trees, changes, manifest, memo, site, workers)
@@ -411,12 +411,13 @@ def _carry_over(
     bases, digests, site_paths = live_state.memo
     if tuple(bases) != renderer.incident_bases():
         return set(), {}
-    same = {i.id for i in site.incidents if digests.get(i.id) == i.digest}
+    same = {incident_id for incident_id, _ in renderer.index.digests().items() & digests.items()}
     skip = same.difference(i.id for i in site.open)
     # The live files, but for the site's own (all planned again) and those of incidents
-    # planned again or gone: set operations, not a loop over every file.
-    dropped = {*site_paths, *(UNIT + incident_id for incident_id in digests.keys() - skip)}
-    carried = {name: key for name, key in live.items() if name not in dropped}
+    # planned again or gone: a copy and a few deletions, not a loop over every file.
+    carried = dict(live)
+    for name in (*site_paths, *(UNIT + incident_id for incident_id in digests.keys() - skip)):
+        carried.pop(name, None)
     return skip, carried
 
 

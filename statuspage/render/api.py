@@ -13,6 +13,7 @@ every client reads, keeps Statuspage's shape exactly).
 from __future__ import annotations
 
 import json
+import operator
 import re
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
@@ -36,6 +37,9 @@ from .views import SiteIndex
 API = "api/v2"
 LIST_LIMIT = 50  # incidents.json and scheduled-maintenances.json hold the newest 50
 NO_TIME = datetime(1970, 1, 1, tzinfo=UTC)  # the page's updated_at before any incident
+_UPDATE_TIMES = operator.attrgetter("update_times")
+_POSTMORTEM_AT = operator.attrgetter("postmortem_at")
+_FIRST, _LAST = operator.itemgetter(0), operator.itemgetter(-1)
 
 # Statuspage's status indicator and its description, from the worst current state.
 INDICATORS = {
@@ -201,25 +205,17 @@ class ApiRenderer:
 
     def _times(self) -> tuple[datetime, dict[str, tuple[datetime, datetime]]]:
         """The page's `page_updated_at`, and each component's first and latest incident time
-        (created_at, updated_at): one pass over every incident."""
+        (created_at, updated_at): in C loops over every incident (`map`, `max`), as this is
+        made for every build."""
         incidents = self.site.incidents
-        newest = incidents[0].update_times[-1] if incidents else NO_TIME
+        newest = max(map(_LAST, map(_UPDATE_TIMES, incidents)), default=NO_TIME)
+        published = max(filter(None, map(_POSTMORTEM_AT, incidents)), default=newest)
         spans: dict[str, tuple[datetime, datetime]] = {}
-        for incident in incidents:
-            times = incident.update_times
-            first, last = times[0], times[-1]
-            if last > newest:
-                newest = last
-            postmortem = incident.postmortem_at
-            if postmortem is not None and postmortem > newest:
-                newest = postmortem
-            for cid in incident.components:
-                span = spans.get(cid)
-                if span is None:
-                    spans[cid] = (first, last)
-                elif first < span[0] or last > span[1]:
-                    spans[cid] = (min(span[0], first), max(span[1], last))
-        return newest, spans
+        for cid, touching in self.index.by_component.items():
+            if touching:
+                times = list(map(_UPDATE_TIMES, touching))
+                spans[cid] = (min(map(_FIRST, times)), max(map(_LAST, times)))
+        return max(newest, published), spans
 
     def component_objects(self) -> list[dict[str, Any]]:
         """Every component, a group's object before its first member's, in page order."""

@@ -83,7 +83,7 @@ class FeedRenderer:
         # Incidents by their newest entry: the newest entries of a feed come from the first
         # few, so choosing them need not look at every entry of every incident.
         by_latest = self.index.by_latest()
-        digests = {incident.id: incident.digest for incident in self.site.incidents}
+        digests = self.index.digests()
         jobs = self._plan_scope("site", "", newest(by_latest, self.limit), digests)
         for component in self.site.components:
             touched = (i for i in by_latest if component.id in i.components)

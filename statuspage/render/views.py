@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+import operator
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import NamedTuple, cast
@@ -69,6 +70,8 @@ class IncidentView(NamedTuple):
         """The newest update."""
         return self.updates[-1]
 
+
+_ID, _DIGEST = operator.attrgetter("id"), operator.attrgetter("digest")
 
 EntryKey = tuple[datetime, str, int]
 """The order of feed entries: (time, incident id, entry number; 1 << 30 for a postmortem)."""
@@ -142,6 +145,7 @@ class SiteIndex:
         self.markdown = MarkdownRenderer()
         self._views: dict[str, IncidentView] = {}
         self._by_latest: list[IncidentSummary] | None = None
+        self._digests: dict[str, str] | None = None
 
     def uptime(self) -> dict[str, ComponentUptime]:
         """Every component's last BAR_DAYS days and uptime figures (made on first use)."""
@@ -211,6 +215,14 @@ class SiteIndex:
                 p50, p95 = row.percentiles(MEDIAN_AND_P95)
                 found.append(ResponseDay(day, p50, p95, sum(row.histogram)))
         return found
+
+    def digests(self) -> dict[str, str]:
+        """Every incident's digest by id (made on first use)."""
+        if self._digests is None:
+            self._digests = dict(
+                zip(map(_ID, self.site.incidents), map(_DIGEST, self.site.incidents), strict=True)
+            )
+        return self._digests
 
     def by_latest(self) -> list[IncidentSummary]:
         """Every incident by its newest feed entry, newest first (made on first use)."""
