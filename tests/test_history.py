@@ -319,7 +319,14 @@ def test_with_a_file_changed_only_it_is_read_again_and_the_whole_is_made_anew(
 
 @pytest.mark.parametrize(
     "whole",
-    [("digest", {}, []), ("digest", "digests", "names"), 7, ("d", {"api": {}}, [("api",)])],
+    [
+        ("digest", {}, []),
+        ("digest", "digests", "names"),
+        7,
+        ("d", {"api": {}}, [("api",)]),
+        ("d", {"api": {}, "db": {}}, [("api", 0, [("2026-10", "us")]), ("db", 5, [])]),
+        ("d", {"api": {}, "db": {}}, [("api", 0, [("2026-10", "us")]), ("api", 1, [])]),
+    ],
 )
 def test_a_whole_of_another_shape_is_not_used(make_site: MakeSite, whole: object) -> None:
     site = history_site(make_site)
@@ -328,6 +335,29 @@ def test_a_whole_of_another_shape_is_not_used(make_site: MakeSite, whole: object
     cold = history.read(files, memo)
     memo.put_whole(files, whole)
     assert history.read(files, memo) == cold
+
+
+def test_histories_taken_whole_look_at_their_files_only_when_their_days_are_asked_for(
+    make_site: MakeSite,
+) -> None:
+    site = history_site(make_site)
+    files = tuple(scan(site.root).files["uptime"])
+    memo = DictMemo()
+    cold = history.read(files, memo)[0]
+    loads: list[str] = []
+    for (display, _), kept in list(memo.entries.items()):
+        memo.entries[display, _] = kept._replace(
+            load=lambda kept=kept, display=display: loads.append(display) or kept.load()
+        )
+    warm = history.read(files, memo)[0]
+    assert cold is not None and warm is not None
+    first = date(2026, 10, 1)
+    for probe in ("api", "db"):  # the same digests, from the months' alone
+        assert warm.value[probe].window_digest(first) == cold.value[probe].window_digest(first)
+    assert loads == []
+    assert warm.value["api"].days_from(first) == cold.value["api"].days_from(first)
+    assert sorted(loads) == ["uptime/api/2026-10.us.csv", NAME]  # not db's
+    assert warm == cold
 
 
 def test_the_digest_follows_the_content_with_a_memo_or_without(make_site: MakeSite) -> None:

@@ -3,7 +3,7 @@ parsed, by workers when there are many.
 
 The steps, each its own function: find which cached records still describe their files
 (`reusable_records`), parse the others (`parse_changed`), put the summaries and problems
-together in file order (`summaries_of`), save what changed to the cache, and assemble the Site.
+together (`summaries_of`), save what changed to the cache, and assemble the Site.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import SourceError
-from ..model import Incident, IncidentSummary, Site
+from ..model import Incident, IncidentSummary, Site, SummaryRecord
 from ..render.jobs import digest
 from ..sources.inputs import InputFile, Sources
 from .cache import BuildCache, FileRecord
@@ -62,7 +62,7 @@ def load_incidents(
         records[entry.display] = record
     changed = [*reuse.changed, *(entry.display for entry in reuse.to_parse)]
     try:
-        summaries, problems = summaries_of(sources, records, state.details)
+        summaries, problems = summaries_of(records, state.details)
         if cache is not None and saved is not None:
             if changed:
                 cache.save_files(saved, records, changed)
@@ -127,27 +127,30 @@ def parse_changed(
 
 
 def summaries_of(
-    sources: Sources, records: Mapping[str, FileRecord], held: Mapping[str, Incident]
+    records: Mapping[str, FileRecord], held: Mapping[str, Incident]
 ) -> tuple[list[IncidentSummary], list[SourceError]]:
-    """Every incident's summary, in file order, and every problem found in the files.
+    """Every incident's summary and every problem found in the files, in no set order (the
+    Site sorts the incidents, ValidationFailed the problems).
 
     Where this process holds the incident itself (it parsed it), the incident stands for
     its summary; otherwise the summary is rebuilt from its record.
     """
-    summaries: list[IncidentSummary] = []
+    kept: list[SummaryRecord] = []
     problems: list[SourceError] = []
-    rebuild = IncidentSummary.from_record
-    for entry in sources.incidents:
-        record = records[entry.display]
+    standing: list[Incident] = []  # held incidents that stand for their records
+    for record in records.values():
         if record.problems:
             problems.extend(record.problems)
-        if record.summary is None:
+        summary = record.summary
+        if summary is None:
             continue
-        incident = held.get(entry.stem)
+        incident = held.get(summary[0]) if held else None
         if incident is not None and incident.digest == record.digest:
-            summaries.append(incident)
+            standing.append(incident)
         else:
-            summaries.append(rebuild(record.summary))
+            kept.append(summary)
+    summaries: list[IncidentSummary] = list(map(IncidentSummary.from_record, kept))
+    summaries += standing
     return summaries, problems
 
 

@@ -215,7 +215,16 @@ class ProbeHistory:
     same files may stand in for both (`remember`), and no month is made.
     """
 
-    __slots__ = ("_counted", "_digests", "_done", "_latest", "_latest_of", "_months", "_totals")
+    __slots__ = (
+        "_counted",
+        "_digests",
+        "_done",
+        "_latest",
+        "_latest_of",
+        "_months",
+        "_months_of",
+        "_totals",
+    )
 
     def __init__(
         self,
@@ -225,22 +234,30 @@ class ProbeHistory:
         months: Sequence[tuple[str, MonthRows]] = (),
         digests: Mapping[str, str] | None = None,
         latest_of: Callable[[], Mapping[str, CheckResult]] | None = None,
+        months_of: Callable[[], Sequence[tuple[str, MonthRows]]] | None = None,
     ) -> None:
         """From `days` already made, or from `months`: ('2026-11', rows) by location;
         `digests`, by month, one that changes whenever the content of its files does;
-        `latest_of`, what finds each location's newest result when first asked for."""
+        `latest_of`, what finds each location's newest result when first asked for;
+        `months_of`, what gives the months when first needed, instead of `months` (then
+        `digests` holds every month it gives)."""
         self._latest: Mapping[str, CheckResult] | None = latest if latest_of is None else None
         self._latest_of = latest_of
-        by_month: dict[str, list[MonthRows]] = {}
-        for row in days:
-            by_month.setdefault(row.day.isoformat()[:7], []).append(_given(row))
-        for month, rows in months:
-            by_month.setdefault(month, []).append(rows)
-        self._months = sorted(by_month.items())
+        self._months_of = months_of
+        self._months: list[tuple[str, list[MonthRows]]] | None = None
+        if months_of is None:
+            self._months = _by_month(days, months)
         self._done: dict[str, tuple[DayCounters, ...]] = {}
         self._counted: dict[date, tuple[DayCounters, ...]] = {}
         self._totals: dict[tuple[date, int], tuple[DayTotals | None, ...]] = {}
         self._digests: Mapping[str, str] = digests or {}
+
+    def _sources(self) -> list[tuple[str, list[MonthRows]]]:
+        """Each month and the rows of its locations, sorted by month."""
+        if self._months is None:
+            assert self._months_of is not None
+            self._months = _by_month((), self._months_of())
+        return self._months
 
     @property
     def latest(self) -> Mapping[str, CheckResult]:
@@ -261,18 +278,21 @@ class ProbeHistory:
         """Changes whenever the days from `first` on may: from the digests of their months'
         files, or, for a month given as days, from its rows."""
         start = first.isoformat()[:7]
+        if self._months is None:  # not made yet: every month has its digest
+            months = sorted(self._digests.items())
+            return _digest_of(f"{month} {known}" for month, known in months if month >= start)
         parts = []
         for month, sources in self._months:
             if month >= start:
                 known = self._digests.get(month)
                 parts.append(f"{month} {known if known is not None else repr(_added_up(sources))}")
-        return hashlib.blake2b("\n".join(parts).encode(), digest_size=16).hexdigest()
+        return _digest_of(parts)
 
     def days_from(self, first: date) -> tuple[DayCounters, ...]:
         """The days from `first` on, sorted, each the sum of every location's row."""
         start = first.isoformat()[:7]
         found: list[DayCounters] = []
-        for month, sources in self._months:
+        for month, sources in self._sources():
             if month < start:
                 continue
             done = self._done.get(month)
@@ -314,6 +334,21 @@ class ProbeHistory:
 
     def __repr__(self) -> str:
         return f"ProbeHistory({self.days!r}, {dict(self.latest)!r})"
+
+
+def _by_month(
+    days: Sequence[DayCounters], months: Sequence[tuple[str, MonthRows]]
+) -> list[tuple[str, list[MonthRows]]]:
+    by_month: dict[str, list[MonthRows]] = {}
+    for row in days:
+        by_month.setdefault(row.day.isoformat()[:7], []).append(_given(row))
+    for month, rows in months:
+        by_month.setdefault(month, []).append(rows)
+    return sorted(by_month.items())
+
+
+def _digest_of(lines: Iterable[str]) -> str:
+    return hashlib.blake2b("\n".join(lines).encode(), digest_size=16).hexdigest()
 
 
 def _given(row: DayCounters) -> MonthRows:

@@ -292,15 +292,13 @@ def _measured_totals(
     if len(counters) == 1:
         return {n: totals for n, totals in enumerate(counters[0]) if totals is not None}
     found: dict[int, tuple[int, int, int]] = {}
-    for totals_of_probe in counters:
-        for n, totals in enumerate(totals_of_probe):
-            if totals is not None:
-                had = found.get(n)
-                found[n] = (
-                    totals
-                    if had is None
-                    else (had[0] + totals[0], had[1] + totals[1], had[2] + totals[2])
-                )
+    for n, day in enumerate(zip(*counters, strict=True)):  # each probe's totals of day n
+        measured = [totals for totals in day if totals is not None]
+        if len(measured) == 1:
+            found[n] = measured[0]
+        elif measured:
+            checks, down, degraded = map(sum, zip(*measured, strict=True))
+            found[n] = (checks, down, degraded)
     return found
 
 

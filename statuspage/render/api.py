@@ -103,7 +103,7 @@ class ApiRenderer:
         self.page_id = self.config.page_id or default_page_id(self.config.url)
         self.states = index.states
         self.components = index.components
-        self._keys = KeyMaker("api", repr(self.config))
+        self._keys = KeyMaker("api", index.config_key)
         self._updated_at, self._component_times = self._times()
         self._component_objects: list[dict[str, Any]] | None = None
         self._uptime_objects: dict[str, dict[str, Any]] | None = None

@@ -51,7 +51,7 @@ class BadgeRenderer:
 
     def __init__(self, index: SiteIndex, context: RenderContext) -> None:
         self.index = index
-        self._keys = KeyMaker("badges", repr(index.config))
+        self._keys = KeyMaker("badges", index.config_key)
 
     def incident_base(self) -> str:
         """Nothing: no badge is made for one incident."""

@@ -63,7 +63,7 @@ class FeedRenderer:
         self.config = index.config
         self.zone = self.config.zone
         self.limit = self.config.feed_limit
-        self._keys = KeyMaker("feeds", repr(self.config))
+        self._keys = KeyMaker("feeds", index.config_key)
         self._entries: dict[str, list[Entry]] = {}
         self._escaped_names = {c.id: str(escape(c.name)) for c in self.site.components}
         self._categories: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}

@@ -170,7 +170,7 @@ class PageRenderer:
             "upstreams": index.upstreams,
             "banners": BANNERS,
         }
-        self._keys = KeyMaker("pages", self.theme.digest, repr(self.config))
+        self._keys = KeyMaker("pages", self.theme.digest, index.config_key)
         self._clock_key = self.now.isoformat()
         self._reads: dict[str, _Reads] = {}  # what each page template reads, found once
         self._uptime_views: dict[str, UptimeView] | None = None

@@ -99,6 +99,8 @@ class SiteIndex:
         self.site = site
         self.now = now
         self.config = site.config
+        # What every renderer's keys depend on: the whole config, made into a key once.
+        self.config_key = digest(repr(site.config))
         self.components = {c.id: c for c in site.components}
         uptime = site.inputs.get("uptime")
         self.histories: Mapping[str, ProbeHistory] = (

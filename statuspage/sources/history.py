@@ -17,7 +17,7 @@ import io
 import json
 import operator
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -585,7 +585,7 @@ def read(
     if problems:
         return None, problems
     if memo is not None:
-        memo.put_whole(files, (digest.hexdigest(), digests, names))
+        memo.put_whole(files, (digest.hexdigest(), digests, _groups(names)))
     value = {probe: _history_of(found, digests[probe]) for probe, found in sorted(by_probe.items())}
     return InputData(value, digest.hexdigest()), []
 
@@ -596,27 +596,77 @@ _DISPLAY = operator.attrgetter("display")  # of an InputFile
 
 def _taken_whole(files: tuple[InputFile, ...], memo: FileMemo) -> InputData | None:
     """The histories of `files` from what the memo kept of them all at the last build, if
-    it has them: each file's rows are then taken from the memo only when asked for."""
+    it has them: each probe's files are then looked at only when its months are needed, and
+    their rows taken from the memo only when asked for."""
     whole = memo.whole(files)
     if whole is None:
         return None
     try:
-        digest, digests, names = whole
-        if len(names) != len(files):
-            return None
-        by_probe: dict[str, list[_Read]] = {}
-        for entry, (probe, month, location) in zip(files, names, strict=True):
-            rows = _rows_later(entry, probe, month, memo)
-            found = by_probe.get(probe)
-            if found is None:
-                found = by_probe[probe] = []
-            found.append((month, location, rows))
-        value = {probe: _history_of(found, digests[probe]) for probe, found in by_probe.items()}
-        if value.keys() != digests.keys() or not isinstance(digest, str):
+        digest, digests, groups = whole
+        value: dict[str, ProbeHistory] = {}
+        count = 0  # the files of the probes so far, which come first
+        for probe, start, names in groups:
+            if start != count or probe in value:
+                return None
+            count += len(names)
+            kept = _KeptFiles(files[start:count], probe, names, memo)
+            value[probe] = ProbeHistory(
+                months_of=kept.months, latest_of=kept.latest, digests=digests[probe]
+            )
+        if count != len(files) or value.keys() != digests.keys() or not isinstance(digest, str):
             return None
     except (TypeError, ValueError, KeyError, AttributeError):
         return None  # a value of another shape: a bug, or a cache written by hand
     return InputData(dict(sorted(value.items())), digest)
+
+
+def _groups(names: Sequence[tuple[str, str, str]]) -> list[tuple[str, int, list[tuple[str, str]]]]:
+    """Each probe, where its files start among `names` (each file's probe, month and
+    location, sorted by probe) and each file's month and location: what `_taken_whole`
+    reads the files of a probe by."""
+    groups: list[tuple[str, int, list[tuple[str, str]]]] = []
+    for number, (probe, month, location) in enumerate(names):
+        if not groups or groups[-1][0] != probe:
+            groups.append((probe, number, []))
+        groups[-1][2].append((month, location))
+    return groups
+
+
+class _KeptFiles:
+    """The history files of one probe that the memo has whole: the loaders of their rows,
+    made when its months or latest results are first needed."""
+
+    __slots__ = ("_entries", "_memo", "_names", "_probe", "_reads")
+
+    def __init__(
+        self,
+        entries: Sequence[InputFile],
+        probe: str,
+        names: Sequence[Sequence[str]],
+        memo: FileMemo,
+    ) -> None:
+        if len(entries) != len(names):
+            raise ValueError("the files and what the memo kept of them differ")
+        self._entries, self._probe, self._names, self._memo = entries, probe, names, memo
+        self._reads: list[_Read] | None = None
+
+    def reads(self) -> list[_Read]:
+        """Each file's month, location and rows."""
+        if self._reads is None:
+            probe, memo = self._probe, self._memo
+            self._reads = [
+                (month, location, _rows_later(entry, probe, month, memo))
+                for entry, (month, location) in zip(self._entries, self._names, strict=True)
+            ]
+        return self._reads
+
+    def months(self) -> list[tuple[str, MonthRows]]:
+        """Each file's month and rows, for ProbeHistory."""
+        return [(month, rows) for month, _, rows in self.reads()]
+
+    def latest(self) -> dict[str, CheckResult]:
+        """Each location's newest result."""
+        return _latest_of(self.reads())
 
 
 def _history_of(files: list[_Read], digests: Mapping[str, str]) -> ProbeHistory:

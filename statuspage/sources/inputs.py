@@ -28,6 +28,7 @@ from .theme import THEME_DIR, default_theme_dir
 
 Stamp = tuple[int, int, int, int]
 """An InputFile's stamp: size, modification and change times, inode."""
+_MTIME, _CTIME = operator.itemgetter(1), operator.itemgetter(2)  # of a Stamp
 
 
 class InputFile(NamedTuple):
@@ -72,6 +73,10 @@ class InputFile(NamedTuple):
         name = display.rpartition("/")[2]
         return cls(display, path, stamp, name.rpartition(".")[0] or name)
 
+
+_DISPLAY, _STAMP = operator.attrgetter("display"), operator.attrgetter("stamp")  # of an InputFile
+_STEM = operator.attrgetter("stem")
+_ENDS_YML = operator.methodcaller("endswith", ".yml")
 
 Screen = Callable[[list[InputFile]], tuple[list[InputFile], list[SourceError]]]
 """Keeps the files of a kind that are inputs, and reports those whose names alone are wrong."""
@@ -157,10 +162,17 @@ INCIDENTS_DIR = "incidents"
 
 def _screen_incidents(found: list[InputFile]) -> tuple[list[InputFile], list[SourceError]]:
     """Incident files are `<id>.yaml` with an id unique across the tree."""
+    valid = ID_PATTERN.fullmatch  # checked here first: this runs for every incident file
+    stems = list(map(_STEM, found))
+    if (  # mostly: all good, told by loops in C
+        len(set(stems)) == len(stems)
+        and all(map(valid, stems))
+        and not any(map(_ENDS_YML, map(_DISPLAY, found)))
+    ):
+        return found, []
     problems: list[SourceError] = []
     incidents: list[InputFile] = []
     first: dict[str, str] = {}
-    valid = ID_PATTERN.fullmatch  # checked here first: this runs for every incident file
     for entry in found:
         display, stem = entry.display, entry.stem
         if display.endswith(".yml"):
@@ -243,13 +255,14 @@ class Sources(NamedTuple):
 
     def every_file(self) -> list[InputFile]:
         """The files of every kind, in the order of the registry."""
-        return [entry for kind in self.kinds for entry in self.files[kind.name]]
+        return list(itertools.chain.from_iterable(self.files[kind.name] for kind in self.kinds))
 
     def fingerprint(self, *extra: str) -> str:
         """A digest of every input's path and stamp, and of `extra` (the clock, options)."""
         # The problems too: a file refused since the last build must not make a no-op of it.
         problems = [(p.path, p.line, p.column, p.message) for p in self.problems]
-        facts = (extra, [(entry.display, entry.stamp) for entry in self.every_file()], problems)
+        files = self.every_file()
+        facts = (extra, list(zip(map(_DISPLAY, files), map(_STAMP, files), strict=True)), problems)
         # Version 2 has no back-references, whose use depends on reference counts: the same
         # facts give the same bytes in every process.
         return hashlib.blake2b(marshal.dumps(facts, 2), digest_size=16).hexdigest()
@@ -279,7 +292,8 @@ class Sources(NamedTuple):
 
     def newest_change_ns(self) -> int:
         """The latest modification or change time among the inputs (0 when there are none)."""
-        return max((max(f.mtime_ns, f.ctime_ns) for f in self.every_file()), default=0)
+        stamps = list(map(_STAMP, self.every_file()))
+        return max(max(map(_MTIME, stamps), default=0), max(map(_CTIME, stamps), default=0))
 
 
 def scan(root: Path) -> Sources:
@@ -308,10 +322,6 @@ def find(root: Path, kind: InputKind) -> list[InputFile]:
     """The files of one kind below `root` (its bundled ones first), by name and stat."""
     finder = _Finder(root)
     return finder.find(kind, finder.list_root())
-
-
-def _by_display(entry: InputFile) -> str:
-    return entry.display
 
 
 def input_location(relative: Sequence[str]) -> InputKind | None:
@@ -373,13 +383,13 @@ class _Finder:
                 self._find_file(kind, entry, path, own)
         if not kind.folder:
             return own
-        own.sort(key=_by_display)
+        own.sort(key=_DISPLAY)
         if kind.bundled is None:
             return own
         bundled: list[InputFile] = []
         folder = os.path.realpath(kind.bundled())
         self._walk((folder, kind.bundled_as, folder, ()), kind.suffixes, bundled, guarded=False)
-        return [*sorted(bundled, key=_by_display), *own]
+        return [*sorted(bundled, key=_DISPLAY), *own]
 
     def look_for_strays(self, listing: Mapping[str, os.DirEntry[str]]) -> None:
         """Warn of what at the root looks meant as an input: a name misspelt, an incident."""
@@ -467,6 +477,7 @@ class _Finder:
                 continue
             folders: list[tuple[str, str]] = []
             links: list[tuple[str, str]] = []
+            make = InputFile._make
             for entry in entries:
                 name = entry.name
                 if name[0] == ".":
@@ -483,11 +494,15 @@ class _Finder:
                     continue
                 if entry.is_file(follow_symlinks=False):
                     if not suffixes or name.endswith(suffixes):
-                        info = self._stat(entry, display)
-                        if info is not None:  # InputFile.of, spelt out: this runs per file
-                            stamp = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
-                            stem = name.rpartition(".")[0] or name
-                            found.append(InputFile(display, entry.path, stamp, stem))
+                        # _stat and InputFile.of, spelt out: this runs for every file.
+                        try:
+                            info = entry.stat(follow_symlinks=False)
+                        except OSError as error:
+                            self._unreadable(error, display)
+                            continue
+                        stamp = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+                        stem = name.rpartition(".")[0] or name
+                        found.append(make((display, entry.path, stamp, stem)))
                     elif name.lower().endswith(suffixes):
                         self._warn_case(display, name, suffixes[0])
                 elif entry.is_dir(follow_symlinks=False):
@@ -595,11 +610,14 @@ class _Finder:
     def _stat(self, entry: os.DirEntry[str], display: str) -> os.stat_result | None:
         try:
             return entry.stat(follow_symlinks=False)
-        except FileNotFoundError:
-            return None  # deleted since its folder was listed
         except OSError as error:
-            self._problem(display, 1, f"cannot be read: {_why(error)}")
+            self._unreadable(error, display)
             return None
+
+    def _unreadable(self, error: OSError, display: str) -> None:
+        """Report a file whose stat failed, unless it was deleted since its folder was listed."""
+        if not isinstance(error, FileNotFoundError):
+            self._problem(display, 1, f"cannot be read: {_why(error)}")
 
     def _shown(self, real: str) -> str:
         """A real path as messages show it: relative to the site root when inside it."""
