@@ -109,7 +109,7 @@ def check(root: Path, now: datetime | None) -> None:
     "--jobs",
     type=click.IntRange(1, 256),
     default=None,
-    help="Processes to render with.  [default: one per core]",
+    help="Processes to scan, parse and render with.  [default: one per core]",
 )
 def build(
     root: Path, out: Path | None, now: datetime | None, no_cache: bool, jobs: int | None
