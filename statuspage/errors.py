@@ -19,6 +19,10 @@ class SourceError:
     column: int
     message: str
 
+    def plain(self) -> tuple[str, int, int, str]:
+        """Its fields as plain values, which marshal keeps: `SourceError(*plain)` is it again."""
+        return (self.path, self.line, self.column, self.message)
+
     def __str__(self) -> str:
         if self.line:
             return f"{self.path}:{self.line}:{self.column}: {self.message}"

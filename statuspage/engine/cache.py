@@ -584,11 +584,8 @@ def _shard(path: str) -> int:
 
 
 def _saved(record: FileRecord) -> tuple[Any, ...]:
-    return (record.stamp, record.digest, record.summary, tuple(map(_fields, record.problems)))
-
-
-def _fields(problem: SourceError) -> tuple[str, int, int, str]:
-    return (problem.path, problem.line, problem.column, problem.message)
+    problems = tuple(map(SourceError.plain, record.problems))
+    return (record.stamp, record.digest, record.summary, problems)
 
 
 LOCK_WAIT_SECONDS = 5.0  # how long a build waits for another build of the same site

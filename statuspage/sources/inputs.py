@@ -260,7 +260,7 @@ class Sources(NamedTuple):
     def fingerprint(self, *extra: str) -> str:
         """A digest of every input's path and stamp, and of `extra` (the clock, options)."""
         # The problems too: a file refused since the last build must not make a no-op of it.
-        problems = [(p.path, p.line, p.column, p.message) for p in self.problems]
+        problems = list(map(SourceError.plain, self.problems))
         files = self.every_file()
         facts = (extra, list(zip(map(_DISPLAY, files), map(_STAMP, files), strict=True)), problems)
         # Version 2 has no back-references, whose use depends on reference counts: the same
@@ -273,8 +273,8 @@ class Sources(NamedTuple):
         prefix = _as_prefix(str(self.root))
         return (
             {name: _plain_files(prefix, found) for name, found in self.files.items()},
-            [_plain_error(problem) for problem in self.problems],
-            [_plain_error(warning) for warning in self.warnings],
+            list(map(SourceError.plain, self.problems)),
+            list(map(SourceError.plain, self.warnings)),
         )
 
     @classmethod
@@ -666,10 +666,6 @@ def _files_of(prefix: str, columns: tuple[Any, ...]) -> tuple[InputFile, ...]:
     for number, path in moved.items():
         paths[number] = path
     return tuple(map(InputFile._make, zip(displays, paths, stamps, stems, strict=True)))
-
-
-def _plain_error(error: SourceError) -> tuple[str, int, int, str]:
-    return (error.path, error.line, error.column, error.message)
 
 
 def _as_prefix(folder: str) -> str:
