@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from .incident import Incident, IncidentSummary
 from .probes import Probe
+from .social import SocialSettings
 from .uptime import UptimeSettings
 
 
@@ -37,6 +38,7 @@ class Config:
     page_id: str | None = None  # the API's page id; None: the site's host name
     probes: tuple[Probe, ...] = ()  # the uptime probes, in the order statuspage.yaml lists them
     uptime: UptimeSettings = field(default_factory=UptimeSettings)
+    social: SocialSettings = field(default_factory=SocialSettings)
 
     @property
     def zone(self) -> ZoneInfo:

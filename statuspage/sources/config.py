@@ -16,6 +16,7 @@ from ..model.ids import id_problem
 from ..model.uptime import UptimeSettings
 from .limits import MAX_FEED_LIMIT, shown
 from .probeconfig import read_probes
+from .socialconfig import read_social
 from .yamlio import Mapping, SourceFile, parse, read_address, suggest
 
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
@@ -31,6 +32,7 @@ CONFIG_KEYS = (
     "page_id",
     "probes",
     "uptime",
+    "social",
 )
 FEEDS_KEYS = ("limit",)
 DEFAULT_FEED_LIMIT = 50
@@ -89,11 +91,12 @@ def read_config(
 
     probes = read_probes(top, [c.id for c in components] if components is not None else None)
     uptime = _read_uptime(top)
+    social = read_social(top)
     if title is None or url is None or components is None:
         return None
     if timezone is None or language is None or feed_limit is None or probes is None:
         return None
-    if uptime is None:
+    if uptime is None or social is None:
         return None
     return Config(
         title=title.strip(),
@@ -106,6 +109,7 @@ def read_config(
         page_id=page_id.strip() if page_id else None,
         probes=probes,
         uptime=uptime,
+        social=social,
     )
 
 

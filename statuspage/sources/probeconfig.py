@@ -248,15 +248,8 @@ def _integer(
 
 
 def _flag(entry: Mapping, usable: set[str], key: str, default: bool) -> bool:
-    node = entry.get(key) if key in usable else None
-    if node is None:
-        return default
-    written = node.value.lower() if isinstance(node, ScalarNode) else ""
-    if tag_of(node).endswith(":bool") and written in ("true", "false"):  # not yes, no, on, off
-        return written == "true"
-    shown_value = f"'{shown(node.value)}'" if isinstance(node, ScalarNode) else describe(node)
-    entry.file.report(node, f"'{key}' must be true or false, not {shown_value}")
-    return default
+    value = entry.flag(key) if key in usable else None
+    return default if value is None else value
 
 
 def _pick(entry: Mapping, usable: set[str], key: str, choices: Sequence[str], default: str) -> str:

@@ -861,6 +861,18 @@ class Mapping:
         )
         return None
 
+    def flag(self, key: str) -> bool | None:
+        """true or false (not YAML 1.1's yes, no, on and off, which are easy to misread)."""
+        node = self.get(key)
+        if node is None:
+            return None
+        written = node.value.lower() if isinstance(node, ScalarNode) else ""
+        if tag_of(node).endswith(":bool") and written in ("true", "false"):
+            return written == "true"
+        shown_value = f"'{shown(node.value)}'" if isinstance(node, ScalarNode) else describe(node)
+        self.file.report(node, f"'{key}' must be true or false, not {shown_value}")
+        return None
+
     def integer(self, key: str, minimum: int, maximum: int) -> int | None:
         """A whole number from `minimum` to `maximum`, written in decimal digits."""
         node = self.get(key)
