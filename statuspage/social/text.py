@@ -10,6 +10,7 @@ from the `regex` module's `\\X`, which follows current Unicode (the standard lib
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 
@@ -18,6 +19,7 @@ import regex
 ELLIPSIS = "…"
 
 _CLUSTER = regex.compile(r"\X")
+_FIRST_JOINING = "\u0300"  # the first combining mark: no character before it extends another
 
 # Characters that change how text looks without being seen: direction marks, overrides and
 # isolates (which can make a link read backwards), zero-width spaces, the word joiner, the
@@ -36,12 +38,16 @@ _JOINER = regex.compile(
     r"|(?<![^\x00-\x7f\P{L}]\p{M}*)\u200c|\u200c(?![^\x00-\x7f\P{L}])"
 )
 _SPACES = regex.compile(r"[^\S\n]+")  # runs of spaces and tabs, not newlines
+_ASCII_CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f]")  # _INVISIBLE's ASCII part
+_ASCII_SPACES = re.compile("  +")
 
 
 def clean(text: str) -> str:
     """`text` in NFC, without the characters that could hide or disguise part of it (see
     _INVISIBLE; a zero-width joiner stays only inside an emoji sequence, a non-joiner only
     between letters of a script that needs it), with every run of spaces made one space."""
+    if text.isascii():  # no format characters, nothing to compose: controls and spaces
+        return _ASCII_SPACES.sub(" ", _ASCII_CONTROLS.sub("", text.replace("\t", " ")))
     text = unicodedata.normalize("NFC", text).replace("\t", " ")
     text = _JOINER.sub("", _INVISIBLE.sub("", text))
     return _SPACES.sub(" ", text)
@@ -54,6 +60,9 @@ def graphemes(text: str) -> list[str]:
 
 def grapheme_count(text: str) -> int:
     """How many characters a reader sees in `text` (extended grapheme clusters)."""
+    if not text or max(text) < _FIRST_JOINING:
+        # Below U+0300 only a carriage return joins the line feed after it.
+        return len(text) - text.count("\r\n")
     return len(_CLUSTER.findall(text))
 
 
@@ -64,15 +73,39 @@ def utf8_span(text: str, start: int, end: int) -> tuple[int, int]:
     return head, head + len(text[start:end].encode("utf-8"))
 
 
+_URLISH = regex.compile(r"\S*://\S*|(?:[\w-]+\.)+[\w-]{2,}\S*")  # a link, a domain
+
+
 def shorten(text: str, fits: Callable[[str], bool]) -> str:
     """`text` itself if it `fits`, else its longest start that fits with ELLIPSIS after it.
 
     The cut comes after a whole word where one fits, else after a whole grapheme cluster,
-    never inside one (an emoji sequence, a flag, a letter and its accents); spaces before
-    the ellipsis are dropped. Returns ELLIPSIS alone, or "" if even that does not fit.
+    never inside one (an emoji sequence, a flag, a letter and its accents) nor inside a link
+    or a domain; spaces before the ellipsis are dropped. Returns ELLIPSIS alone, or "" if
+    even that does not fit.
     """
     if fits(text):
         return text
+    head = _longest_start(text, fits, ELLIPSIS)
+    if head is not None:
+        return head
+    return ELLIPSIS if fits(ELLIPSIS) else ""
+
+
+def split(text: str, fits: Callable[[str], bool]) -> tuple[str, str]:
+    """The longest start of `text` that `fits`, cut as `shorten` cuts but with no ellipsis,
+    and the rest, without the spaces between them. ("", text) when no start fits."""
+    if fits(text):
+        return text, ""
+    head = _longest_start(text, fits, "")
+    if head is None:
+        return "", text
+    return head, text[len(head) :].lstrip()
+
+
+def _longest_start(text: str, fits: Callable[[str], bool], suffix: str) -> str | None:
+    """The longest start of `text` cut after a word, else after a cluster, that fits with
+    `suffix` after it (see `shorten`), or None."""
     clusters = graphemes(text)
     ends = [0]  # text index after each cluster
     for cluster in clusters:
@@ -82,21 +115,26 @@ def shorten(text: str, fits: Callable[[str], bool]) -> str:
         for n in range(1, len(clusters))
         if clusters[n].isspace() and not clusters[n - 1].isspace()
     ]
-    for candidates in (word_ends, ends[1:-1]):
-        cut = _longest(text, candidates, fits)
+    inside: set[int] = set()  # cluster ends inside a link or a domain: never cut there
+    for found in _URLISH.finditer(text):
+        inside.update(range(found.start() + 1, found.end()))
+    cluster_ends = [end for end in ends[1:-1] if end not in inside and not text[end - 1].isspace()]
+    for candidates in (word_ends, cluster_ends):
+        cut = _longest(text, candidates, fits, suffix)
         if cut is not None:
             return cut
-    return ELLIPSIS if fits(ELLIPSIS) else ""
+    return None
 
 
-def _longest(text: str, cuts: list[int], fits: Callable[[str], bool]) -> str | None:
-    """The longest of `text[:cut]` + ELLIPSIS that fits, by a binary search over `cuts`
+def _longest(text: str, cuts: list[int], fits: Callable[[str], bool], suffix: str) -> str | None:
+    """The longest of `text[:cut]` + `suffix` that fits, by a binary search over `cuts`
     (ascending), or None. `fits` must be a limit on a count that never shrinks as text
-    grows, as every network's is for text without links."""
+    grows, as every network's nearly is (a cut that makes a longer count is never chosen:
+    each candidate is checked)."""
     low, high, best = 0, len(cuts) - 1, None
     while low <= high:
         middle = (low + high) // 2
-        candidate = text[: cuts[middle]].rstrip() + ELLIPSIS
+        candidate = text[: cuts[middle]].rstrip() + suffix
         if fits(candidate):
             best, low = candidate, middle + 1
         else:
