@@ -280,12 +280,13 @@ class _Build:
         remember_windows(inputs, cache, self.now)
         theme = Theme.read(sources.theme)
         templates = self._template_cache(theme.digest)
+        stashes = cache.folder / "stash" if cache is not None else None
         state = WorkerState(
             config=config.config,
             known=config.known,
             files={entry.stem: entry for entry in sources.incidents},
             inputs=inputs.data,
-            make_renderer=lambda site: SiteRenderer(site, self.now, theme, templates),
+            make_renderer=lambda site: SiteRenderer(site, self.now, theme, templates, stashes),
         )
         workers: Workers | None = None
         try:
@@ -299,7 +300,7 @@ class _Build:
                 self.max_workers,
                 meanwhile=lambda: _analyse(templates, theme, config),
             )
-            renderer = SiteRenderer(site, self.now, theme, templates)
+            renderer = SiteRenderer(site, self.now, theme, templates, stashes)
             state.site, state.renderer = site, renderer
             skip, carried = _carry_over(renderer, site, trees.live, live_state)
             jobs = renderer.plan(skip)

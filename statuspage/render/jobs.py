@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from .. import __version__
@@ -70,11 +71,13 @@ class KeyMaker:
 
 
 class RenderContext(NamedTuple):
-    """What renderers are given besides the site: the build's clock and the theme."""
+    """What renderers are given besides the site: the build's clock and the theme, and
+    where they may keep parts of their files between builds (see render.stash)."""
 
     now: datetime
     theme: Theme
     templates: TemplateCache  # compiled templates and what each reads, shared by renderers
+    stashes: Path | None = None  # a folder for each renderer's Stash; None: nothing is kept
 
 
 class Renderer(Protocol):

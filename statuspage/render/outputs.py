@@ -7,11 +7,13 @@ import re
 import types
 from collections.abc import Callable, Container, Mapping
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import NamedTuple
 
 from ..errors import ThemeError
 from ..model import Component, Config, Site
 from ..model.ids import ID_PATTERN
+from ..social.manifest import SocialRenderer
 from ..sources.config import ID_SLOT, ComponentFiles
 from ..sources.theme import THEME_DIR, Theme
 from .api import ApiRenderer
@@ -24,7 +26,13 @@ from .views import SiteIndex
 
 RendererFactory = Callable[[SiteIndex, RenderContext], Renderer]
 
-RENDERERS: tuple[RendererFactory, ...] = (PageRenderer, FeedRenderer, ApiRenderer, BadgeRenderer)
+RENDERERS: tuple[RendererFactory, ...] = (
+    PageRenderer,
+    FeedRenderer,
+    ApiRenderer,
+    BadgeRenderer,
+    SocialRenderer,
+)
 """Every part of the site's output. Code that needs the list reads it here when it runs."""
 
 
@@ -39,10 +47,15 @@ class SiteRenderer:
     """Plans and renders every output of one site at one moment, through its renderers."""
 
     def __init__(
-        self, site: Site, now: datetime, theme: Theme, templates: TemplateCache | None = None
+        self,
+        site: Site,
+        now: datetime,
+        theme: Theme,
+        templates: TemplateCache | None = None,
+        stashes: Path | None = None,
     ) -> None:
         self.index = SiteIndex(site, now)
-        context = RenderContext(now, theme, templates or TemplateCache())
+        context = RenderContext(now, theme, templates or TemplateCache(), stashes)
         self.context = context
         self.renderers: list[Renderer] = [make(self.index, context) for make in RENDERERS]
         self._by_kind: dict[str, Renderer] = {}
