@@ -22,7 +22,8 @@ package is byte-compiled first, as an installed package is.
   this process as a build reads it: without a cache, filling an empty one, and with the
   cache the builds left;
 - incremental_identical: whether the incremental output equals a cold build of that input;
-- files, output_mb, index_kb, index_gzip_kb, largest_page_kb, largest_page;
+- files, output_mb, index_kb, index_gzip_kb, largest_page_kb, largest_page (of the HTML
+  pages), social_manifest_kb (the social drafts of the last 30 days);
 - disk_wait_seconds: how long the cold builds waited for file creation to be quick again
   (see wait_for_quick_file_creation).
 """
@@ -261,7 +262,8 @@ def main() -> None:
         figures["cold_largest_process_rss_mb"] = f"{workers:.1f}"
 
         pages = [p for p in out.rglob("*") if p.is_file()]
-        largest = max(pages, key=lambda p: p.stat().st_size)
+        largest = max((p for p in pages if p.suffix == ".html"), key=lambda p: p.stat().st_size)
+        manifest = out / "social" / "manifest.json"
         index = (out / "index.html").read_bytes()
         figures["files"] = len(pages)
         figures["output_mb"] = f"{sum(p.stat().st_size for p in pages) / 1e6:.1f}"
@@ -269,6 +271,8 @@ def main() -> None:
         figures["index_gzip_kb"] = f"{len(gzip.compress(index, 9)) / 1024:.1f}"
         figures["largest_page_kb"] = f"{largest.stat().st_size / 1024:.1f}"
         figures["largest_page"] = largest.relative_to(out).as_posix()
+        if manifest.exists():
+            figures["social_manifest_kb"] = f"{manifest.stat().st_size / 1024:.1f}"
 
         wait_for_the_disk()
         unchanged = [run_build(root, out)[0] for _ in range(args.repeat)]

@@ -17,6 +17,7 @@ import click
 from . import __version__
 from .engine.build import DEFAULT_OUT, build_site, check_site
 from .errors import StatuspageError, UsageError, ValidationFailed
+from .model.social import NETWORKS
 from .sources.times import parse_time
 
 # The exit codes of every command, as the README lists them.
@@ -164,6 +165,7 @@ def serve(root: Path, host: str, port: int, now: datetime | None) -> None:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(EXIT_OK))
     preview.start()
     click.echo(f"Serving {_display(preview.root)} on {preview.url} (Ctrl+C to stop).")
+    click.echo(f"Drafts for social networks: {preview.drafts_url}")
     try:
         threading.Event().wait()
     except KeyboardInterrupt:
@@ -210,6 +212,57 @@ def probe(root: Path, only: tuple[str, ...], location: str, concurrency: int) ->
         + (f": {shown}" if shown else "")
         + f"; recorded at {location} in {_count(len(run.files), 'file')}."
     )
+
+
+@main.command()
+@ROOT_OPTION
+@click.argument("incident", required=False)
+@click.option(
+    "--update",
+    default="latest",
+    show_default=True,
+    metavar="N|latest|postmortem",
+    help="Which entry of the incident: its number, the latest, or the postmortem.",
+)
+@click.option(
+    "--network",
+    "networks",
+    multiple=True,
+    type=click.Choice(NETWORKS),
+    help="Only this network's draft (repeat for several).  [default: every configured one]",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the drafts as JSON records.")
+@click.option(
+    "--now",
+    type=Timestamp(),
+    default=None,
+    help="As if it were this time (ISO 8601 with offset).",
+)
+def announce(
+    root: Path,
+    incident: str | None,
+    update: str,
+    networks: tuple[str, ...],
+    as_json: bool,
+    now: datetime | None,
+) -> None:
+    """Print the social drafts of an update, ready to paste, with their lengths and links.
+
+    INCIDENT is the incident's id (its file name); by default the open incident updated last.
+    """
+    from .social import announce as drafting
+    from .sources.loader import load_site
+
+    with _failures("no draft was made"):
+        site = load_site(root)
+        incident_id, number = drafting.choose_entry(site, incident, update)
+        drafts = drafting.drafts_for(
+            site, root, now or datetime.now(UTC), incident_id, number, networks
+        )
+    if not drafts:
+        click.echo("No drafts: social.networks in statuspage.yaml lists no network.", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    click.echo(drafting.as_json(drafts) if as_json else drafting.as_text(drafts))
 
 
 def run() -> None:

@@ -38,6 +38,7 @@ def test_the_benchmark_runs_and_incremental_output_equals_cold_output() -> None:
         "index_gzip_kb",
         "largest_page_kb",
         "largest_page",
+        "social_manifest_kb",
         "unchanged_seconds",
         "first_edit_seconds",
         "one_edit_seconds",

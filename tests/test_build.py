@@ -68,6 +68,7 @@ def test_build_writes_every_page(site: SiteDir) -> None:
             "history/index.html",
             *(f"incidents/db/{name}" for name in ["index.html", *feeds]),
             "index.html",
+            "social/manifest.json",
             "style.css",
             *API_FILES,
             *(
@@ -82,7 +83,7 @@ def test_build_writes_every_page(site: SiteDir) -> None:
             ),
         ]
     )
-    assert result.files == 54  # the site's files; the marker is the build's own
+    assert result.files == 55  # the site's files; the marker is the build's own
     assert result.size == sum(len(b) for b in written.values())
 
 
@@ -255,26 +256,28 @@ def test_incremental_builds_write_what_a_cold_build_writes(
     later = NOW + timedelta(hours=2)
     # (what happens, when, files the build renders; None: nothing to publish at all)
     steps: list[tuple[str, Callable[[], object], datetime, int | None]] = [
-        ("first build", lambda: None, NOW, 54),
+        ("first build", lambda: None, NOW, 55),
         ("nothing changed", lambda: None, NOW, None),
         # its page, the index (it is recent), the history page and its component's page,
-        # the three feeds of the incident, its component and the site, and incidents.json
+        # the three feeds of the incident, its component and the site, incidents.json, and
+        # the social drafts (the incident ended three days ago: its drafts are still made)
         (
             "edit a message",
             lambda: site.incident("db", RESOLVED.replace("Fixed.", "Done.")),
             NOW,
-            4 + 9 + 1,
+            4 + 9 + 1 + 1,
         ),
         # its page, the index, the history page, the page of the component it degrades,
         # the three feeds of the incident, its component and the site, every API file
-        # (the page's time and states change), and the badges of the site and the component
-        ("add an open incident", lambda: site.incident("hooks", OPEN), NOW, 4 + 9 + 8 + 4),
+        # (the page's time and states change), the badges of the site and the component, and
+        # the social drafts
+        ("add an open incident", lambda: site.incident("hooks", OPEN), NOW, 4 + 9 + 8 + 4 + 1),
         ("touch a file, same bytes", lambda: os.utime(site.root / "incidents/db.yaml"), NOW, None),
         # a file's place is not shown anywhere
         ("move a file to a subfolder", lambda: move(site, "db", "incidents/2026"), NOW, None),
         # the spare holds the site from before it was added: nothing to render
         ("delete an incident", lambda: (site.root / "incidents/hooks.yaml").unlink(), NOW, 0),
-        ("rename a component", lambda: rename_component(site), NOW, 54),
+        ("rename a component", lambda: rename_component(site), NOW, 55),
         # feeds, the API and badges depend on neither the theme nor the clock
         ("override a template", lambda: override_footer(site), NOW, 10),
         # the index and the components' pages, which say when they were generated, and what
@@ -282,9 +285,9 @@ def test_incremental_builds_write_what_a_cold_build_writes(
         # weighs less (components.json, the API's uptime badges); nothing else shows the clock
         # while no incident is open
         ("a later clock", lambda: None, later, 5 + 3),
-        ("delete the cache", lambda: shutil.rmtree(site.root / ".statuspage-cache"), later, 54),
+        ("delete the cache", lambda: shutil.rmtree(site.root / ".statuspage-cache"), later, 55),
         ("nothing changed again", lambda: None, later, None),
-        ("open an incident", lambda: site.incident("hooks", OPEN), later, 4 + 9 + 8 + 4),
+        ("open an incident", lambda: site.incident("hooks", OPEN), later, 4 + 9 + 8 + 4 + 1),
         # besides those eight, the pages that say how long it has lasted so far: its own and
         # the history page
         ("a later clock, an incident open", lambda: None, later + timedelta(hours=1), 8 + 2),
@@ -323,8 +326,9 @@ def test_rendering_in_several_processes_writes_the_same_files(
     serial = build_site(site.root, tmp_path / "serial", NOW, workers=1, use_cache=False)
     forked = build_site(site.root, tmp_path / "forked", NOW, workers=3, use_cache=False)
     # 60 incidents, 11 other files; 3 feeds for each incident, component and the site;
-    # 8 API files, 2 badges for the site and each component, 2 of each one's uptime
-    assert (serial.rendered, forked.rendered) == (71 + 3 * 65 + 26, 71 + 3 * 65 + 26)
+    # 8 API files, 2 badges for the site and each component, 2 of each one's uptime; the
+    # social drafts
+    assert (serial.rendered, forked.rendered) == (71 + 3 * 65 + 26 + 1,) * 2
     assert snapshot(tmp_path / "serial") == snapshot(tmp_path / "forked")
 
 
@@ -521,8 +525,9 @@ def test_pages_whose_templates_show_the_state_follow_it(site: SiteDir) -> None:
     site.incident("hooks", OPEN)  # webhooks now degraded: every page shows it
     result = build_site(site.root, out, NOW)
     # all pages but the stylesheet and the icon, the new incident's; feeds of the
-    # new incident, its component and the site; the API; badges of the site and component
-    assert result.rendered == 9 + 9 + 8 + 4
+    # new incident, its component and the site; the API; badges of the site and component;
+    # the social drafts
+    assert result.rendered == 9 + 9 + 8 + 4 + 1
     assert "Degraded performance" in (out / "incidents/db/index.html").read_text()
     assert snapshot(out) == cold_build(site, NOW)
 
@@ -869,7 +874,7 @@ def test_a_read_only_site_builds_with_its_cache_elsewhere(
     assert (warnings, snapshot(out)) == ([line], expected)
     assert (moved / "cache.sqlite3").is_file()
     assert build_site(site.root, out, NOW, warn=warnings.append).unchanged  # the cache works
-    assert result.rendered == 54
+    assert result.rendered == 55
     warnings.clear()
     assert [i.id for i in check_site(site.root, warn=warnings.append).incidents] == ["db"]
     assert warnings == [line]

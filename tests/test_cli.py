@@ -54,7 +54,7 @@ def test_build_writes_the_site_and_reports_it(make_site: MakeSite) -> None:
     site = make_site(incidents={"db": RESOLVED})
     code, out, err = run("build", "--root", str(site.root), "--now", NOW)
     assert (code, err) == (0, "")
-    assert out.startswith("Wrote 54 files (")
+    assert out.startswith("Wrote 55 files (")
     assert out.rstrip().endswith(" s.")
     assert f" to {site.root / 'public'}" in out
     assert (site.root / "public" / "incidents" / "db" / "index.html").is_file()
@@ -172,7 +172,7 @@ def test_the_installed_command_flushes_its_output_and_keeps_exit_codes(
     good = make_site(incidents={"db": RESOLVED})
     built = command("build", "--now", NOW, cwd=good.root)
     assert (built.returncode, built.stderr) == (0, "")
-    assert built.stdout.startswith("Wrote 54 files (")
+    assert built.stdout.startswith("Wrote 55 files (")
     assert command("--version", cwd=good.root).stdout == f"statuspage, version {__version__}\n"
     bad = make_site(incidents={"db": RESOLVED.replace("status: resolved", "status: fixed")})
     checked = command("check", cwd=bad.root)

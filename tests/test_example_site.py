@@ -57,4 +57,5 @@ def test_the_example_site_builds(tmp_path: Path) -> None:
             for fmt in ("svg", "json")
         ),
         *(f"badges/{c.id}-uptime.{fmt}" for c in site.components for fmt in ("svg", "json")),
+        "social/manifest.json",
     }

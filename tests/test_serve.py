@@ -98,3 +98,24 @@ def test_an_input_folder_linked_within_the_site_is_watched(make_site: MakeSite) 
         wait_for(lambda: "<h1>Fewer errors</h1>" in fetch(preview.url + "incidents/db/")[1])
     finally:
         preview.stop()
+
+
+def test_the_drafts_page_shows_the_latest_drafts_with_their_links(make_site: MakeSite) -> None:
+    from tests.conftest import OPEN
+
+    site = make_site(incidents={"webhooks": OPEN, "db": RESOLVED})
+    preview = PreviewServer(site.root, port=0, now=NOW, report=lambda _: None)
+    preview.start()
+    try:
+        status, body = fetch(preview.drafts_url)
+        assert status == 200
+        assert "<h1>Drafts for social networks</h1>" in body
+        assert "webhooks, update 1" in body and "db, update 2" in body
+        assert "db, update 1" not in body  # the latest entry of each incident only
+        assert "<pre>Investigating: Webhooks delayed\n\nDeliveries are late.\n\n" in body
+        assert 'href="https://x.com/intent/post?text=Investigating%3A%20Webhooks' in body
+        assert not (preview.out / "_drafts").exists()  # never part of the build
+        site.incident("webhooks", OPEN.replace("late.", "late &amp; <slow>."))
+        wait_for(lambda: "late &amp; &lt;slow&gt;." in fetch(preview.drafts_url)[1])
+    finally:
+        preview.stop()

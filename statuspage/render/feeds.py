@@ -203,7 +203,7 @@ def entry_times(incident: IncidentSummary) -> Iterator[tuple[datetime, str, int]
 
 def all_entries(incident: IncidentSummary) -> list[tuple[datetime, str, int]]:
     """Every entry of one incident, newest first."""
-    return sorted(entry_times(incident), key=_order, reverse=True)
+    return sorted(entry_times(incident), key=entry_order, reverse=True)
 
 
 def newest(by_latest: Iterable[IncidentSummary], limit: int) -> list[tuple[datetime, str, int]]:
@@ -216,7 +216,7 @@ def newest(by_latest: Iterable[IncidentSummary], limit: int) -> list[tuple[datet
         if len(heap) == limit and latest_entry(incident) < heap[0][0]:
             break
         for entry in entry_times(incident):
-            key = _order(entry)
+            key = entry_order(entry)
             if len(heap) < limit:
                 heapq.heappush(heap, (key, entry))
             elif key > heap[0][0]:
@@ -224,7 +224,7 @@ def newest(by_latest: Iterable[IncidentSummary], limit: int) -> list[tuple[datet
     return [entry for _, entry in sorted(heap, reverse=True)]
 
 
-def _order(entry: tuple[datetime, str, int]) -> EntryKey:
+def entry_order(entry: tuple[datetime, str, int]) -> EntryKey:
     """Newer first; for the same time, a postmortem after the updates, then by id."""
     at, incident_id, number = entry
     return (at, incident_id, number if number != POSTMORTEM else POSTMORTEM_LAST)

@@ -20,6 +20,7 @@ from watchdog.observers import Observer
 from ..engine.build import BuildResult, build_site
 from ..errors import StatuspageError, ValidationFailed
 from ..sources.inputs import input_kinds, input_location
+from .drafts import DRAFTS_PATH, drafts_page, manifest_of
 
 DEBOUNCE_SECONDS = 0.2
 
@@ -54,6 +55,11 @@ class PreviewServer:
         """The address the site is served at."""
         host, port = self.httpd.server_address[:2]
         return f"http://{host!s}:{port}/"
+
+    @property
+    def drafts_url(self) -> str:
+        """The address of the page of the latest drafts for social networks."""
+        return self.url + DRAFTS_PATH.lstrip("/")
 
     def rebuild(self) -> BuildResult | None:
         """Build once; on a problem keep the last good site and show the problem instead."""
@@ -165,6 +171,9 @@ class _Handler(SimpleHTTPRequestHandler):
         problem = self.preview.problem
         if problem is not None and not self.path.endswith(".css"):
             self._send_page(HTTPStatus.INTERNAL_SERVER_ERROR, _problem_page(problem))
+            return
+        if self.path.split("?", 1)[0] in (DRAFTS_PATH, DRAFTS_PATH.rstrip("/")):
+            self._send_page(HTTPStatus.OK, drafts_page(manifest_of(self.preview.out)))
             return
         super().do_GET()
 

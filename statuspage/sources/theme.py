@@ -15,6 +15,8 @@ if TYPE_CHECKING:
 
 THEME_DIR = "site-template"
 TEMPLATE_SUFFIX = ".html"
+TEXT_TEMPLATE_DIR = "social/"  # plain-text templates: the social drafts, one per network
+TEXT_TEMPLATE_SUFFIX = ".txt"
 
 
 def default_theme_dir() -> Path:
@@ -30,13 +32,17 @@ def default_theme_dir() -> Path:
 class Theme:
     """Template sources by name and static files by output path, read once per build.
 
-    `origins` tells where each template came from, for error messages.
+    `texts` are the plain-text templates (social/x.txt...), which are never written out and
+    which no page reads: `digest` leaves them out, so editing one re-renders no page, and
+    `text_digest` covers them. `origins` tells where each template came from, for messages.
     """
 
     templates: dict[str, str]
     assets: dict[str, bytes]
     origins: dict[str, str]
-    digest: str = field(init=False)  # changes whenever any template or static file does
+    texts: dict[str, str] = field(default_factory=dict)
+    digest: str = field(init=False)  # changes whenever any page template or static file does
+    text_digest: str = field(init=False)  # changes whenever any plain-text template does
 
     def __post_init__(self) -> None:
         hasher = hashlib.blake2b(digest_size=16)
@@ -45,6 +51,10 @@ class Theme:
         for name in sorted(self.assets):
             hasher.update(name.encode() + b"\0" + self.assets[name] + b"\0")
         object.__setattr__(self, "digest", hasher.hexdigest())
+        texts = hashlib.blake2b(digest_size=16)
+        for name in sorted(self.texts):
+            texts.update(f"{name}\0{self.texts[name]}\0".encode())
+        object.__setattr__(self, "text_digest", texts.hexdigest())
 
     @classmethod
     def read(cls, files: Iterable[InputFile]) -> Theme:
@@ -57,6 +67,7 @@ class Theme:
         templates: dict[str, str] = {}
         assets: dict[str, bytes] = {}
         origins: dict[str, str] = {}
+        texts: dict[str, str] = {}
         for entry in files:
             name = entry.display.split("/", 1)[1]
             try:
@@ -69,9 +80,12 @@ class Theme:
             if name.endswith(TEMPLATE_SUFFIX):
                 templates[name] = _template_text(entry.display, data)
                 origins[name] = entry.display
+            elif name.startswith(TEXT_TEMPLATE_DIR) and name.endswith(TEXT_TEMPLATE_SUFFIX):
+                texts[name] = _template_text(entry.display, data)
+                origins[name] = entry.display
             else:
                 assets[name] = data
-        return cls(templates=templates, assets=assets, origins=origins)
+        return cls(templates=templates, assets=assets, origins=origins, texts=texts)
 
     @classmethod
     def load(cls, site_root: Path) -> Theme:
