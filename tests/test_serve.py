@@ -111,6 +111,8 @@ def test_the_drafts_page_shows_the_latest_drafts_with_their_links(make_site: Mak
         assert status == 200
         assert "<h1>Drafts for social networks</h1>" in body
         assert "webhooks, update 1" in body and "db, update 2" in body
+        assert '<a href="/incidents/webhooks/#update-1">' in body  # the page on this preview
+        assert "<h3>X <small>(" in body and "<h3>Bluesky <small>(" in body
         assert "db, update 1" not in body  # the latest entry of each incident only
         assert "<pre>Investigating: Webhooks delayed\n\nDeliveries are late.\n\n" in body
         assert 'href="https://x.com/intent/post?text=Investigating%3A%20Webhooks' in body

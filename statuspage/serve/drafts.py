@@ -38,7 +38,9 @@ def drafts_page(manifest: bytes | None) -> bytes:
             f"{int(document['days'])} days.</p>"
         )
         return _page(body)
-    sections = [_entry(records) for records in latest.values()]
+    titles = {net["name"]: net["title"] for net in document["networks"]}
+    site = document["site"]
+    sections = [_entry(records, titles, site) for records in latest.values()]
     intro = (
         "<p>The latest update of each open or recent incident, as each network will take it. "
         "An intent link opens the post ready to send; nothing is posted from here.</p>"
@@ -46,18 +48,17 @@ def drafts_page(manifest: bytes | None) -> bytes:
     return _page(intro + "\n".join(sections))
 
 
-def _entry(records: list[dict[str, Any]]) -> str:
+def _entry(records: list[dict[str, Any]], titles: dict[str, str], site: str) -> str:
     first = records[0]
     which = "postmortem" if first["kind"] == "postmortem" else f"update {int(first['update'])}"
     heading = f"{html.escape(first['incident'])}, {which}"
-    drafts = "\n".join(_draft(record) for record in records)
-    return (
-        f'<section>\n<h2><a href="{html.escape(first["url"])}">{heading}</a></h2>\n'
-        f"{drafts}\n</section>"
-    )
+    url = first["url"]
+    here = "/" + url.removeprefix(site) if url.startswith(site) else url  # on this preview
+    drafts = "\n".join(_draft(record, titles) for record in records)
+    return f'<section>\n<h2><a href="{html.escape(here)}">{heading}</a></h2>\n{drafts}\n</section>'
 
 
-def _draft(record: dict[str, Any]) -> str:
+def _draft(record: dict[str, Any], titles: dict[str, str]) -> str:
     length = record["length"]
     about = f"{int(length['value'])} of {int(length['limit'])} {html.escape(length['unit'])}"
     thread = record["thread"]
@@ -70,7 +71,8 @@ def _draft(record: dict[str, Any]) -> str:
         else "No share link: set <code>social.mastodon.instance</code>."
     )
     return (
-        f"<article>\n<h3>{html.escape(record['network'])} <small>({about})</small></h3>\n"
+        f"<article>\n<h3>{html.escape(titles.get(record['network'], record['network']))} "
+        f"<small>({about})</small></h3>\n"
         f"<pre>{html.escape(record['text'])}</pre>\n<p>{action}</p>\n</article>"
     )
 
