@@ -91,6 +91,31 @@ def test_each_network_gets_the_status_title_message_and_link(make_site: MakeSite
     }
 
 
+MESSAGES = {
+    "english": "We are seeing elevated error rates on the API; retries succeed. " * 3,
+    "german": "Die Störung ist behoben: Übertragungen laufen wieder, die Größe sinkt. " * 4,
+    "japanese": "ログインできない問題を調査しています。ご迷惑をおかけして申し訳ありません。" * 3,
+    "arabic": "نحن نحقق في ارتفاع معدلات الخطأ في واجهة برمجة التطبيقات. " * 4,
+    "skin tones": "Fixed 👍🏽👍🏿 thanks to the on-call team 🙌🏻 " * 12,
+    "flags and zwj": "Regions 🇩🇪 🇫🇷 🇯🇵 and everyone 👨‍👩‍👧‍👦 🏳️‍🌈 can log in. " * 10,
+    "combining marks": "Cafe\u0301 n\u0303 a\u0308 z\u0336\u0301\u0327 " * 30,
+    "long urls": "Runbook: https://docs.example.com/runbooks/" + "very-long-path/" * 20 + " ok",
+    "hashtags": "Resolved #outage #status #api for @example_support " * 8,
+    "far over every limit": "An account of what went wrong, at length. " * 200,
+}
+
+
+@pytest.mark.parametrize("message", MESSAGES.values(), ids=MESSAGES.keys())
+def test_x_drafts_are_valid_as_twitter_text_parser_counts_them(
+    make_site: MakeSite, message: str
+) -> None:
+    social = "social:\n  x: {hashtags: [status]}\n"
+    for draft in drafts_of(site_with(make_site, message, social))["x"]:
+        reference = parse_tweet(draft.text)  # an independent twitter-text, from PyPI
+        assert reference.valid and reference.weightedLength == draft.length.value <= 280
+        assert draft.text.endswith(f"{URL} #status") or draft.text.endswith(URL)
+
+
 def test_facets_count_bytes_not_characters(make_site: MakeSite) -> None:
     site = site_with(make_site, "Grüße 👨‍👩‍👧‍👦 🇩🇪 日本語 e\u0301", title="Fehler für alle 🙇🏽")
     (bluesky,) = drafts_of(site)["bluesky"]
