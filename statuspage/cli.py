@@ -17,6 +17,7 @@ import click
 from . import __version__
 from .engine.build import DEFAULT_OUT, build_site, check_site
 from .errors import StatuspageError, UsageError, ValidationFailed
+from .model import Impact
 from .model.social import NETWORKS
 from .sources.times import parse_time
 
@@ -263,6 +264,99 @@ def announce(
         click.echo("No drafts: social.networks in statuspage.yaml lists no network.", err=True)
         sys.exit(EXIT_PROBLEMS)
     click.echo(drafting.as_json(drafts) if as_json else drafting.as_text(drafts))
+
+
+@main.command()
+@ROOT_OPTION
+@click.argument("title")
+@click.option(
+    "--impact",
+    type=click.Choice([impact.value for impact in Impact]),
+    default="minor",
+    show_default=True,
+    help="How badly it hurts users.",
+)
+@click.option(
+    "--component",
+    "components",
+    multiple=True,
+    metavar="ID",
+    help="A component it affects (repeat for several).",
+)
+@click.option(
+    "--status",
+    default=None,
+    help="The first update's status.  [default: investigating; scheduled for maintenance]",
+)
+@click.option(
+    "--message",
+    default=None,
+    metavar="TEXT|-",
+    help="The first update's words; - reads them from standard input.  "
+    "[default: a short start to edit]",
+)
+@click.option(
+    "--at",
+    "at",
+    default="now",
+    show_default=True,
+    metavar="TIME",
+    help="When the first update is posted: now, -10m, 14:05, 14:05 CET...",
+)
+@click.option("--maintenance", is_flag=True, help="Scheduled maintenance, not an incident.")
+@click.option("--from", "start", default=None, metavar="TIME", help="When the maintenance starts.")
+@click.option("--until", "end", default=None, metavar="TIME", help="When the maintenance ends.")
+@click.option(
+    "--now", type=Timestamp(), default=None, help="As if it were this time (ISO 8601 with offset)."
+)
+def new(
+    root: Path,
+    title: str,
+    impact: str,
+    components: tuple[str, ...],
+    status: str | None,
+    message: str | None,
+    at: str,
+    maintenance: bool,
+    start: str | None,
+    end: str | None,
+    now: datetime | None,
+) -> None:
+    """Write the file of a new incident (or maintenance) and print its path.
+
+    TITLE says in a few words what is wrong, as readers will see it.
+    """
+    from .authoring.new import NewIncident, write_new
+    from .authoring.times import read_time
+    from .sources.inputs import scan
+    from .sources.loader import load_config
+
+    with _failures("nothing was written"):
+        sources = scan(root)
+        loaded = load_config(sources)
+        if loaded.config is None:
+            raise ValidationFailed(loaded.problems)
+        config = loaded.config
+        clock = now or datetime.now(UTC)
+
+        def when(text: str | None, option: str) -> datetime | None:
+            return None if text is None else read_time(text, clock, config.zone, option)
+
+        request = NewIncident(
+            title=title,
+            components=components,
+            at=read_time(at, clock, config.zone, "--at"),
+            message=sys.stdin.read() if message == "-" else message,
+            impact=impact,
+            status=status,
+            maintenance=maintenance,
+            start=when(start, "--from"),
+            end=when(end, "--until"),
+        )
+        path = write_new(root, config, {entry.stem for entry in sources.incidents}, request)
+    shown = path.relative_to(root).as_posix()
+    click.echo(f"Wrote {shown}.")
+    click.echo("Next: statuspage build (or serve), then statuspage announce " + path.stem)
 
 
 def run() -> None:

@@ -1,0 +1,1 @@
+"""Authoring: the commands that write incident files for people under pressure."""
