@@ -11,20 +11,27 @@ import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__
 from .engine.build import DEFAULT_OUT, build_site, check_site
 from .errors import StatuspageError, UsageError, ValidationFailed
-from .model import Impact
+from .model import Config, Impact
 from .model.social import NETWORKS
 from .sources.times import parse_time
+
+if TYPE_CHECKING:
+    from .sources.inputs import Sources
 
 # The exit codes of every command, as the README lists them.
 EXIT_OK = 0
 EXIT_PROBLEMS = 1  # the site has problems, or could not be built or checked: the message says
 EXIT_USAGE = 2  # the command line is wrong: click's own code for a bad option, used for ours too
+
+AT_HELP = "When it is posted: now, -10m, 14:05, 14:05 CET, 2026-12-03 14:05..."
+NOW_HELP = "As if it were this time (ISO 8601 with offset)."
 
 ROOT_OPTION = click.option(
     "--root",
@@ -327,25 +334,18 @@ def new(
     TITLE says in a few words what is wrong, as readers will see it.
     """
     from .authoring.new import NewIncident, write_new
-    from .authoring.times import read_time
-    from .sources.inputs import scan
-    from .sources.loader import load_config
 
     with _failures("nothing was written"):
-        sources = scan(root)
-        loaded = load_config(sources)
-        if loaded.config is None:
-            raise ValidationFailed(loaded.problems)
-        config = loaded.config
+        sources, config = _authoring_site(root)
         clock = now or datetime.now(UTC)
 
         def when(text: str | None, option: str) -> datetime | None:
-            return None if text is None else read_time(text, clock, config.zone, option)
+            return None if text is None else _time(text, clock, config, option)
 
         request = NewIncident(
             title=title,
             components=components,
-            at=read_time(at, clock, config.zone, "--at"),
+            at=_time(at, clock, config, "--at"),
             message=sys.stdin.read() if message == "-" else message,
             impact=impact,
             status=status,
@@ -357,6 +357,121 @@ def new(
     shown = path.relative_to(root).as_posix()
     click.echo(f"Wrote {shown}.")
     click.echo("Next: statuspage build (or serve), then statuspage announce " + path.stem)
+
+
+@main.command()
+@ROOT_OPTION
+@click.argument("incident_id", metavar="ID")
+@click.option("--status", required=True, help="The status it sets: identified, monitoring...")
+@click.option(
+    "--message",
+    default=None,
+    metavar="TEXT|-",
+    help="Its words; - reads them from standard input.  [default: open $EDITOR]",
+)
+@click.option(
+    "--component",
+    "components",
+    multiple=True,
+    metavar="ID=STATE",
+    help="A component's state from now on, such as api=partial_outage (repeat for several).",
+)
+@click.option("--at", "at", default="now", show_default=True, metavar="TIME", help=AT_HELP)
+@click.option("--now", type=Timestamp(), default=None, help=NOW_HELP)
+def update(
+    root: Path,
+    incident_id: str,
+    status: str,
+    message: str | None,
+    components: tuple[str, ...],
+    at: str,
+    now: datetime | None,
+) -> None:
+    """Add an update to an incident's file, keeping the rest of the file as it is.
+
+    ID is the incident's id (its file name without .yaml). The file is checked with the
+    update before it is written; if the update is wrong, the file stays as it was.
+    """
+    from .authoring.update import NewUpdate, append_update, find_file, parse_states
+
+    with _failures("nothing was written"):
+        sources, config = _authoring_site(root)
+        entry = find_file(sources.incidents, incident_id)
+        clock = now or datetime.now(UTC)
+        words = _message(message, f"# The words of the {status} update of {incident_id}.\n")
+        request = NewUpdate(
+            status=status,
+            message=words,
+            at=_time(at, clock, config, "--at"),
+            states=parse_states(components, config),
+        )
+        number = append_update(config, entry, request)
+    click.echo(f"Added update {number} ({status}) to {entry.display}.")
+    click.echo(f"Next: statuspage build (or serve), then statuspage announce {incident_id}")
+
+
+@main.command()
+@ROOT_OPTION
+@click.argument("incident_id", metavar="ID")
+@click.option(
+    "--message",
+    default=None,
+    metavar="TEXT|-",
+    help="Its words; - reads them from standard input.  [default: a short closing line]",
+)
+@click.option("--at", "at", default="now", show_default=True, metavar="TIME", help=AT_HELP)
+@click.option("--now", type=Timestamp(), default=None, help=NOW_HELP)
+def resolve(
+    root: Path, incident_id: str, message: str | None, at: str, now: datetime | None
+) -> None:
+    """Add the update that ends an incident: every component operational again.
+
+    ID is the incident's id (its file name without .yaml).
+    """
+    from .authoring.update import append_update, find_file, resolving
+
+    with _failures("nothing was written"):
+        sources, config = _authoring_site(root)
+        entry = find_file(sources.incidents, incident_id)
+        clock = now or datetime.now(UTC)
+        words = sys.stdin.read() if message == "-" else message
+        request = resolving(config, entry, words, _time(at, clock, config, "--at"))
+        number = append_update(config, entry, request)
+    click.echo(f"Added update {number} ({request.status}) to {entry.display}.")
+    click.echo(f"Next: statuspage build (or serve), then statuspage announce {incident_id}")
+
+
+def _authoring_site(root: Path) -> tuple[Sources, Config]:
+    """The site's files and its config, for the commands that write incident files."""
+    from .sources.inputs import scan
+    from .sources.loader import load_config
+
+    sources = scan(root)
+    loaded = load_config(sources)
+    if loaded.config is None:
+        raise ValidationFailed(loaded.problems)
+    return sources, loaded.config
+
+
+def _time(text: str, clock: datetime, config: Config, option: str) -> datetime:
+    from .authoring.times import read_time
+
+    return read_time(text, clock, config.zone, option)
+
+
+def _message(message: str | None, guide: str) -> str:
+    """The update's words: as given, from standard input for -, else from $EDITOR."""
+    if message == "-":
+        return sys.stdin.read()
+    if message is not None:
+        return message
+    edited = click.edit(guide + "\n", extension=".md")
+    words = "".join(
+        line for line in (edited or "").splitlines(keepends=True) if not line.startswith("#")
+    ).strip()
+    if not words:
+        raise UsageError("no message was written; nothing was added (give --message TEXT)")
+    return words
 
 
 def run() -> None:

@@ -8,7 +8,6 @@ written; it is then written whole or not at all, and never over an existing file
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import textwrap
@@ -18,12 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-import yaml
-
 from ..errors import UsageError, ValidationFailed
 from ..model import Config, Impact, Status
 from ..sources.incidentfile import read_incident
 from ..sources.yamlio import SourceFile, suggest
+from .text import message_lines, scalar
 from .times import format_time
 
 INCIDENT_STATUSES = ("investigating", "identified", "monitoring", "resolved")
@@ -32,7 +30,6 @@ SLUG_LENGTH = 50  # at most, cut after a word
 TEMPLATE_WIDTH = 80  # the template's lines: with their indent, within 86 columns
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
-_PLAIN = re.compile(r"[A-Za-z0-9(][^\n#:]*")  # a title YAML reads as itself, unquoted
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +102,7 @@ def incident_text(config: Config, new: NewIncident) -> str:
         message = new.message
     else:  # wrapped as the example site's files are
         message = "\n".join(textwrap.wrap(template(config, new, status), TEMPLATE_WIDTH))
-    lines = [f"title: {_scalar(new.title)}"]
+    lines = [f"title: {scalar(new.title)}"]
     if new.maintenance:
         assert new.start is not None and new.end is not None
         lines += [
@@ -120,7 +117,7 @@ def incident_text(config: Config, new: NewIncident) -> str:
         "updates:",
         f"  - at: {format_time(new.at)}",
         f"    status: {status}",
-        *_message(message),
+        *message_lines(message, "    "),
     ]
     return "\n".join(lines) + "\n"
 
@@ -175,24 +172,3 @@ def _check_request(config: Config, new: NewIncident) -> None:
         raise UsageError(f"--impact {new.impact}: one of {', '.join(i.value for i in Impact)}")
     if not new.title.strip():
         raise UsageError("the title is empty: say in a few words what is wrong")
-
-
-def _scalar(text: str) -> str:
-    """`text` as a YAML scalar: as it is where YAML reads it back as this very text (not a
-    number, a date, a yes), else double-quoted."""
-    text = text.strip()
-    if _PLAIN.fullmatch(text):
-        try:
-            if yaml.safe_load(f"title: {text}") == {"title": text}:
-                return text
-        except yaml.YAMLError:
-            pass
-    return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML one
-
-
-def _message(message: str) -> list[str]:
-    """The message as a literal block, or double-quoted where a block cannot hold it."""
-    lines = [line.rstrip() for line in message.strip("\n").splitlines()]
-    if not any(lines) or lines[0].startswith(" ") or "\t" in message:
-        return [f"    message: {json.dumps(message.strip(), ensure_ascii=False)}"]
-    return ["    message: |", *(f"      {line}" if line else "" for line in lines)]
