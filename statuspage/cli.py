@@ -441,6 +441,26 @@ def resolve(
     click.echo(f"Next: statuspage build (or serve), then statuspage announce {incident_id}")
 
 
+@main.command()
+@ROOT_OPTION
+@click.argument("incident_id", metavar="ID")
+@click.option("--now", type=Timestamp(), default=None, help=NOW_HELP)
+def postmortem(root: Path, incident_id: str, now: datetime | None) -> None:
+    """Add the four sections of a postmortem to an incident's file, to fill in.
+
+    They go in as comments, with what each should say: remove the "# " before a section as
+    you write it, and set postmortem_at to publish them.
+    """
+    from .authoring.postmortem import add_postmortem
+    from .authoring.update import find_file
+
+    with _failures("nothing was written"):
+        sources, config = _authoring_site(root)
+        entry = find_file(sources.incidents, incident_id)
+        add_postmortem(config, entry, now or datetime.now(UTC))
+    click.echo(f"Added the postmortem's sections to {entry.display}: fill them in there.")
+
+
 def _authoring_site(root: Path) -> tuple[Sources, Config]:
     """The site's files and its config, for the commands that write incident files."""
     from .sources.inputs import scan

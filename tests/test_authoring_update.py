@@ -152,3 +152,29 @@ def test_mistakes_in_the_command_are_named(make_site: MakeSite) -> None:
     for args, expected in cases:
         assert run(site.root, *args) == (2, "", expected), args
     assert (site.root / "incidents" / "api.yaml").read_bytes() == before
+
+
+def test_postmortem_adds_its_sections_to_fill_in_once(make_site: MakeSite) -> None:
+    site = make_site(incidents={"api": API_OUTAGE})
+    path = site.root / "incidents" / "api.yaml"
+    code, out, err = run(site.root, "postmortem", "api")
+    assert (code, err) == (0, "")
+    assert out == "Added the postmortem's sections to incidents/api.yaml: fill them in there.\n"
+    text = path.read_text()
+    assert text.startswith(API_OUTAGE + "\n# Postmortem: write each section")
+    assert "# postmortem_at: 2026-11-23T12:00:00+00:00\n# admission: |\n" in text
+    assert "#     due: 2026-12-23\n" in text
+    assert load_site(site.root).incident("api").admission is None  # nothing published
+    assert run(site.root, "postmortem", "api") == (
+        2,
+        "",
+        "error: incidents/api.yaml: has the postmortem's sections to fill in already\n",
+    )
+    # Filled in: the sections read, and a second skeleton is refused by its keys.
+    filled = text.replace("# admission: |\n#   What", "admission: |\n  What").replace(
+        "#   an apology", "  an apology"
+    )
+    path.write_text(filled.replace("# Postmortem:", "# Notes:"))
+    assert load_site(site.root).incident("api").admission is not None
+    code, _, err = run(site.root, "postmortem", "api")
+    assert code == 2 and "has a postmortem already (admission: on line" in err
