@@ -461,6 +461,31 @@ def postmortem(root: Path, incident_id: str, now: datetime | None) -> None:
     click.echo(f"Added the postmortem's sections to {entry.display}: fill them in there.")
 
 
+@main.command()
+@click.argument(
+    "folder",
+    required=False,
+    default=".",
+    type=click.Path(file_okay=False, path_type=Path),
+)
+@click.option("--force", is_flag=True, help="Write over the files that exist already.")
+def init(folder: Path, force: bool) -> None:
+    """Make a new site in FOLDER (default: here): config, an example, CI workflow.
+
+    It refuses to write over any file that exists, unless --force.
+    """
+    from .authoring.init import init_site
+
+    with _failures("nothing was written"):
+        written = init_site(folder, force)
+    for path in written:
+        click.echo(f"Wrote {(folder / path).as_posix()}")
+    click.echo(
+        "Next: edit statuspage.yaml, then statuspage check, statuspage serve, and "
+        'statuspage new "Title" --component api when something breaks.'
+    )
+
+
 def _authoring_site(root: Path) -> tuple[Sources, Config]:
     """The site's files and its config, for the commands that write incident files."""
     from .sources.inputs import scan
