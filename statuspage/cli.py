@@ -162,8 +162,11 @@ def build(
 )
 def serve(root: Path, host: str, port: int, now: datetime | None) -> None:
     """Preview the site: build, serve it, and rebuild whenever a file changes."""
+    from .engine.build import require_site
     from .serve.preview import PreviewServer  # watchdog and http.server only load for this command
 
+    with _failures("nothing was served"):
+        require_site(root)
     try:
         preview = PreviewServer(root, host, port, now, report=click.echo)
     except OSError as error:

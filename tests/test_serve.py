@@ -33,15 +33,37 @@ def test_serves_the_site_and_rebuilds_on_change(served: tuple[SiteDir, PreviewSe
     assert not (site.root / "public").exists()  # previews never touch the real output
 
 
-def test_shows_problems_until_they_are_fixed(served: tuple[SiteDir, PreviewServer]) -> None:
+def test_shows_problems_over_the_last_good_site_until_they_are_fixed(
+    served: tuple[SiteDir, PreviewServer],
+) -> None:
     site, preview = served
     site.incident("db", RESOLVED.replace("status: resolved", "status: fixed"))
-    wait_for(lambda: fetch(preview.url)[0] == 500)
+    wait_for(lambda: "statuspage-problems" in fetch(preview.url)[1])
     status, body = fetch(preview.url + "incidents/db/")
-    assert status == 500
+    assert status == 200 and "<h1>Elevated error rates</h1>" in body  # the last good site
     assert "incidents/db.yaml:9:13: unknown status &#x27;fixed&#x27;" in body
+    assert body.index('id="statuspage-problems"') < body.index("</body>")
     site.incident("db", RESOLVED)
-    wait_for(lambda: fetch(preview.url)[0] == 200)
+    wait_for(lambda: "statuspage-problems" not in fetch(preview.url)[1])
+
+
+def test_a_site_never_built_shows_its_problems(make_site: MakeSite) -> None:
+    site = make_site(incidents={"db": RESOLVED.replace("status: resolved", "status: fixed")})
+    preview = PreviewServer(site.root, port=0, now=NOW, report=lambda _: None)
+    preview.start()
+    try:
+        status, body = fetch(preview.url)
+        assert status == 500 and "<h1>The site has a problem</h1>" in body
+        assert "unknown status &#x27;fixed&#x27;" in body
+    finally:
+        preview.stop()
+
+
+def test_what_serve_adds_is_never_in_the_build(served: tuple[SiteDir, PreviewServer]) -> None:
+    _, preview = served
+    assert 'new EventSource("/_events")' in fetch(preview.url)[1]
+    for page in preview.out.rglob("*.html"):
+        assert "EventSource" not in page.read_text()
 
 
 def test_unknown_paths_get_the_site_404_page(served: tuple[SiteDir, PreviewServer]) -> None:

@@ -23,6 +23,8 @@ from ..sources.inputs import input_kinds, input_location
 from .drafts import DRAFTS_PATH, drafts_page, manifest_of
 
 DEBOUNCE_SECONDS = 0.2
+EVENTS_PATH = "/_events"  # server-sent events: "reload" after every build
+KEEPALIVE_SECONDS = 15
 
 
 class PreviewServer:
@@ -41,13 +43,17 @@ class PreviewServer:
         # edit touched (every page shows the time it was generated).
         self.now = now or datetime.now(UTC).replace(second=0, microsecond=0)
         self.report = report
-        self._scratch = Path(tempfile.mkdtemp(prefix="statuspage-serve-"))
-        self.out = self._scratch / "site"
         self.problem: str | None = None
+        self.generation = 0  # how many builds ended: open pages reload when it moves
+        self._changed = threading.Condition()
+        self._stopping = False
         self._lock = threading.Lock()
         self._timer: threading.Timer | None = None
         handler = partial(_Handler, preview=self)
+        # Bound first: when the port is taken, no scratch folder is left behind.
         self.httpd = ThreadingHTTPServer((host, port), handler)
+        self._scratch = Path(tempfile.mkdtemp(prefix="statuspage-serve-"))
+        self.out = self._scratch / "site"
         self._observer = Observer()
 
     @property
@@ -68,18 +74,33 @@ class PreviewServer:
                 result = build_site(self.root, self.out, self.now, warn=self.report)
             except ValidationFailed as failure:
                 lines = [str(p) for p in failure.problems]
-                self.problem = "\n".join([*lines, f"Found {failure.summary}."])
-                self.report(self.problem)
+                self._ended("\n".join([*lines, f"Found {failure.summary}."]))
                 return None
             except StatuspageError as error:
-                self.problem = f"error: {error}"
-                self.report(self.problem)
+                self._ended(f"error: {error}")
                 return None
-            self.problem = None
+            self._ended(None)
             self.report(
                 f"Built {result.rendered} of {result.files} files in {result.seconds:.2f} s."
             )
             return result
+
+    def _ended(self, problem: str | None) -> None:
+        """A build ended, with `problem` or none: tell the terminal and the open pages."""
+        if problem is not None:
+            self.report(problem)
+        with self._changed:
+            self.problem = problem
+            self.generation += 1
+            self._changed.notify_all()
+
+    def wait_for_change(self, seen: int, timeout: float) -> int | None:
+        """The generation once it is past `seen` (None after `timeout`, or when stopping)."""
+        with self._changed:
+            self._changed.wait_for(lambda: self.generation > seen or self._stopping, timeout)
+            if self._stopping or self.generation <= seen:
+                return None
+            return self.generation
 
     def start(self) -> None:
         """Build, then serve and watch in background threads."""
@@ -128,6 +149,9 @@ class PreviewServer:
 
     def stop(self) -> None:
         """Stop serving and watching, and remove the scratch folder."""
+        with self._changed:
+            self._stopping = True
+            self._changed.notify_all()
         if self._timer is not None:
             self._timer.cancel()
         self._observer.stop()
@@ -168,14 +192,48 @@ class _Handler(SimpleHTTPRequestHandler):
         super().end_headers()
 
     def do_GET(self) -> None:
-        problem = self.preview.problem
-        if problem is not None and not self.path.endswith(".css"):
-            self._send_page(HTTPStatus.INTERNAL_SERVER_ERROR, _problem_page(problem))
+        path = self.path.split("?", 1)[0]
+        if path == EVENTS_PATH:
+            self._send_events()
             return
-        if self.path.split("?", 1)[0] in (DRAFTS_PATH, DRAFTS_PATH.rstrip("/")):
+        if path in (DRAFTS_PATH, DRAFTS_PATH.rstrip("/")):
             self._send_page(HTTPStatus.OK, drafts_page(manifest_of(self.preview.out)))
             return
+        if not (self.preview.out / "index.html").is_file():  # no good build yet
+            self._send_page(HTTPStatus.INTERNAL_SERVER_ERROR, NO_SITE_PAGE)
+            return
+        page = self._html_file(path)
+        if page is not None:
+            self._send_page(HTTPStatus.OK, page.read_bytes())
+            return
         super().do_GET()
+
+    def _html_file(self, path: str) -> Path | None:
+        """The built HTML file `path` names (a folder: its index.html), or None."""
+        found = Path(self.translate_path(path))
+        if found.is_dir() and path.endswith("/"):
+            found = found / "index.html"
+        return found if found.suffix == ".html" and found.is_file() else None
+
+    def _send_events(self) -> None:
+        """Server-sent events: `reload` each time a build ends, until the page goes."""
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        seen = self.preview.generation
+        try:
+            self.wfile.write(b": connected\n\n")
+            self.wfile.flush()
+            while not self.preview._stopping:
+                now = self.preview.wait_for_change(seen, KEEPALIVE_SECONDS)
+                if now is None:
+                    self.wfile.write(b": still here\n\n")  # finds pages gone, keeps proxies open
+                else:
+                    seen = now
+                    self.wfile.write(b"data: reload\n\n")
+                self.wfile.flush()
+        except OSError:  # the page was closed or reloaded
+            return
 
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         not_found = self.preview.out / "404.html"
@@ -185,6 +243,7 @@ class _Handler(SimpleHTTPRequestHandler):
         super().send_error(code, message, explain)
 
     def _send_page(self, status: HTTPStatus, body: bytes) -> None:
+        body = live(body, self.preview.problem)
         self.send_response(status)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
@@ -195,11 +254,40 @@ class _Handler(SimpleHTTPRequestHandler):
         """Quiet: the terminal is for build results and problems."""
 
 
-def _problem_page(problem: str) -> bytes:
-    return (
-        '<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8">'
-        "<title>Build problem</title></head>\n<body>\n<main>\n"
-        "<h1>The site has a problem</h1>\n"
-        "<p>Fix it and save; this page reloads into the site on your next visit.</p>\n"
-        f"<pre>{html.escape(problem)}</pre>\n</main>\n</body>\n</html>\n"
-    ).encode()
+# Served before any build has made the site (the overlay says why).
+NO_SITE_PAGE = (
+    b'<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8">'
+    b'<meta name="viewport" content="width=device-width, initial-scale=1">'
+    b"<title>Build problem</title></head>\n<body>\n<main>\n"
+    b"<h1>The site has a problem</h1>\n"
+    b"<p>Fix it and save: this page reloads into the site by itself.</p>\n"
+    b"</main>\n</body>\n</html>\n"
+)
+
+
+# What serve adds to every page it serves, never to what build writes: the reload, and the
+# problems of the last build while there are any, over the last good site.
+RELOAD = (
+    "<script>/* statuspage serve: reload when a build ends */"
+    'new EventSource("/_events").onmessage=function(){location.reload()};</script>'
+)
+OVERLAY = (
+    '<div role="alert" id="statuspage-problems" style="position:fixed;inset:auto 0 0 0;'
+    "max-height:60vh;overflow:auto;margin:0;padding:1rem;background:#fff4f4;color:#5c0000;"
+    'border-top:4px solid #b00020;font:1rem/1.5 system-ui,sans-serif;z-index:2147483647">'
+    '<p style="margin:0 0 .5rem;font-weight:bold">The last edit has a problem: this is the '
+    "site before it. Fix it and save.</p>"
+    '<pre style="margin:0;white-space:pre-wrap;overflow-wrap:anywhere;'
+    'font:.9rem/1.4 ui-monospace,monospace">{problems}</pre></div>'
+)
+
+
+def live(page: bytes, problem: str | None) -> bytes:
+    """`page` with the reload script, and the overlay of `problem` if there is one."""
+    added = RELOAD
+    if problem is not None:
+        added = OVERLAY.format(problems=html.escape(problem)) + added
+    at = page.rfind(b"</body>")
+    if at < 0:
+        return page + added.encode()
+    return page[:at] + added.encode() + page[at:]
