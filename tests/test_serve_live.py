@@ -26,14 +26,18 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def serving(make_site: MakeSite) -> Iterator[tuple[SiteDir, str, subprocess.Popen[str]]]:
+def serving(
+    make_site: MakeSite, tmp_path: Path
+) -> Iterator[tuple[SiteDir, str, subprocess.Popen[str]]]:
     site = make_site(incidents={"db": RESOLVED})
     port = free_port()
+    scratch = tmp_path / "tmp"  # where serve makes its temporary folder
+    scratch.mkdir()
     process = subprocess.Popen(
         [sys.executable, "-m", "statuspage", "serve", "--root", str(site.root),
          "--port", str(port), "--now", "2026-11-23T12:00:00Z"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
+        env={**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(scratch)},
     )  # fmt: skip
     assert process.stdout is not None
     try:
@@ -42,8 +46,9 @@ def serving(make_site: MakeSite) -> Iterator[tuple[SiteDir, str, subprocess.Pope
                 break
         yield site, f"http://127.0.0.1:{port}/", process
     finally:
-        process.terminate()
+        process.terminate()  # as a service manager stops it; Ctrl+C ends the same way
         process.wait(timeout=10)
+    assert list(scratch.iterdir()) == []  # its temporary folder went with it
 
 
 def events(url: str) -> queue.Queue[str]:
@@ -92,10 +97,14 @@ def test_pages_reload_after_an_edit_and_show_a_bad_one_over_the_last_good_site(
 
 
 def test_serve_refuses_a_folder_that_is_no_site_and_leaves_nothing(tmp_path: Path) -> None:
-    before = set(Path(os.environ.get("TMPDIR", "/tmp")).glob("statuspage-serve-*"))
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(REPO), "TMPDIR": str(scratch)}
+    site = tmp_path / "site"
+    site.mkdir()
     result = subprocess.run(
-        [sys.executable, "-m", "statuspage", "serve", "--root", str(tmp_path), "--port", "0"],
-        capture_output=True, text=True, timeout=30, env={**os.environ, "PYTHONPATH": str(REPO)},
+        [sys.executable, "-m", "statuspage", "serve", "--root", str(site), "--port", "0"],
+        capture_output=True, text=True, timeout=30, env=env,
     )  # fmt: skip
     assert result.returncode == 1
     assert "statuspage.yaml: " in result.stderr and "nothing was served" in result.stderr
@@ -103,13 +112,11 @@ def test_serve_refuses_a_folder_that_is_no_site_and_leaves_nothing(tmp_path: Pat
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        (tmp_path / "statuspage.yaml").write_text("title: T\nurl: https://s.example\n")
+        (site / "statuspage.yaml").write_text("title: T\nurl: https://s.example\n")
         result = subprocess.run(
-            [sys.executable, "-m", "statuspage", "serve", "--root", str(tmp_path),
+            [sys.executable, "-m", "statuspage", "serve", "--root", str(site),
              "--port", str(port)],
-            capture_output=True, text=True, timeout=30,
-            env={**os.environ, "PYTHONPATH": str(REPO)},
+            capture_output=True, text=True, timeout=30, env=env,
         )  # fmt: skip
     assert result.returncode == 1 and f"cannot listen on 127.0.0.1:{port}" in result.stderr
-    after = set(Path(os.environ.get("TMPDIR", "/tmp")).glob("statuspage-serve-*"))
-    assert after <= before  # no scratch folder left behind
+    assert list(scratch.iterdir()) == []  # no temporary folder left behind
