@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from statuspage.cli import main
 from statuspage.sources.loader import load_site
@@ -94,25 +94,22 @@ def test_the_message_can_come_from_standard_input_or_the_editor(
                      stdin="Fix deployed.\n")  # fmt: skip
     assert code == 0
     assert load_site(site.root).incident("api").updates[-1].message == "Fix deployed.\n"
+
     # Without --message, $EDITOR gets a file to write in; its comment lines are dropped.
-    editor = tmp_path / "editor.sh"
-    editor.write_text('#!/bin/sh\nprintf "# a guide line\\nStill watching.\\n" >> "$1"\n')
-    editor.chmod(0o755)
-    result = CliRunner().invoke(
-        main,
-        ["update", "api", "--status", "monitoring", "--root", str(site.root), "--now", NOW],
-        env={"EDITOR": str(editor), "VISUAL": ""},
-    )
+    def edited_by(script: str) -> Result:
+        editor = tmp_path / "editor.sh"
+        editor.write_text(f"#!/bin/sh\n{script}\n")
+        editor.chmod(0o755)
+        return CliRunner().invoke(
+            main,
+            ["update", "api", "--status", "monitoring", "--root", str(site.root), "--now", NOW],
+            env={"EDITOR": str(editor), "VISUAL": ""},
+        )
+
+    result = edited_by('printf "# a guide line\\nStill watching.\\n" >> "$1"')
     assert result.exit_code == 0, result.stderr
     assert load_site(site.root).incident("api").updates[-1].message == "Still watching.\n"
-    empty = tmp_path / "empty.sh"
-    empty.write_text("#!/bin/sh\ntrue\n")
-    empty.chmod(0o755)
-    result = CliRunner().invoke(
-        main,
-        ["update", "api", "--status", "monitoring", "--root", str(site.root), "--now", NOW],
-        env={"EDITOR": str(empty), "VISUAL": ""},
-    )
+    result = edited_by("true")  # left as it was: nothing written
     assert result.exit_code == 2
     assert result.stderr == (
         "error: no message was written; nothing was added (give --message TEXT)\n"
