@@ -23,7 +23,6 @@ from urllib.parse import urlsplit
 from ..model import (
     Component,
     ComponentState,
-    Impact,
     Incident,
     IncidentSummary,
     Kind,
@@ -49,8 +48,6 @@ INDICATORS = {
     ComponentState.PARTIAL_OUTAGE: "major",
     ComponentState.MAJOR_OUTAGE: "critical",
 }
-LEVELS = ("none", "minor", "major", "critical")
-INDICATOR_OF_IMPACT = {impact: impact.value for impact in Impact}
 DESCRIPTIONS = {
     "none": "All Systems Operational",
     "minor": "Minor Service Outage",
@@ -175,19 +172,9 @@ class ApiRenderer:
         return (json.dumps(body, ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
     def indicator(self) -> str:
-        """Statuspage's indicator: the worst of the components' states and open impacts;
-        'maintenance' while a maintenance is in progress and nothing is worse."""
-        by_state = INDICATORS[self.index.overall]
-        rank = LEVELS.index(by_state) if by_state in LEVELS else 0
-        in_maintenance = False
-        for incident in self.site.open:
-            if incident.is_maintenance:
-                in_maintenance = in_maintenance or incident.has_begun
-            else:
-                rank = max(rank, LEVELS.index(INDICATOR_OF_IMPACT[incident.impact]))
-        if rank == 0 and in_maintenance:
-            return "maintenance"
-        return LEVELS[rank]
+        """Statuspage's indicator: the page's overall state (see SiteIndex.overall), the one
+        the banner and the status badge show too."""
+        return INDICATORS[self.index.overall]
 
     def page_updated_at(self) -> datetime:
         """When anything on the page last changed: the newest update, edit or postmortem."""

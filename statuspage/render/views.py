@@ -20,6 +20,7 @@ from markupsafe import Markup
 from ..model import (
     Component,
     ComponentState,
+    Impact,
     Incident,
     IncidentSummary,
     Site,
@@ -87,6 +88,15 @@ class ResponseDay(NamedTuple):
     answered: int
 
 
+IMPACT_STATES = {
+    Impact.NONE: ComponentState.OPERATIONAL,
+    Impact.MINOR: ComponentState.DEGRADED_PERFORMANCE,
+    Impact.MAJOR: ComponentState.PARTIAL_OUTAGE,
+    Impact.CRITICAL: ComponentState.MAJOR_OUTAGE,
+}
+"""The state an open incident's declared impact stands for, in the page's overall state."""
+
+
 class SiteIndex:
     """Lookups, states and orders of one site, made once and shared by every renderer.
 
@@ -120,7 +130,15 @@ class SiteIndex:
         self.upstreams: list[Upstream] = upstreams(
             self.config.probes, self.histories, now, settings.stale_after_s
         )
-        self.overall = worst(self.states.values())
+        # The page's one overall state, which the banner, the status badge and the API's
+        # indicator all show: the worst of the components' states, of the impact the open
+        # incidents declare, and of maintenance under way (as Statuspage has it).
+        declared = [
+            IMPACT_STATES[i.impact] if not i.is_maintenance else ComponentState.UNDER_MAINTENANCE
+            for i in site.open
+            if not i.is_maintenance or i.has_begun
+        ]
+        self.overall = worst([*self.states.values(), *declared])
         self.probes_of: dict[str, list[Probe]] = {c.id: [] for c in site.components}
         for probe in self.config.probes:
             if probe.component is not None:

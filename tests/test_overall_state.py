@@ -1,0 +1,94 @@
+"""One overall state: the index banner, the status badge and the API's indicator agree, for
+every component state and every impact an open incident declares."""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import lxml.html
+import pytest
+
+from statuspage.model import ComponentState, Impact
+from statuspage.render.outputs import render_site
+from statuspage.sources.theme import Theme
+from tests.conftest import NOW, MakeSite
+
+# What each output says for each overall state.
+BANNER = {
+    ComponentState.OPERATIONAL: "All systems operational",
+    ComponentState.UNDER_MAINTENANCE: "Maintenance in progress",
+    ComponentState.DEGRADED_PERFORMANCE: "Degraded performance",
+    ComponentState.PARTIAL_OUTAGE: "Partial system outage",
+    ComponentState.MAJOR_OUTAGE: "Major system outage",
+}
+BADGE = {
+    ComponentState.OPERATIONAL: "all systems operational",
+    ComponentState.UNDER_MAINTENANCE: "maintenance in progress",
+    ComponentState.DEGRADED_PERFORMANCE: "degraded performance",
+    ComponentState.PARTIAL_OUTAGE: "partial outage",
+    ComponentState.MAJOR_OUTAGE: "major outage",
+}
+INDICATOR = {
+    ComponentState.OPERATIONAL: "none",
+    ComponentState.UNDER_MAINTENANCE: "maintenance",
+    ComponentState.DEGRADED_PERFORMANCE: "minor",
+    ComponentState.PARTIAL_OUTAGE: "major",
+    ComponentState.MAJOR_OUTAGE: "critical",
+}
+IMPACT = {  # the state an open incident's impact counts as
+    Impact.NONE: ComponentState.OPERATIONAL,
+    Impact.MINOR: ComponentState.DEGRADED_PERFORMANCE,
+    Impact.MAJOR: ComponentState.PARTIAL_OUTAGE,
+    Impact.CRITICAL: ComponentState.MAJOR_OUTAGE,
+}
+
+
+def incident(impact: Impact, state: ComponentState) -> str:
+    return (
+        f"title: Trouble\nimpact: {impact.value}\ncomponents: [api]\nupdates:\n"
+        "  - at: 2026-11-23T09:00:00Z\n    status: investigating\n    message: On it.\n"
+        f"    components: {{api: {state.value}}}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("state", "impact"),
+    list(
+        itertools.product(
+            [s for s in ComponentState if s is not ComponentState.UNDER_MAINTENANCE],
+            [None, *Impact],
+        )
+    ),
+)
+def test_the_banner_the_badge_and_the_api_say_the_same(
+    make_site: MakeSite, state: ComponentState, impact: Impact | None
+) -> None:
+    if impact is None:  # no open incident: the states alone (operational)
+        site = make_site(incidents={})
+        expected = ComponentState.OPERATIONAL
+    else:
+        site = make_site(incidents={"trouble": incident(impact, state)})
+        expected = max(state, IMPACT[impact], key=lambda s: s.severity)
+    files = {o.path: o.content for o in render_site(site.load(), NOW, Theme.load(site.root))}
+    banner = lxml.html.fromstring(files["index.html"]).cssselect("p.banner")[0]
+    assert banner.text_content().strip() == BANNER[expected]
+    badge = json.loads(files["badges/status.json"])
+    assert badge["message"] == BADGE[expected]
+    status = json.loads(files["api/v2/status.json"])["status"]
+    assert status["indicator"] == INDICATOR[expected]
+    summary = json.loads(files["api/v2/summary.json"])["status"]
+    assert summary == status
+
+
+def test_maintenance_under_way_is_the_overall_state_when_nothing_is_worse(
+    make_site: MakeSite,
+) -> None:
+    from tests.conftest import RUNNING
+
+    site = make_site(incidents={"reindex": RUNNING})
+    files = {o.path: o.content for o in render_site(site.load(), NOW, Theme.load(site.root))}
+    assert json.loads(files["badges/status.json"])["message"] == "maintenance in progress"
+    assert json.loads(files["api/v2/status.json"])["status"]["indicator"] == "maintenance"
+    banner = lxml.html.fromstring(files["index.html"]).cssselect("p.banner")[0]
+    assert banner.text_content().strip() == "Maintenance in progress"
