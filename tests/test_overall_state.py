@@ -92,3 +92,11 @@ def test_maintenance_under_way_is_the_overall_state_when_nothing_is_worse(
     assert json.loads(files["api/v2/status.json"])["status"]["indicator"] == "maintenance"
     banner = lxml.html.fromstring(files["index.html"]).cssselect("p.banner")[0]
     assert banner.text_content().strip() == "Maintenance in progress"
+
+
+def test_an_incident_of_no_impact_says_so_in_words(make_site: MakeSite) -> None:
+    site = make_site(incidents={"quiet": incident(Impact.NONE, ComponentState.OPERATIONAL)})
+    files = {o.path: o.content for o in render_site(site.load(), NOW, Theme.load(site.root))}
+    for page in ("index.html", "history/index.html"):
+        text = files[page].decode()
+        assert "No impact" in text and "None impact" not in text, page
