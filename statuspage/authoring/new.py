@@ -20,7 +20,7 @@ from pathlib import Path
 from ..errors import UsageError, ValidationFailed
 from ..model import Config, Impact, Status
 from ..sources.incidentfile import read_incident
-from ..sources.yamlio import SourceFile, suggest
+from ..sources.yamlio import SourceFile, did_you_mean
 from .text import message_lines, scalar
 from .times import format_time
 
@@ -152,8 +152,7 @@ def _check_request(config: Config, new: NewIncident) -> None:
         )
     for component in new.components:
         if component not in known:
-            guess = suggest(component, known)
-            hint = f"did you mean '{guess}'?" if guess else "the site's are " + ", ".join(known)
+            hint = did_you_mean(component, known, "the site's are " + ", ".join(known))
             raise UsageError(f"--component {component}: no such component; {hint}")
     allowed: Sequence[str] = MAINTENANCE_STATUSES if new.maintenance else INCIDENT_STATUSES
     if new.status is not None and new.status not in allowed:

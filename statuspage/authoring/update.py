@@ -21,7 +21,7 @@ from ..errors import UsageError, ValidationFailed
 from ..model import ComponentState, Config
 from ..sources.incidentfile import read_incident
 from ..sources.inputs import InputFile
-from ..sources.yamlio import SourceFile, suggest
+from ..sources.yamlio import SourceFile, did_you_mean
 from .text import message_lines
 from .times import format_time
 
@@ -45,8 +45,7 @@ def find_file(incidents: Sequence[InputFile], incident_id: str) -> InputFile:
         if entry.stem == incident_id:
             return entry
     ids = sorted(entry.stem for entry in incidents)
-    guess = suggest(incident_id, ids)
-    hint = f"did you mean '{guess}'?" if guess else "give the incident's file name, without .yaml"
+    hint = did_you_mean(incident_id, ids, "give the incident's file name, without .yaml")
     raise UsageError(f"no incident '{incident_id}'; {hint}")
 
 
@@ -62,12 +61,10 @@ def parse_states(pairs: Sequence[str], config: Config) -> dict[str, str]:
                 f"--component {pair}: write it as ID=STATE, such as api=partial_outage"
             )
         if cid not in known:
-            guess = suggest(cid, known)
-            hint = f"did you mean '{guess}'?" if guess else "the site's are " + ", ".join(known)
+            hint = did_you_mean(cid, known, "the site's are " + ", ".join(known))
             raise UsageError(f"--component {pair}: no component '{cid}'; {hint}")
         if state not in states:
-            guess = suggest(state, states)
-            hint = f"did you mean '{guess}'?" if guess else "one of " + ", ".join(states)
+            hint = did_you_mean(state, states, "one of " + ", ".join(states))
             raise UsageError(f"--component {pair}: no state '{state}'; {hint}")
         found[cid] = state
     return found

@@ -17,7 +17,7 @@ from ..model import Site
 from ..render.feeds import POSTMORTEM, all_entries
 from ..render.views import SiteIndex, latest_entry
 from ..sources.theme import Theme
-from ..sources.yamlio import suggest
+from ..sources.yamlio import did_you_mean
 from .drafts import Draft, DraftWriter
 from .networks import BLUESKY_BYTES, NETWORK_TYPES
 
@@ -40,8 +40,7 @@ def choose_entry(site: Site, incident_id: str | None, update: str) -> tuple[str,
     else:
         known = {i.id: i for i in site.incidents}
         if incident_id not in known:
-            guess = suggest(incident_id, sorted(known))
-            hint = f"did you mean '{guess}'?" if guess else "give the incident's file name"
+            hint = did_you_mean(incident_id, sorted(known), "give the incident's file name")
             raise UsageError(f"no incident '{incident_id}'; {hint}")
         incident = known[incident_id]
     if update == LATEST:

@@ -17,7 +17,7 @@ from ..model.uptime import UptimeSettings
 from .limits import MAX_FEED_LIMIT, shown
 from .probeconfig import read_probes
 from .socialconfig import read_social
-from .yamlio import Mapping, SourceFile, parse, read_address, suggest
+from .yamlio import Mapping, SourceFile, did_you_mean, parse, read_address
 
 _LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 
@@ -127,8 +127,8 @@ def _read_timezone(top: Mapping) -> str | None:
     try:
         zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder, say
-        guess = suggest(name, sorted(zoneinfo.available_timezones()))
-        hint = f"did you mean '{guess}'?" if guess else "use an IANA name such as Europe/Berlin"
+        zones = sorted(zoneinfo.available_timezones())
+        hint = did_you_mean(name, zones, "use an IANA name such as Europe/Berlin")
         top.file.report(top.get("timezone"), f"unknown time zone '{shown(name)}'; {hint}")
         return None
     return name

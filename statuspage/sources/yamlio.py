@@ -698,6 +698,13 @@ def suggest(word: str, choices: Sequence[str]) -> str | None:
     return close[0] if close else None
 
 
+def did_you_mean(word: str, choices: Sequence[str], otherwise: str) -> str:
+    """`did you mean 'x'?` with the closest of `choices` to a misspelt `word`, if one is
+    close enough; else `otherwise`, what to do instead."""
+    guess = suggest(word, choices)
+    return f"did you mean '{guess}'?" if guess else otherwise
+
+
 def unknown_message(what: str, word: str, choices: Sequence[str]) -> str:
     """`unknown status 'fixed'; expected one of ...`, or a did-you-mean when one is close."""
     guess = suggest(word, choices) if len(word) <= MAX_SHOWN_CHARS else None
