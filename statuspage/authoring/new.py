@@ -17,11 +17,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ..errors import UsageError, ValidationFailed
+from ..errors import UsageError
 from ..model import Config, Impact, Status
-from ..sources.incidentfile import read_incident
-from ..sources.yamlio import SourceFile, did_you_mean
-from .text import message_lines, scalar
+from ..sources.yamlio import did_you_mean
+from .text import checked, in_words, message_lines, scalar
 from .times import format_time
 
 INCIDENT_STATUSES = ("investigating", "identified", "monitoring", "resolved")
@@ -79,10 +78,7 @@ def write_new(root: Path, config: Config, taken: set[str], new: NewIncident) -> 
     incident_id, path = incident_file(root, taken, day, new.title)
     text = incident_text(config, new)
     display = path.relative_to(root).as_posix()
-    file = SourceFile(display)
-    known = {c.id for c in config.components}
-    if read_incident(text, file, incident_id, "", known) is None or file.problems:
-        raise ValidationFailed(file.problems)
+    checked(text, display, incident_id, config)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}")
     try:
@@ -124,8 +120,7 @@ def incident_text(config: Config, new: NewIncident) -> str:
 
 def template(config: Config, new: NewIncident, status: str) -> str:
     """The first update's message when the author gave none: a plain start to edit."""
-    names = [c.name for c in config.components if c.id in new.components]
-    what = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    what = in_words([c.name for c in config.components if c.id in new.components])
     if new.maintenance:
         assert new.start is not None and new.end is not None
         zone = config.zone

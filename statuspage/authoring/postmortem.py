@@ -12,13 +12,13 @@ import re
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from ..errors import UsageError, ValidationFailed
+from ..errors import UsageError
 from ..model import Config
-from ..sources.incidentfile import SECTIONS, read_incident
+from ..sources.incidentfile import SECTIONS
 from ..sources.inputs import InputFile
-from ..sources.yamlio import SourceFile
+from .text import checked
 from .times import format_time
-from .update import replace_whole
+from .update import file_text, replace_whole
 
 MARKER = "# Postmortem:"  # the skeleton's first line: there is one already where it is
 
@@ -48,7 +48,7 @@ def add_postmortem(config: Config, entry: InputFile, now: datetime) -> None:
     """Append the skeleton to the incident file `entry`; a UsageError if it has a
     postmortem (or the skeleton) already."""
     path = Path(entry.path)
-    text = path.read_bytes().decode("utf-8")
+    text = file_text(entry)
     found = _SECTION_KEY.search(text)
     if found is not None:
         raise UsageError(
@@ -66,8 +66,5 @@ def add_postmortem(config: Config, entry: InputFile, now: datetime) -> None:
         text += newline
     blank = "" if text.endswith(newline * 2) else newline  # one blank line before it
     updated = text + blank + skeleton.replace("\n", newline)
-    file = SourceFile(entry.display)
-    known = {c.id for c in config.components}
-    if read_incident(updated, file, entry.stem, "", known) is None or file.problems:
-        raise ValidationFailed(file.problems)
+    checked(updated, entry.display, entry.stem, config)
     replace_whole(path, updated)

@@ -1,4 +1,6 @@
-"""YAML text written for people: scalars as they read, messages as literal blocks."""
+"""The text of incident files as the authoring commands write it: YAML scalars as they
+read, messages as literal blocks, lists of names in words; and every text checked as
+`check` checks it before it is written."""
 
 from __future__ import annotations
 
@@ -6,6 +8,11 @@ import json
 import re
 
 import yaml
+
+from ..errors import ValidationFailed
+from ..model import Config, Incident
+from ..sources.incidentfile import read_incident
+from ..sources.yamlio import SourceFile
 
 _PLAIN = re.compile(r"[A-Za-z0-9(][^\n#:]*")  # may be a plain scalar: yaml decides
 
@@ -31,3 +38,19 @@ def message_lines(message: str, indent: str) -> list[str]:
         return [f"{indent}message: {json.dumps(message.strip(), ensure_ascii=False)}"]
     inner = indent + "  "
     return [f"{indent}message: |", *(f"{inner}{line}" if line else "" for line in lines)]
+
+
+def in_words(names: list[str]) -> str:
+    """`A`, `A and B`, `A, B and C`."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def checked(text: str, display: str, incident_id: str, config: Config) -> Incident:
+    """The incident `text` holds, read as `check` reads the file `display`; ValidationFailed
+    with every problem it has."""
+    file = SourceFile(display)
+    known = {c.id for c in config.components}
+    incident = read_incident(text, file, incident_id, "", known)
+    if incident is None or file.problems:
+        raise ValidationFailed(file.problems)
+    return incident

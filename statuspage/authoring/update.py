@@ -17,12 +17,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ..errors import UsageError, ValidationFailed
+from ..errors import UsageError
 from ..model import ComponentState, Config
-from ..sources.incidentfile import read_incident
 from ..sources.inputs import InputFile
-from ..sources.yamlio import SourceFile, did_you_mean
-from .text import message_lines
+from ..sources.yamlio import did_you_mean
+from .text import checked, in_words, message_lines
 from .times import format_time
 
 _UPDATES = re.compile(r"updates:[ \t]*(?:#.*)?\r?\n?")
@@ -73,15 +72,9 @@ def parse_states(pairs: Sequence[str], config: Config) -> dict[str, str]:
 def append_update(config: Config, entry: InputFile, update: NewUpdate) -> int:
     """Add `update` to the incident file `entry` and return its number; ValidationFailed
     (the file untouched) if the result would not pass `check`."""
-    path = Path(entry.path)
-    text = path.read_bytes().decode("utf-8")
-    updated = with_update(text, entry.display, update)
-    file = SourceFile(entry.display)
-    known = {c.id for c in config.components}
-    incident = read_incident(updated, file, entry.stem, "", known)
-    if incident is None or file.problems:
-        raise ValidationFailed(file.problems)
-    replace_whole(path, updated)
+    updated = with_update(file_text(entry), entry.display, update)
+    incident = checked(updated, entry.display, entry.stem, config)
+    replace_whole(Path(entry.path), updated)
     return len(incident.updates)
 
 
@@ -128,21 +121,14 @@ def with_update(text: str, display: str, update: NewUpdate) -> str:
 def resolving(config: Config, entry: InputFile, message: str | None, at: datetime) -> NewUpdate:
     """The update that ends the incident in `entry`: resolved (completed, for maintenance),
     with every component it left in another state back to operational."""
-    known = {c.id for c in config.components}
-    file = SourceFile(entry.display)
-    text = Path(entry.path).read_bytes().decode("utf-8")
-    incident = read_incident(text, file, entry.stem, "", known)
-    if incident is None or file.problems:
-        raise ValidationFailed(file.problems)
+    incident = checked(file_text(entry), entry.display, entry.stem, config)
     if not incident.is_open:
         raise UsageError(f"{entry.display}: '{entry.stem}' is not open; nothing to resolve")
     status = "completed" if incident.is_maintenance else "resolved"
     names = {c.id: c.name for c in config.components}
     affected = [names[cid] for cid in incident.components if cid in names]
     if message is None:
-        what = (
-            affected[0] if len(affected) == 1 else ", ".join(affected[:-1]) + " and " + affected[-1]
-        )
+        what = in_words(affected)
         message = (
             "The maintenance is complete: everything works as usual."
             if incident.is_maintenance
@@ -151,6 +137,11 @@ def resolving(config: Config, entry: InputFile, message: str | None, at: datetim
     last = incident.updates[-1].states
     states = {cid: "operational" for cid, state in last if state is not ComponentState.OPERATIONAL}
     return NewUpdate(status, message, at, states)
+
+
+def file_text(entry: InputFile) -> str:
+    """The incident file's text as it is now."""
+    return Path(entry.path).read_bytes().decode("utf-8")
 
 
 def replace_whole(path: Path, text: str) -> None:
