@@ -58,6 +58,12 @@ class Timestamp(click.ParamType):  # type: ignore[type-arg]
         return parsed
 
 
+NOW_OPTION = click.option("--now", type=Timestamp(), default=None, help=NOW_HELP)
+AT_OPTION = click.option(
+    "--at", "at", default="now", show_default=True, metavar="TIME", help=AT_HELP
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="statuspage")
 def main() -> None:
@@ -243,12 +249,7 @@ def probe(root: Path, only: tuple[str, ...], location: str, concurrency: int) ->
     help="Only this network's draft (repeat for several).  [default: every configured one]",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the drafts as JSON records.")
-@click.option(
-    "--now",
-    type=Timestamp(),
-    default=None,
-    help="As if it were this time (ISO 8601 with offset).",
-)
+@NOW_OPTION
 def announce(
     root: Path,
     incident: str | None,
@@ -316,9 +317,7 @@ def announce(
 @click.option("--maintenance", is_flag=True, help="Scheduled maintenance, not an incident.")
 @click.option("--from", "start", default=None, metavar="TIME", help="When the maintenance starts.")
 @click.option("--until", "end", default=None, metavar="TIME", help="When the maintenance ends.")
-@click.option(
-    "--now", type=Timestamp(), default=None, help="As if it were this time (ISO 8601 with offset)."
-)
+@NOW_OPTION
 def new(
     root: Path,
     title: str,
@@ -349,7 +348,7 @@ def new(
             title=title,
             components=components,
             at=_time(at, clock, config, "--at"),
-            message=sys.stdin.read() if message == "-" else message,
+            message=_given(message),
             impact=impact,
             status=status,
             maintenance=maintenance,
@@ -379,8 +378,8 @@ def new(
     metavar="ID=STATE",
     help="A component's state from now on, such as api=partial_outage (repeat for several).",
 )
-@click.option("--at", "at", default="now", show_default=True, metavar="TIME", help=AT_HELP)
-@click.option("--now", type=Timestamp(), default=None, help=NOW_HELP)
+@AT_OPTION
+@NOW_OPTION
 def update(
     root: Path,
     incident_id: str,
@@ -422,8 +421,8 @@ def update(
     metavar="TEXT|-",
     help="Its words; - reads them from standard input.  [default: a short closing line]",
 )
-@click.option("--at", "at", default="now", show_default=True, metavar="TIME", help=AT_HELP)
-@click.option("--now", type=Timestamp(), default=None, help=NOW_HELP)
+@AT_OPTION
+@NOW_OPTION
 def resolve(
     root: Path, incident_id: str, message: str | None, at: str, now: datetime | None
 ) -> None:
@@ -437,8 +436,7 @@ def resolve(
         sources, config = _authoring_site(root)
         entry = find_file(sources.incidents, incident_id)
         clock = now or datetime.now(UTC)
-        words = sys.stdin.read() if message == "-" else message
-        request = resolving(config, entry, words, _time(at, clock, config, "--at"))
+        request = resolving(config, entry, _given(message), _time(at, clock, config, "--at"))
         number = append_update(config, entry, request)
     click.echo(f"Added update {number} ({request.status}) to {entry.display}.")
     click.echo(f"Next: statuspage build (or serve), then statuspage announce {incident_id}")
@@ -447,7 +445,7 @@ def resolve(
 @main.command()
 @ROOT_OPTION
 @click.argument("incident_id", metavar="ID")
-@click.option("--now", type=Timestamp(), default=None, help=NOW_HELP)
+@NOW_OPTION
 def postmortem(root: Path, incident_id: str, now: datetime | None) -> None:
     """Add the four sections of a postmortem to an incident's file, to fill in.
 
@@ -507,12 +505,16 @@ def _time(text: str, clock: datetime, config: Config, option: str) -> datetime:
     return read_time(text, clock, config.zone, option)
 
 
+def _given(message: str | None) -> str | None:
+    """`--message`: its text, standard input's for -, or None when not given."""
+    return sys.stdin.read() if message == "-" else message
+
+
 def _message(message: str | None, guide: str) -> str:
-    """The update's words: as given, from standard input for -, else from $EDITOR."""
-    if message == "-":
-        return sys.stdin.read()
-    if message is not None:
-        return message
+    """The update's words: as given (see _given), else from $EDITOR."""
+    given = _given(message)
+    if given is not None:
+        return given
     edited = click.edit(guide + "\n", extension=".md")
     words = "".join(
         line for line in (edited or "").splitlines(keepends=True) if not line.startswith("#")
