@@ -23,11 +23,11 @@ from urllib.parse import urlsplit
 import jinja2
 
 from ..errors import ThemeError
-from ..model import Config, Incident
+from ..model import Config
 from ..render.feeds import POSTMORTEM
 from ..render.templates import theme_error
 from ..render.views import IncidentView
-from ..sources.theme import Theme
+from ..sources.theme import TEXT_TEMPLATE_DIR, TEXT_TEMPLATE_SUFFIX, Theme
 from .networks import Length, Network, network
 from .plain import html_to_plain
 from .text import ELLIPSIS, clean, shorten, split, utf8_span
@@ -124,7 +124,7 @@ def text_environment(theme: Theme) -> jinja2.Environment:
 
 def template_name(network_name: str) -> str:
     """The theme file a network's posts are made from."""
-    return f"social/{network_name}.txt"
+    return f"{TEXT_TEMPLATE_DIR}{network_name}{TEXT_TEMPLATE_SUFFIX}"
 
 
 class DraftWriter:
@@ -178,14 +178,6 @@ def _host(address: str) -> str:
         return urlsplit(address).hostname or ""
     except ValueError:
         return ""
-
-
-def entry_numbers(incident: Incident) -> list[int]:
-    """The entries of an incident that get drafts: every update, then the postmortem."""
-    numbers = list(range(1, len(incident.updates) + 1))
-    if incident.postmortem_at is not None:  # as its feed has one
-        numbers.append(POSTMORTEM)
-    return numbers
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,9 +243,13 @@ class _Template:
             raise theme_error(error, self.path, self.theme) from error
         text = _BLANK_LINES.sub("\n\n", _LINE_ENDS.sub("\n", clean(raw).strip()))
         if text.count(_SLOT) != 1:
-            where = self.theme.origins.get(self.path, self.path)
-            raise ThemeError(f"{where}: a post must show its link once: write {{{{ link }}}}")
+            raise ThemeError(f"{self.where}: a post must show its link once: write {{{{ link }}}}")
         return text.rstrip()
+
+    @property
+    def where(self) -> str:
+        """The template's file, for messages: the site's own or the default theme's."""
+        return self.theme.origins.get(self.path, self.path)
 
 
 class _NetworkDrafts:
@@ -324,7 +320,7 @@ class _NetworkDrafts:
         post = self.post("", title, "")
         if not self.fits(post):
             raise ThemeError(
-                f"{self.template.theme.origins.get(self.template.path, self.template.path)}: "
+                f"{self.template.where}: "
                 f"even with no message and no title, the post for {self.net.title} is over "
                 f"its limit of {self.net.limit} {self.net.unit}; make the template shorter"
             )
