@@ -60,17 +60,14 @@ class SocialRenderer:
         key = digest(self._keys.base, chosen, [digests[i] for i in shown])
         # Only the incidents whose drafts are not in the stash are loaded for it.
         stash = self._stash()
-        keys = self._incident_keys(chosen)
+        keys = self._incident_keys(_by_incident(chosen))
         kept = stash.kept() if stash is not None else frozenset()
         needs = tuple(i for i in shown if keys[i] not in kept)
         return [Job(MANIFEST, "social", (), needs, key)]
 
-    def _incident_keys(self, entries: list[Entry]) -> dict[str, str]:
-        """The stash key of each incident's drafts: its digest and entries, the base, and
-        the code that drafts (see render.stash)."""
-        numbers: dict[str, list[int]] = {}
-        for _, incident_id, number in entries:
-            numbers.setdefault(incident_id, []).append(number)
+    def _incident_keys(self, numbers: dict[str, list[int]]) -> dict[str, str]:
+        """The stash key of each incident's drafts: its digest and entries (`numbers`), the
+        base, and the code that drafts (see render.stash)."""
         if self._stamp is None:
             self._stamp = code_stamp(Path(__file__).parent, Path(__file__).parent.parent / "render")
         digests = self.index.digests()
@@ -100,16 +97,15 @@ class SocialRenderer:
     def render(self, job: Job) -> bytes:
         """The manifest's bytes: the drafts of each incident come from the stash where its
         entries and digest are the same as when they were made, and are made otherwise."""
-        # Here, not at the top: the counters compile large patterns, which a build that
-        # drafts nothing new (most rebuilds after an edit) should not wait for.
+        # Here, not at the top: drafting needs the regex module and, to count, patterns
+        # that take long to compile, which a build that renders no manifest (most rebuilds
+        # after an edit) should not load.
         from .networks import network
 
         entries = self.entries()
-        numbers: dict[str, list[int]] = {}
-        for _, incident_id, number in entries:
-            numbers.setdefault(incident_id, []).append(number)
+        numbers = _by_incident(entries)
         stash = self._stash()
-        keys = self._incident_keys(entries)
+        keys = self._incident_keys(numbers)
         lines: dict[str, dict[int, list[str]]] = {}
         writer = None
         for incident_id, wanted in numbers.items():
@@ -167,6 +163,14 @@ class SocialRenderer:
     def _stash(self) -> Stash | None:
         stashes = self.context.stashes
         return Stash(stashes / "social") if stashes is not None else None
+
+
+def _by_incident(entries: list[Entry]) -> dict[str, list[int]]:
+    """The entry numbers of each incident in `entries`, in their order."""
+    numbers: dict[str, list[int]] = {}
+    for _, incident_id, number in entries:
+        numbers.setdefault(incident_id, []).append(number)
+    return numbers
 
 
 def _stashed(stash: Stash | None, key: str) -> dict[int, list[str]] | None:
