@@ -130,15 +130,6 @@ class SiteIndex:
         self.upstreams: list[Upstream] = upstreams(
             self.config.probes, self.histories, now, settings.stale_after_s
         )
-        # The page's one overall state, which the banner, the status badge and the API's
-        # indicator all show: the worst of the components' states, of the impact the open
-        # incidents declare, and of maintenance under way (as Statuspage has it).
-        declared = [
-            IMPACT_STATES[i.impact] if not i.is_maintenance else ComponentState.UNDER_MAINTENANCE
-            for i in site.open
-            if not i.is_maintenance or i.has_begun
-        ]
-        self.overall = worst([*self.states.values(), *declared])
         self.probes_of: dict[str, list[Probe]] = {c.id: [] for c in site.components}
         for probe in self.config.probes:
             if probe.component is not None:
@@ -153,6 +144,12 @@ class SiteIndex:
         # The sections of the status page, which the API's live endpoints list too.
         self.active = [i for i in site.open if not i.is_maintenance]
         self.in_progress = [i for i in site.open if i.is_maintenance and i.has_begun]
+        # The page's one overall state, which the banner, the status badge and the API's
+        # indicator all show: the worst of the components' states, of the impact the open
+        # incidents declare, and of maintenance under way (as Statuspage has it).
+        impacts = [IMPACT_STATES[i.impact] for i in self.active]
+        under_way = [ComponentState.UNDER_MAINTENANCE] if self.in_progress else []
+        self.overall = worst([*self.states.values(), *impacts, *under_way])
         self.upcoming = sorted(
             (i for i in site.open if not i.has_begun), key=lambda i: (i.sort_at, i.id)
         )
