@@ -75,8 +75,8 @@ def test_unknown_key_without_a_close_match(make_site: MakeSite) -> None:
     text = RESOLVED.replace("impact: major", "impact: major\nseverity: 3")
     assert problems_of(make_site, text) == [
         "incidents/db.yaml:3:1: unknown key 'severity'; expected one of title, kind, impact, "
-        "components, scheduled_for, scheduled_until, updates, postmortem_at, admission, cause, "
-        "fix, prevention"
+        "components, scheduled_for, scheduled_until, began_at, detected_at, updates, "
+        "postmortem_at, admission, cause, fix, prevention"
     ]
 
 
@@ -462,8 +462,8 @@ def test_a_repeated_unknown_key_is_reported_as_unknown_then_duplicate(make_site:
     text = RESOLVED + "sevrity: 1\nsevrity: 2\n"
     assert problems_of(make_site, text) == [
         "incidents/db.yaml:11:1: unknown key 'sevrity'; expected one of title, kind, impact, "
-        "components, scheduled_for, scheduled_until, updates, postmortem_at, admission, cause, "
-        "fix, prevention",
+        "components, scheduled_for, scheduled_until, began_at, detected_at, updates, "
+        "postmortem_at, admission, cause, fix, prevention",
         "incidents/db.yaml:12:1: duplicate key 'sevrity' (first at line 11); keep only one",
     ]
 

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, cast
 from .. import __version__
 from ..errors import OutputError, OutputRefused, SourceError, ValidationFailed
 from ..render.jobs import MARKER, digest
-from ..sources.inputs import CONFIG_FILE, UPTIME, Reader, Sources, input_kinds, scan
+from ..sources.inputs import CONFIG_FILE, UPTIME, InputFile, Reader, Sources, input_kinds, scan
 from .background import Background, can_fork
 from .cache import CACHE_DIR, BuildCache, Manifest, Memo, TreeState
 from .incidents import load_incidents, racy_ns, start_workers
@@ -41,7 +41,8 @@ from .publish import (
 )
 
 if TYPE_CHECKING:  # loaded only once a build has work to do, to keep no-op builds fast
-    from ..model import Site
+    from ..checks import Finding
+    from ..model import Incident, Site
     from ..model.probes import ProbeHistory
     from ..render.outputs import SiteRenderer
     from ..render.templates import TemplateCache
@@ -300,7 +301,9 @@ class _Build:
                 self.max_workers,
                 meanwhile=lambda: _analyse(templates, theme, config),
             )
+            refuse_future(site, sources, self.now)
             renderer = SiteRenderer(site, self.now, theme, templates, stashes)
+            site = renderer.index.site  # as it stands at the build's clock
             state.site, state.renderer = site, renderer
             skip, carried = _carry_over(renderer, site, trees.live, live_state)
             jobs = renderer.plan(skip)
@@ -423,17 +426,22 @@ def _carry_over(
 
 
 def check_site(
-    root: Path, *, workers: int | None = None, warn: Warn = _ignore, now: datetime | None = None
+    root: Path,
+    *,
+    workers: int | None = None,
+    warn: Warn = _ignore,
+    now: datetime | None = None,
+    report: Callable[[Finding], None] | None = None,
 ) -> Site:
     """Validate the site at `root` as a build does, using and updating the build cache.
 
-    Warnings go to `warn`, one line each, as for a build: those about the files, then those
-    of the rules of `checks` about what the site tells its readers at `now` (the clock's
-    time by default).
+    Warnings about the files go to `warn`, one line each, as for a build; those of the rules
+    of `checks` about what the site tells its readers at `now` (the clock's time by default)
+    go to `report`, or as lines to `warn` without one.
     Raises ValidationFailed with every problem; returns the Site (summaries only) otherwise.
     A folder that is not a site is left as it was.
     """
-    from ..sources.loader import load_config
+    from ..sources.loader import load_config, parse_incident
     from .parallel import WorkerState
 
     root = root.resolve()
@@ -448,13 +456,45 @@ def check_site(
         files = {entry.stem: entry for entry in sources.incidents}
         state = WorkerState(config=config.config, known=config.known, files=files)
         site, pool = load_incidents(sources, config, inputs, state, cache, scanned_at, workers)
-    if pool is not None:
-        pool.close()
-    from ..checks import warnings
+        if pool is not None:
+            pool.close()
+        now = now or datetime.now(UTC)
+        refuse_future(site, sources, now)
+        from ..checks import warnings
 
-    for warning in warnings(site, now or datetime.now(UTC)):
-        warn(str(warning))
+        def load(entry: InputFile) -> Incident | None:
+            held = state.details.get(entry.stem)
+            return held if held is not None else parse_incident(entry, config.known).incident
+
+        memo = cache.get("check_findings") if cache is not None else None
+        found, memo = warnings(site, now, files, load, _config_text(sources), memo)
+        if cache is not None:
+            cache.put("check_findings", memo)
+    for finding in found:
+        if report is not None:
+            report(finding)
+        else:
+            warn(str(finding))
     return site
+
+
+def _config_text(sources: Sources) -> str | None:
+    if sources.config is None:
+        return None
+    try:
+        return Path(sources.config.path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def refuse_future(site: Site, sources: Sources, now: datetime) -> None:
+    """Raise ValidationFailed naming every time in an incident file that is after `now`."""
+    from ..sources.clock import future_problems
+
+    paths = {entry.stem: entry.path for entry in sources.incidents}
+    problems = future_problems(site.incidents, paths, now)
+    if problems:
+        raise ValidationFailed(problems)
 
 
 def load_inputs(sources: Sources, cache: BuildCache | None, scanned_at: int) -> LoadedInputs:

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import StatuspageError, ThemeError
 from ..model import Config, Incident, IncidentSummary, InputData, Site, SummaryRecord
+from ..model.incident import file_digest
 from ..render.jobs import Job
 from .cache import FileRecord
 
@@ -101,7 +102,7 @@ class WorkerState:
             self._digests = {i.id: i.digest for i in self.site.incidents}
         entry = self.files[incident_id]
         parsed = parse_incident(entry, self.known)
-        if parsed.incident is None or parsed.digest != self._digests[incident_id]:
+        if parsed.incident is None or parsed.digest != file_digest(self._digests[incident_id]):
             raise StatuspageError(f"{entry.display} changed during the build; build again")
         return parsed.incident
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from .enums import ActionState, ComponentState, Impact, Kind, Status
 from .values import quick_maker
@@ -27,6 +27,7 @@ class Update:
     changes: tuple[str, ...]
     line: int
     edited_at: datetime | None = None  # when its text was last corrected, if it was
+    next_update: datetime | None = None  # when the next word was promised, on an open update
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +60,9 @@ class IncidentSummary:
     components: tuple[str, ...]  # affected: listed ones first, then those only updates name
     status: Status  # the newest update's
     created_at: datetime  # the first update's time
-    started_at: datetime  # the first update's, or a maintenance's first one past scheduled
+    # When impact began: `began_at` if the file says, else the first update's; a
+    # maintenance's first update past scheduled (or its window's start, once under way).
+    started_at: datetime
     resolved_at: datetime | None  # the closing update's time, None while open
     scheduled_for: datetime | None
     scheduled_until: datetime | None
@@ -283,6 +286,8 @@ class Incident(IncidentSummary):
     fix: str | None
     prevention_text: str | None
     action_items: tuple[ActionItem, ...]
+    began_at: datetime | None  # when impact began, when the file says (before the first post)
+    detected_at: datetime | None  # when the team noticed, when the file says
 
     @classmethod
     def create(
@@ -304,10 +309,12 @@ class Incident(IncidentSummary):
         fix: str | None = None,
         prevention_text: str | None = None,
         action_items: tuple[ActionItem, ...] = (),
+        began_at: datetime | None = None,
+        detected_at: datetime | None = None,
     ) -> Incident:
         """An Incident with its status, times and current states derived from `updates`."""
         last = updates[-1]
-        started = updates[0].at
+        started = began_at or updates[0].at
         if kind is Kind.MAINTENANCE:
             begun = [u.at for u in updates if u.status is not Status.SCHEDULED]
             started = begun[0] if begun else (scheduled_for or started)
@@ -347,7 +354,19 @@ class Incident(IncidentSummary):
             fix=fix,
             prevention_text=prevention_text,
             action_items=action_items,
+            began_at=began_at,
+            detected_at=detected_at,
         )
+
+    @property
+    def first_post_delay(self) -> timedelta | None:
+        """How long after the team noticed the first public post came, when the file says."""
+        return None if self.detected_at is None else self.created_at - self.detected_at
+
+    @property
+    def next_update(self) -> datetime | None:
+        """When the next update is promised by, while open: the newest update's promise."""
+        return self.latest.next_update if self.is_open else None
 
     @property
     def latest(self) -> Update:
@@ -371,3 +390,42 @@ class Incident(IncidentSummary):
             previous.update(update.states)
             result.append(changed)
         return tuple(result)
+
+
+def file_digest(digest: str) -> str:
+    """The digest of an incident's file, from its digest as it stands at a time (`as_at`)."""
+    return digest.partition("/")[0]
+
+
+AnyIncident = TypeVar("AnyIncident", bound=IncidentSummary)
+
+
+def as_at(incident: AnyIncident, now: datetime) -> AnyIncident:
+    """The incident as it stands at `now`: a maintenance nobody updated follows its window.
+
+    Shown in progress from `scheduled_for` and completed at `scheduled_until` while its
+    newest update still says scheduled; any other update takes over from the window. The
+    digest changes with the phase, so that what shows the incident is made again.
+    """
+    if incident.status is not Status.SCHEDULED:  # most: first, since this runs for each
+        return incident
+    start, end = incident.scheduled_for, incident.scheduled_until
+    if start is None or now < start:
+        return incident
+    done = end is not None and now >= end
+    status = Status.COMPLETED if done else Status.IN_PROGRESS
+    working = " ".join(
+        f"{cid}={ComponentState.UNDER_MAINTENANCE.value}" for cid in incident.components
+    )
+    return replace(
+        incident,
+        digest=f"{incident.digest}/{status.value}",
+        status=status,
+        started_at=start,
+        resolved_at=end if done else None,
+        states=tuple(
+            (cid, ComponentState.OPERATIONAL if done else ComponentState.UNDER_MAINTENANCE)
+            for cid in incident.components
+        ),
+        state_changes=f"0 {working}" if working else "",
+    )

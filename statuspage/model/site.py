@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from .incident import Incident, IncidentSummary
+from .checks import CheckSettings
+from .incident import Incident, IncidentSummary, as_at
 from .probes import Probe
 from .social import SocialSettings
 from .uptime import UptimeSettings
@@ -39,6 +41,7 @@ class Config:
     probes: tuple[Probe, ...] = ()  # the uptime probes, in the order statuspage.yaml lists them
     uptime: UptimeSettings = field(default_factory=UptimeSettings)
     social: SocialSettings = field(default_factory=SocialSettings)
+    checks: CheckSettings = field(default_factory=CheckSettings)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -67,6 +70,7 @@ class Site:
     incidents: tuple[IncidentSummary, ...]
     details: Mapping[str, Incident]
     inputs: Mapping[str, InputData] = field(default_factory=dict)
+    now: datetime | None = None  # the clock the incidents stand at (see `at`); None: as written
     # The incidents and maintenance still open, newest first: what the status page, the
     # API's live endpoints and the components' states look at, found in one pass.
     open: tuple[IncidentSummary, ...] = field(init=False)
@@ -80,9 +84,17 @@ class Site:
         """The components, in the order statuspage.yaml lists them."""
         return self.config.components
 
+    def at(self, now: datetime) -> Site:
+        """The site as it stands at `now`: maintenance nobody updated follows its window."""
+        if self.now == now:
+            return self
+        incidents = tuple(as_at(incident, now) for incident in self.incidents)
+        return Site(self.config, incidents, self.details, self.inputs, now)
+
     def incident(self, incident_id: str) -> Incident:
-        """The whole text of one incident."""
+        """The whole text of one incident (as it stands at `now`, when the site has one)."""
         try:
-            return self.details[incident_id]
+            incident = self.details[incident_id]
         except KeyError:
             raise LookupError(f"incident {incident_id!r} was not loaded for this build") from None
+        return incident if self.now is None else as_at(incident, self.now)

@@ -192,7 +192,8 @@ def spans(
     timeline = incident.timeline
     last = len(timeline) - 1
     for position, (number, states) in enumerate(timeline):
-        start = times[number]
+        # The first states hold from when impact began (began_at, or a window's start).
+        start = times[number] if number else incident.started_at
         end = times[timeline[position + 1][0]] if position < last else incident.resolved_at or now
         if end > now:
             end = now

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from yaml.nodes import Node, ScalarNode
 
@@ -20,6 +21,7 @@ from ..model import (
     Status,
     Update,
 )
+from .limits import shown
 from .yamlio import (
     Mapping,
     SourceFile,
@@ -37,6 +39,8 @@ INCIDENT_KEYS = (
     "components",
     "scheduled_for",
     "scheduled_until",
+    "began_at",
+    "detected_at",
     "updates",
     "postmortem_at",
     "admission",
@@ -49,7 +53,11 @@ _VALUES = {
     statuses: frozenset(s.value for s in statuses)
     for statuses in (INCIDENT_STATUSES, MAINTENANCE_STATUSES)
 }
-UPDATE_KEYS = ("at", "edited_at", "status", "message", "components")
+UPDATE_KEYS = ("at", "edited_at", "status", "message", "components", "next_update")
+# A promised next update as a time after the update: 30m, 1h, 1h30m, 45 minutes, 2 hours.
+_AFTER = re.compile(
+    r"(?:(?P<h>\d{1,2})\s*(?:h|hours?))?\s*(?:(?P<m>\d{1,4})\s*(?:m|min|minutes?))?", re.ASCII
+)
 ACTION_KEYS = ("action", "owner", "status", "due")
 SECTIONS = ("admission", "cause", "fix", "prevention")
 
@@ -93,6 +101,7 @@ class _IncidentReader:
         listed = self._read_component_list()
         scheduled_for, scheduled_until = self._read_schedule(kind)
         updates = self._read_updates(kind, impact or Impact.NONE, listed or [])
+        began_at, detected_at = self._read_detection(kind, updates)
         postmortem_at = top.time("postmortem_at")
         admission, cause, fix = top.text("admission"), top.text("cause"), top.text("fix")
         prevention_text, action_items = self._read_prevention()
@@ -119,6 +128,8 @@ class _IncidentReader:
             action_items=action_items,
             scheduled_for=scheduled_for,
             scheduled_until=scheduled_until,
+            began_at=began_at,
+            detected_at=detected_at,
         )
 
     def _read_impact(self, kind: Kind) -> Impact | None:
@@ -176,6 +187,41 @@ class _IncidentReader:
             )
         return start, end
 
+    def _read_detection(
+        self, kind: Kind, updates: list[Update]
+    ) -> tuple[datetime | None, datetime | None]:
+        """`began_at` and `detected_at`: when impact began and when the team noticed, in order."""
+        top, file = self.top, self.file
+        if kind is Kind.MAINTENANCE:
+            for key in ("began_at", "detected_at"):
+                if key in top.values:
+                    file.report(
+                        top.keys[key],
+                        f"'{key}' only applies to incidents; a maintenance begins at "
+                        f"scheduled_for, or at its first update in progress",
+                    )
+            return None, None
+        began, detected = top.time("began_at"), top.time("detected_at")
+        if began is not None and detected is not None and detected < began:
+            file.report(
+                top.get("detected_at"),
+                f"detected_at ({detected.isoformat()}) is before began_at "
+                f"({began.isoformat()}); the team notices an impact after it begins",
+            )
+        if updates:
+            first = updates[0]
+            for key, moment, why in (
+                ("began_at", began, "impact begins before the first post says so"),
+                ("detected_at", detected, "the team had noticed by the time it posted"),
+            ):
+                if moment is not None and moment > first.at:
+                    file.report(
+                        top.get(key),
+                        f"{key} ({moment.isoformat()}) is after the first update "
+                        f"(line {first.line}, {first.at.isoformat()}); {why}",
+                    )
+        return began, detected
+
     def _read_updates(self, kind: Kind, impact: Impact, listed: list[str]) -> list[Update]:
         """Every update, oldest first; none at all when any of them has a problem."""
         seq = self.top.sequence("updates", "[{at: ..., status: ..., message: ...}]")
@@ -208,12 +254,52 @@ class _IncidentReader:
         status = self._read_status(entry, timeline.kind)
         message = entry.text("message")
         changes = self._read_states(entry, status)
+        next_update = self._read_next_update(entry, at, status)
         if status is not None and status.is_closed:
             timeline.close(line)
         if at is None or status is None or message is None or changes is None:
             return None
         states = timeline.states_after(changes, status)
-        return Update(number, at, status, message, states, tuple(changes), line, edited_at)
+        return Update(
+            number, at, status, message, states, tuple(changes), line, edited_at, next_update
+        )
+
+    def _read_next_update(
+        self, entry: Mapping, at: datetime | None, status: Status | None
+    ) -> datetime | None:
+        """When the update promises the next one: a time, or how long after it (30m, 1h)."""
+        node = entry.get("next_update")
+        if node is None:
+            return None
+        if status is not None and status.is_closed:
+            self.file.report(
+                entry.keys["next_update"],
+                f"a {status.value} update promises no next update; remove next_update",
+            )
+            return None
+        after = _AFTER.fullmatch(node.value.strip()) if isinstance(node, ScalarNode) else None
+        if after is not None and (after["h"] or after["m"]):
+            if at is None:
+                return None
+            delay = timedelta(hours=int(after["h"] or 0), minutes=int(after["m"] or 0))
+            return at + delay
+        if isinstance(node, ScalarNode) and after is None and "-" not in node.value:
+            self.file.report(
+                node,
+                f"next_update '{shown(node.value)}' is neither a delay nor a time; write how "
+                f"long after the update, such as 30m, 1h or 1h30m, or a time such as "
+                f"2026-11-20T15:30:00Z",
+            )
+            return None
+        promised = entry.time("next_update")
+        if promised is not None and at is not None and promised <= at:
+            self.file.report(
+                node,
+                f"next_update ({promised.isoformat()}) is not after the update itself "
+                f"({at.isoformat()}); promise a time to come",
+            )
+            return None
+        return promised
 
     def _read_edited_at(self, entry: Mapping, at: datetime | None) -> datetime | None:
         edited_at = entry.time("edited_at")
