@@ -78,15 +78,42 @@ def main() -> None:
     default=None,
     help="Check as if it were this time (ISO 8601 with offset), for what depends on the clock.",
 )
-def check(root: Path, now: datetime | None) -> None:
-    """Validate statuspage.yaml and every incident; list every problem found, then warnings."""
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "github"]),
+    default="text",
+    show_default=True,
+    help="text for people; json for tools; github for GitHub Actions annotations.",
+)
+@click.option(
+    "--strict", is_flag=True, help="Fail (exit 1) on warnings too, as a pull-request check."
+)
+def check(root: Path, now: datetime | None, output_format: str, strict: bool) -> None:
+    """Validate statuspage.yaml and every incident; list every problem found, then warnings.
+
+    Warnings are the communication checks: an open incident gone quiet, a promised update
+    missed, a postmortem overdue, jargon or blame in public text. See the README for each
+    rule, and `checks:` in statuspage.yaml to tune them.
+    """
+    from .checks import Finding
+    from .checks.report import as_github, as_json
+
     _collect_less()
+    found: list[Finding] = []
     try:
-        site = check_site(root, warn=_warn, now=now)
+        site = check_site(root, warn=_warn, now=now, report=found.append)
     except ValidationFailed as failure:
-        for problem in failure.problems:
-            click.echo(str(problem))
-        click.echo(f"Found {failure.summary}.")
+        if output_format == "json":
+            click.echo(as_json(failure.problems, []))
+        elif output_format == "github":
+            for line in as_github(failure.problems, []):
+                click.echo(line)
+            click.echo(f"Found {failure.summary}.", err=True)
+        else:
+            for problem in failure.problems:
+                click.echo(str(problem))
+            click.echo(f"Found {failure.summary}.")
         sys.exit(EXIT_PROBLEMS)
     except StatuspageError as error:  # another build holding the site's lock, for one
         click.echo(f"error: {error}", err=True)
@@ -94,11 +121,26 @@ def check(root: Path, now: datetime | None) -> None:
     incidents = [i for i in site.incidents if not i.is_maintenance]
     maintenance = len(site.incidents) - len(incidents)
     open_count = sum(1 for i in incidents if i.is_open)
-    click.echo(
+    summary = (
         f"No problems: {_count(len(incidents), 'incident')} ({open_count} open), "
         f"{_count(maintenance, 'maintenance', 'maintenance')}, "
-        f"{_count(len(site.components), 'component')}."
+        f"{_count(len(site.components), 'component')}"
     )
+    if found:
+        summary += f"; {_count(len(found), 'warning')}"
+    if output_format == "json":
+        click.echo(as_json([], found))
+    elif output_format == "github":
+        for line in as_github([], found):
+            click.echo(line)
+        click.echo(f"{summary}.", err=True)
+    else:
+        for finding in found:
+            click.echo(str(finding), err=True)
+        click.echo(f"{summary}.")
+    if strict and found:
+        click.echo("Failing: --strict treats warnings as problems.", err=True)
+        sys.exit(EXIT_PROBLEMS)
 
 
 @main.command()

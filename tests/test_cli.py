@@ -23,11 +23,13 @@ def run(*args: str) -> tuple[int, str, str]:
 
 def test_check_on_a_valid_site(make_site: MakeSite) -> None:
     site = make_site(incidents={"db": RESOLVED})
-    assert run("check", "--root", str(site.root)) == (
+    now = "2026-11-21T12:00:00Z"  # a day after: no postmortem is due yet
+    code, out, err = run("check", "--root", str(site.root), "--now", now)
+    assert (code, out) == (
         0,
-        "No problems: 1 incident (0 open), 0 maintenance, 4 components.\n",
-        "",
+        "No problems: 1 incident (0 open), 0 maintenance, 4 components; 1 warning.\n",
     )
+    assert err.startswith("incidents/db.yaml:10:14: warning[resolution-impact]: ")
 
 
 def test_check_lists_every_problem_sorted_then_a_count(make_site: MakeSite) -> None:

@@ -3,26 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timedelta
 from typing import cast
 
-from ..model import Site
 from ..model.measured import reading
 from ..model.probes import Measured, ProbeHistory
 from ..render.timefmt import format_duration, format_time
 from ..sources.inputs import CONFIG_FILE
-
-ADMIT_WITHIN = timedelta(minutes=15)
-"""How long a probe may measure down before a page without an open incident is misleading."""
+from .found import Found, Subject
 
 
-def unadmitted_outages(site: Site, now: datetime) -> list[tuple[str, int, int, str]]:
-    """Probes that measure their component down for over ADMIT_WITHIN with no open incident on it.
+def unadmitted_outages(subject: Subject) -> list[Found]:
+    """Probes that measure their component down for over the rule's `after`, and no open
+    incident names it.
 
     Only probes that may change the state count, and as the page counts them (fresh
     locations, the quorum); an open incident or maintenance that names the component is the
     admission, whatever its state says.
     """
+    site, now = subject.site, subject.now
+    admit_within = subject.settings.duration("unadmitted-outage", "after")
     uptime = site.inputs.get("uptime")
     if uptime is None:
         return []
@@ -39,7 +38,7 @@ def unadmitted_outages(site: Site, now: datetime) -> list[tuple[str, int, int, s
         if measured is None or measured.measured is not Measured.DOWN or measured.since is None:
             continue
         lasted = now - measured.since
-        if lasted <= ADMIT_WITHIN:
+        if lasted <= admit_within:
             continue
         since = format_time(measured.since, zone)
         where = (

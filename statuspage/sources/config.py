@@ -14,6 +14,7 @@ from yaml.nodes import ScalarNode
 from ..model import Component, Config
 from ..model.ids import id_problem
 from ..model.uptime import UptimeSettings
+from .checkconfig import read_checks
 from .limits import MAX_FEED_LIMIT, shown
 from .probeconfig import read_probes
 from .socialconfig import read_social
@@ -33,6 +34,7 @@ CONFIG_KEYS = (
     "probes",
     "uptime",
     "social",
+    "checks",
 )
 FEEDS_KEYS = ("limit",)
 DEFAULT_FEED_LIMIT = 50
@@ -92,11 +94,12 @@ def read_config(
     probes = read_probes(top, [c.id for c in components] if components is not None else None)
     uptime = _read_uptime(top)
     social = read_social(top)
+    checks = read_checks(top)
     if title is None or url is None or components is None:
         return None
     if timezone is None or language is None or feed_limit is None or probes is None:
         return None
-    if uptime is None or social is None:
+    if uptime is None or social is None or checks is None:
         return None
     return Config(
         title=title.strip(),
@@ -110,6 +113,7 @@ def read_config(
         probes=probes,
         uptime=uptime,
         social=social,
+        checks=checks,
     )
 
 
