@@ -127,7 +127,7 @@ def test_the_stylesheet_and_icon_load(browser: Any, site_url: str) -> None:
     page.on("response", lambda response: responses.__setitem__(response.url, response.status))
     page.goto(site_url + "incidents/api-errors/")
     banner_colour = page.evaluate(
-        "getComputedStyle(document.querySelector('.state-operational')).color"
+        "getComputedStyle(document.querySelector('.banner.state-operational')).backgroundColor"
     )
     page.close()
     assert responses[site_url + "style.css"] == 200

@@ -109,3 +109,52 @@ def test_an_incident_of_no_impact_says_so_in_words(make_site: MakeSite) -> None:
     for page in ("index.html", "history/index.html"):
         text = files[page].decode()
         assert "No impact" in text and "None impact" not in text, page
+
+
+STATES = [s for s in ComponentState if s is not ComponentState.UNDER_MAINTENANCE]
+IMPACTS = list(Impact)
+
+
+def two_incidents() -> list[tuple[ComponentState, ComponentState, Impact, Impact, bool]]:
+    """Every pair of component states, each with a pair of impacts chosen so that every pair
+    of impacts also comes up (a, b -> a + b, a + 2b is one-to-one modulo 4), with and without
+    maintenance under way."""
+    assert len(STATES) == len(IMPACTS) == 4
+    return [
+        (STATES[a], STATES[b], IMPACTS[(a + b) % 4], IMPACTS[(a + 2 * b) % 4], maintenance)
+        for a, b in itertools.product(range(4), repeat=2)
+        for maintenance in (False, True)
+    ]
+
+
+@pytest.mark.parametrize(("api", "dashboard", "first", "second", "maintenance"), two_incidents())
+def test_two_open_incidents_and_maintenance_give_one_overall_state(
+    make_site: MakeSite,
+    api: ComponentState,
+    dashboard: ComponentState,
+    first: Impact,
+    second: Impact,
+    maintenance: bool,
+) -> None:
+    from tests.conftest import RUNNING
+
+    second_file = incident(second, dashboard).replace("[api]", "[dashboard]")
+    second_file = second_file.replace("{api:", "{dashboard:")
+    incidents = {"first": incident(first, api), "second": second_file}
+    if maintenance:
+        incidents["reindex"] = RUNNING
+    files = rendered(make_site(incidents=incidents), *SHOWN)
+    candidates = [api, dashboard, IMPACT[first], IMPACT[second]]
+    if maintenance:
+        candidates.append(ComponentState.UNDER_MAINTENANCE)
+    expected = max(candidates, key=lambda s: s.severity)
+    banner = lxml.html.fromstring(files["index.html"]).cssselect("p.banner")[0]
+    assert banner.text_content().strip() == BANNER[expected]
+    assert json.loads(files["badges/status.json"])["message"] == BADGE[expected]
+    status = json.loads(files["api/v2/status.json"])["status"]
+    assert status["indicator"] == INDICATOR[expected]
+    assert json.loads(files["api/v2/summary.json"])["status"] == status
+    components = {
+        c["id"]: c["status"] for c in json.loads(files["api/v2/summary.json"])["components"]
+    }
+    assert components["api"] == api.value and components["dashboard"] == dashboard.value

@@ -17,8 +17,10 @@ from statuspage.render.views import SiteIndex
 from statuspage.sources.loader import load_site
 from statuspage.sources.theme import Theme
 from tests.conftest import (
+    API_OUTAGE,
     CONFIG,
     NOW,
+    OPEN,
     RESOLVED,
     RUNNING,
     SLOW_API,
@@ -164,24 +166,34 @@ def test_index_groups_components_with_their_current_state(site_out: Path) -> Non
     ]
 
 
-def test_index_lists_the_last_fourteen_days(site_out: Path) -> None:
+def test_index_lists_the_days_of_the_last_fourteen_that_had_incidents(site_out: Path) -> None:
     index = page(site_out, "index.html")
     past = index.cssselect("section[aria-labelledby=past-heading]")[0]
-    days = past.cssselect("h3 time")
-    assert len(days) == 14
-    assert (days[0].get("datetime"), days[-1].get("datetime")) == ("2026-11-23", "2026-11-10")
-    listed = {
-        h3.cssselect("time")[0].get("datetime"): [
-            text(a) for a in h3.getnext().cssselect(".incident-title a")
-        ]
+    listed = [
+        (
+            text(h3),
+            h3.cssselect("time")[0].get("datetime"),
+            [text(a) for a in h3.getnext().cssselect(".incident-title a")],
+        )
         for h3 in past.cssselect("h3")
-    }
-    assert listed["2026-11-23"] == ["Search reindex", "Delayed webhooks"]
-    assert listed["2026-11-20"] == ['Elevated <error> rates & "timeouts"']
-    assert listed["2026-11-22"] == []
-    assert "old" not in " ".join(a.get("href") for a in past.cssselect("a"))
-    assert text(past.cssselect("h3")[1].getnext()) == "No incidents reported."
-    assert past.cssselect("a[href='./history/']")
+    ]
+    # The days between, with nothing to list, have no heading; 1 Oct is too old to be here.
+    assert listed == [
+        ("23 Nov 2026", "2026-11-23", ["Search reindex", "Delayed webhooks"]),
+        ("20 Nov 2026", "2026-11-20", ['Elevated <error> rates & "timeouts"']),
+    ]
+    assert [child.tag for child in past] == ["h2", "h3", "ul", "h3", "ul", "p"]
+    assert [(text(a), a.get("href")) for a in past.cssselect(":scope > p a")] == [
+        ("Full incident history", "./history/")
+    ]
+
+
+def test_index_says_so_when_the_last_fourteen_days_had_no_incident(make_site: MakeSite) -> None:
+    site = make_site(incidents={"old": RESOLVED.replace("2026-11-20", "2026-11-09")})
+    past = page(built(site), "index.html").cssselect("section[aria-labelledby=past-heading]")[0]
+    assert not past.cssselect("h3, .incident-list")
+    assert texts(past, "p") == ["No incidents in the last 14 days.", "Full incident history"]
+    assert past.cssselect("p a")[0].get("href") == "./history/"
 
 
 def test_every_page_has_title_description_canonical_and_stylesheet(site_out: Path) -> None:
@@ -238,9 +250,9 @@ def test_incident_page_summary_and_timeline(site_out: Path) -> None:
     facts = dict(zip(texts(root, ".facts dt"), texts(root, ".facts dd"), strict=True))
     assert facts == {
         "Status": "Resolved",
-        "Impact": "Major",
+        "Impact": "Major impact",
         "Affected": "Public API, Dashboard",
-        "Started": "20 Nov 2026, 15:10 CET",
+        "First post": "20 Nov 2026, 15:10 CET",
         "Resolved": "20 Nov 2026, 16:43 CET",
         "Duration": "1 hour 33 minutes",
     }
@@ -289,27 +301,213 @@ def test_incident_page_transparency_sections(site_out: Path) -> None:
         ("Load-test new endpoints", {"Owner": "api-team", "State": "Planned"}),
     ]
     assert items[0].cssselect("time")[0].get("datetime") == "2026-11-21"
+    # Each state is a badge that says it in words; its class only colours it.
+    assert [
+        (text(badge), badge.get("class")) for i in items for badge in i.cssselect(".action-state")
+    ] == [
+        ("Done", "action-state action-state-done"),
+        ("Planned", "action-state action-state-planned"),
+    ]
     assert text(root.cssselect(".postmortem .notice")[0]) == (
         "Postmortem published 22 Nov 2026, 11:00 CET."
     )
 
 
-def test_incident_without_postmortem_says_one_will_follow(site_out: Path) -> None:
+def banner_of(root: HtmlElement) -> tuple[str, str]:
+    """The text and class of the banner an incident page opens with, right under its h1."""
+    banner = root.cssselect("h1")[0].getnext()
+    assert banner.tag == "p"
+    return text(banner), banner.get("class")
+
+
+def test_an_incident_page_opens_with_its_state_and_impact(site_out: Path) -> None:
+    # Coloured by the worst state it gives its components while open, operational once over.
+    expected = {
+        "api-errors": ("Resolved · Major impact", "banner state-operational"),
+        "webhook-delays": (
+            "Identified · Minor impact · Degraded performance on Webhooks",
+            "banner state-degraded_performance",
+        ),
+        "upgrade": ("Scheduled", "banner state-operational"),
+        "reindex": (
+            "In progress · Under maintenance on Documentation",
+            "banner state-under_maintenance",
+        ),
+    }
+    for incident, banner in expected.items():
+        assert banner_of(page(site_out, f"incidents/{incident}/index.html")) == banner, incident
+
+
+def test_the_banner_names_the_components_in_the_worst_state(make_site: MakeSite) -> None:
+    outage = API_OUTAGE.replace("components: [api]", "components: [api, dashboard, webhooks]")
+    outage = outage.replace(
+        "components: {api: degraded_performance}",
+        "components: {api: partial_outage, dashboard: degraded_performance, webhooks: "
+        "partial_outage}",
+    )
+    quiet = SLOW_API.format(impact="none")
+    completed = RUNNING.replace(
+        "    message: Reindex running.\n",
+        "    message: Reindex running.\n"
+        "  - at: 2026-11-23T11:40:00Z\n"
+        "    status: completed\n"
+        "    message: Done.\n",
+    )
+    site = make_site(incidents={"outage": outage, "quiet": quiet, "reindex": completed})
+    out = built(site)
+    assert banner_of(page(out, "incidents/outage/index.html")) == (
+        "Monitoring · Major impact · Partial outage on Public API, Webhooks",
+        "banner state-partial_outage",
+    )
+    assert banner_of(page(out, "incidents/quiet/index.html")) == (
+        "Identified · No impact",
+        "banner state-operational",
+    )
+    assert banner_of(page(out, "incidents/reindex/index.html")) == (
+        "Completed",
+        "banner state-operational",
+    )
+    for path in out.rglob("*.html"):
+        assert "None impact" not in path.read_text(), path
+
+
+def test_action_items_in_progress_and_done_are_badges_in_words(make_site: MakeSite) -> None:
+    items = POSTMORTEM.replace(
+        "    owner: api-team\n", "    owner: api-team\n    status: in_progress\n"
+    )
+    root = page(built(make_site(incidents={"x": items})), "incidents/x/index.html")
+    rows = root.cssselect("#prevention ul.actions > li")
+    assert [(row.get("class"), texts(row, "dd .action-state")) for row in rows] == [
+        ("action-done", ["Done"]),
+        ("action-in_progress", ["In progress"]),
+    ]
+    assert [b.get("class") for b in root.cssselect(".action-state")] == [
+        "action-state action-state-done",
+        "action-state action-state-in_progress",
+    ]
+
+
+def postmortem_of(root: HtmlElement) -> list[tuple[str, str]]:
+    """What the postmortem part of an incident page holds, in order: each line's text, and
+    each section's id and heading."""
+    return [
+        (f"section#{child.get('id')}", text(child.cssselect("h2")[0]))
+        if child.tag == "section"
+        else (child.tag, text(child))
+        for child in root.cssselect(".postmortem")[0]
+    ]
+
+
+def test_incident_without_postmortem_says_in_one_line_that_one_will_follow(
+    site_out: Path,
+) -> None:
     root = page(site_out, "incidents/old/index.html")
-    assert text(root.cssselect(".postmortem .notice")[0]) == (
-        "A postmortem will follow here: what happened, why, how we fixed it and what will "
-        "stop it happening again."
-    )
-    assert (
-        texts(root, ".postmortem section .pending")
-        == ["Not published yet; it will follow in the postmortem."] * 4
-    )
+    assert postmortem_of(root) == [
+        (
+            "p",
+            "A postmortem will follow here by 6 Oct 2026: what happened, why, how we fixed it "
+            "and what will stop it happening again.",
+        )
+    ]
+    assert texts(root, "h2") == ["Timeline", "Subscribe"]
     active = page(site_out, "incidents/webhook-delays/index.html")
-    assert text(active.cssselect(".postmortem .notice")[0]).startswith(
-        "This incident is still open."
-    )
+    assert postmortem_of(active) == [
+        (
+            "p",
+            "Once this incident is over we will publish a postmortem here: what happened, "
+            "why, how we fixed it and what will stop it happening again.",
+        )
+    ]
+    assert texts(active, "h2") == ["Timeline", "Subscribe"]
     facts = dict(zip(texts(active, ".facts dt"), texts(active, ".facts dd"), strict=True))
     assert (facts["Resolved"], facts["Duration"]) == ("Not yet", "3 hours 48 minutes so far")
+
+
+PARTIAL_POSTMORTEM = (
+    RESOLVED
+    + """\
+admission: We failed you for 102 minutes.
+prevention:
+  - action: Alert on pool saturation
+    owner: platform-team
+"""
+)
+
+
+def test_a_postmortem_in_the_writing_shows_only_its_written_sections(
+    make_site: MakeSite,
+) -> None:
+    whole = RESOLVED + "admission: Sorry.\ncause: A bug.\nfix: A rollback.\nprevention: Tests.\n"
+    site = make_site(
+        incidents={
+            "partial": PARTIAL_POSTMORTEM,
+            "early": OPEN + "admission: Deliveries are late; sorry.\n",
+            "whole": whole,
+        }
+    )
+    out = built(site)
+    root = page(out, "incidents/partial/index.html")
+    assert postmortem_of(root) == [
+        ("p", "The rest of the postmortem will follow here by 25 Nov 2026."),
+        ("section#admission", "Admission"),
+        ("section#prevention", "Prevention"),
+    ]
+    assert texts(root, "#admission > p") == [
+        "What happened, who was affected, and our apology.",
+        "We failed you for 102 minutes.",
+    ]
+    assert texts(root, "#prevention .action") == ["Alert on pool saturation"]
+    assert not root.cssselect(".pending")
+    early = page(out, "incidents/early/index.html")
+    assert postmortem_of(early) == [
+        ("p", "Once this incident is over we will publish the rest of its postmortem here."),
+        ("section#admission", "Admission"),
+    ]
+    # All four written, not yet dated: nothing is still to come.
+    assert postmortem_of(page(out, "incidents/whole/index.html")) == [
+        ("section#admission", "Admission"),
+        ("section#cause", "Cause"),
+        ("section#fix", "Fix"),
+        ("section#prevention", "Prevention"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("checks", "due"),
+    [
+        ("", "25 Nov 2026"),  # resolved 20 Nov, 16:52 in Berlin: due 5 days after
+        ("checks:\n  postmortem-overdue: {within: 10d}\n", "30 Nov 2026"),
+        ("checks:\n  postmortem-overdue: off\n", None),
+    ],
+)
+def test_the_line_that_promises_a_postmortem_says_when_it_is_due(
+    make_site: MakeSite, checks: str, due: str | None
+) -> None:
+    site = make_site(
+        config=BERLIN_CONFIG + checks,
+        incidents={"old": RESOLVED, "open": OPEN, "partial": PARTIAL_POSTMORTEM},
+    )
+    loaded = load_site(site.root)
+    context = RenderContext(NOW, Theme.load(site.root), TemplateCache())
+    renderer = PageRenderer(SiteIndex(loaded, NOW), context)
+
+    def notice(incident: str) -> HtmlElement:
+        html = renderer.render_incident(loaded.incident(incident))
+        return lxml.html.fromstring(html).cssselect(".postmortem .notice")[0]
+
+    by = f" by {due}" if due else ""
+    assert text(notice("old")) == (
+        f"A postmortem will follow here{by}: what happened, why, how we fixed it and what "
+        f"will stop it happening again."
+    )
+    assert text(notice("partial")) == f"The rest of the postmortem will follow here{by}."
+    days = {"25 Nov 2026": ["2026-11-25"], "30 Nov 2026": ["2026-11-30"], None: []}
+    assert [t.get("datetime") for t in notice("old").cssselect("time")] == days[due]
+    # While open, nothing is due yet.
+    assert text(notice("open")) == (
+        "Once this incident is over we will publish a postmortem here: what happened, why, "
+        "how we fixed it and what will stop it happening again."
+    )
 
 
 def test_maintenance_page(site_out: Path) -> None:
@@ -341,7 +539,7 @@ def test_component_page(site_out: Path) -> None:
 
 def test_history_lists_everything_newest_first_by_month(site_out: Path) -> None:
     root = page(site_out, "history/index.html")
-    assert texts(root, "h2") == ["December 2026", "November 2026", "October 2026"]
+    assert texts(root, "h2") == ["December 2026", "November 2026", "October 2026", "Subscribe"]
     assert [a.get("href") for a in root.cssselect(".incident-title a")] == [
         "../incidents/upgrade/",
         "../incidents/reindex/",
@@ -384,7 +582,13 @@ def test_not_found_page_links_from_the_site_path(make_site: MakeSite) -> None:
         config=CONFIG.replace("https://status.test.example", "https://x.example/status/")
     )
     root = page(built(site), "404.html")
-    assert [a.get("href") for a in root.cssselect("main a")] == ["/status/", "/status/history/"]
+    assert [a.get("href") for a in root.cssselect("main a")] == [
+        "/status/",
+        "/status/history/",
+        "/status/feed.rss",
+        "/status/feed.atom",
+        "/status/feed.json",
+    ]
     assert root.cssselect("link[rel=stylesheet]")[0].get("href") == "/status/style.css"
 
 
@@ -436,9 +640,31 @@ def test_pages_announce_and_link_their_feeds(site_out: Path) -> None:
     announced, visible = feeds("components/api/index.html")
     assert announced[:3] == [(t, f"../../components/api/{h}") for t, h in site_feeds]
     assert visible == ["Public API: RSS · Atom · JSON Feed", every]
-    assert feeds("history/index.html")[0] == [(t, f"../{h}") for t, h in site_feeds]
+    assert feeds("history/index.html") == ([(t, f"../{h}") for t, h in site_feeds], [every])
     for path in ("feed.rss", "incidents/api-errors/feed.atom", "components/api/feed.json"):
         assert (site_out / path).is_file()
+
+
+def test_every_page_links_its_feeds_from_the_top(make_site: MakeSite) -> None:
+    site = make_site(incidents={f"i{n}": RESOLVED for n in range(51)})
+    out = built(site)
+    for path in (
+        "index.html",
+        "incidents/i0/index.html",
+        "history/index.html",
+        "history/page/2/index.html",
+        "components/api/index.html",
+        "404.html",
+    ):
+        root = page(out, path)
+        # In the site's navigation, before the page's own content, on every page.
+        links = root.cssselect("header nav a")
+        assert [(text(a), a.get("href")) for a in links][-1] == ("Subscribe", "#subscribe"), path
+        section = root.cssselect("#subscribe")[0]
+        assert section.getparent().tag == "main", path
+        assert text(section.cssselect("h2")[0]) == "Subscribe", path
+        assert texts(root, "h2")[-1] == "Subscribe", path  # headings stay in order
+        assert "Every incident: RSS · Atom · JSON Feed" in texts(section, "li"), path
 
 
 # -- what probes measure, and uptime -----------------------------------------------------

@@ -94,3 +94,18 @@ def test_an_incident_s_text_is_rendered_once_per_build(make_site: MakeSite) -> N
     assert [str(u.html) for u in first.updates] == ["<p>We are seeing errors.</p>", "<p>Fixed.</p>"]
     assert first.components == (index.components["api"],)
     assert first.updates[0].transitions == ((index.components["api"], OP, PARTIAL),)
+
+
+def test_an_incident_s_view_has_the_worst_state_it_gives_while_open(make_site: MakeSite) -> None:
+    site = make_site(
+        incidents={"slow": SLOW_API.format(impact="major"), "old": RESOLVED, "reindex": RUNNING}
+    ).load()
+    index = SiteIndex(site, NOW)
+    slow, old, reindex = (index.view(site.incident(i)) for i in ("slow", "old", "reindex"))
+    assert (slow.state, slow.components_in_state) == (
+        PARTIAL,
+        (index.components["api"], index.components["dashboard"]),
+    )
+    assert (old.state, old.components_in_state) == (OP, ())
+    assert (reindex.state, reindex.components_in_state) == (MAINT, (index.components["docs"],))
+    assert slow.postmortem_due is None  # not computed yet: pages leave the date out

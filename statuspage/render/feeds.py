@@ -19,6 +19,7 @@ from markupsafe import Markup, escape
 from ..model import Incident, IncidentSummary
 from .feedwriters import FORMAT_NAMES, FORMATS, WRITERS, Entry, FeedHead
 from .jobs import Job, KeyMaker, RenderContext, digest
+from .timefmt import next_update_line
 from .views import POSTMORTEM_LAST, EntryKey, SiteIndex, latest_entry
 
 POSTMORTEM = 0  # the entry number that stands for an incident's postmortem
@@ -174,6 +175,9 @@ class FeedRenderer:
             )
         update = incident.updates[number - 1]
         html = view.updates[number - 1].html
+        if update.next_update is not None:
+            promise = next_update_line(update.next_update, update.at, self.zone)
+            html = Markup(f"{html}\n<p>{escape(promise)}</p>")
         if update.states:
             # An f-string of names escaped once: Markup.format is slow, and this runs for
             # every update.

@@ -81,6 +81,10 @@ class Clock:
         """How long `incident` lasted, or has lasted until now."""
         return incident.duration(self._now)
 
+    def passed(self, moment: datetime) -> bool:
+        """True once `moment` is past: a promised update that is overdue, say."""
+        return moment < self._now
+
 
 class FeedGroup(NamedTuple):
     """One feed in its three formats, with what it follows ('this incident', say)."""

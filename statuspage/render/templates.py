@@ -20,7 +20,15 @@ from markupsafe import Markup
 from ..errors import ThemeError
 from ..model import ComponentState
 from ..sources.theme import Theme
-from .timefmt import format_day, format_duration, format_local_time, format_month, format_ms, iso
+from .timefmt import (
+    format_day,
+    format_duration,
+    format_local_time,
+    format_month,
+    format_ms,
+    format_promise,
+    iso,
+)
 
 PAGE_TEMPLATES = ("index.html", "404.html", "incident.html", "history.html", "component.html")
 
@@ -108,7 +116,13 @@ def make_environment(
     def state_badge(state: ComponentState) -> Markup:
         return Markup(f'<span class="state state-{state.value}">{state.label}</span>')
 
+    def promise_element(moment: datetime, said_at: datetime) -> Markup:
+        local = moment.astimezone(zone)
+        shown = format_promise(moment, said_at, zone)
+        return Markup(f'<time datetime="{local.isoformat()}">{shown}</time>')
+
     env.filters["state_badge"] = state_badge
+    env.filters["promise"] = promise_element
     env.filters["time"] = time_element
     env.filters["date"] = date_element
     env.filters["day"] = day_element

@@ -81,3 +81,18 @@ def format_ms(value: float) -> str:
     if value < 10:
         return f"{value:.1f} ms".replace(".0 ms", " ms")
     return f"{value:,.0f} ms"
+
+
+def format_promise(moment: datetime, said_at: datetime, zone: ZoneInfo) -> str:
+    """'15:30 CET' for a time promised on the day it was said; '21 Nov 2026, 09:00 CET' else."""
+    local, said = moment.astimezone(zone), said_at.astimezone(zone)
+    if local.date() == said.date():
+        return f"{local.hour:02d}:{local.minute:02d} {local.tzname()}"
+    return format_local_time(local)
+
+
+def next_update_line(next_update: datetime | None, said_at: datetime, zone: ZoneInfo) -> str:
+    """'Next update by 15:30 CET.' for an update that promises one; '' for one that does not."""
+    if next_update is None:
+        return ""
+    return f"Next update by {format_promise(next_update, said_at, zone)}."

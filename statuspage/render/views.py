@@ -27,6 +27,7 @@ from ..model import (
     Status,
     worst,
 )
+from ..model.checks import postmortem_due
 from ..model.measured import Measurement, Upstream, measured_states, upstreams
 from ..model.probes import MEDIAN_AND_P95, DayCounters, DayTotals, Probe, ProbeHistory
 from ..model.uptime import (
@@ -53,6 +54,7 @@ class UpdateView(NamedTuple):
     status: Status
     html: Markup
     transitions: tuple[tuple[Component, ComponentState, ComponentState], ...]
+    next_update: datetime | None  # when it promised the next update by
 
 
 class IncidentView(NamedTuple):
@@ -65,11 +67,28 @@ class IncidentView(NamedTuple):
     cause: Markup | None
     fix: Markup | None
     prevention: Markup | None
+    postmortem_due: datetime | None  # when the postmortem is promised by, until published
 
     @property
     def latest(self) -> UpdateView:
         """The newest update."""
         return self.updates[-1]
+
+    @property
+    def state(self) -> ComponentState:
+        """The worst state it gives its components now; operational once it is over."""
+        if not self.incident.is_open:
+            return ComponentState.OPERATIONAL
+        return worst(state for _, state in self.incident.states)
+
+    @property
+    def components_in_state(self) -> tuple[Component, ...]:
+        """The affected components in that worst state; none when it is operational."""
+        state = self.state
+        if state is ComponentState.OPERATIONAL:
+            return ()
+        in_state = {cid for cid, shown in self.incident.states if shown is state}
+        return tuple(c for c in self.components if c.id in in_state)
 
 
 _ID, _DIGEST = operator.attrgetter("id"), operator.attrgetter("digest")
@@ -106,6 +125,7 @@ class SiteIndex:
     """
 
     def __init__(self, site: Site, now: datetime) -> None:
+        site = site.at(now)  # maintenance follows its window where nobody updated it
         self.site = site
         self.now = now
         self.config = site.config
@@ -260,6 +280,7 @@ class SiteIndex:
                 status=update.status,
                 html=render(update.message, UPDATE_HEADING_LEVEL),
                 transitions=tuple((self.components[cid], old, new) for cid, old, new in changes),
+                next_update=update.next_update,
             )
             for update, changes in zip(incident.updates, incident.transitions(), strict=True)
         )
@@ -275,6 +296,7 @@ class SiteIndex:
             cause=section(incident.cause),
             fix=section(incident.fix),
             prevention=section(incident.prevention_text),
+            postmortem_due=postmortem_due(incident, self.config.checks),
         )
         self._views[incident.id] = view
         return view

@@ -26,6 +26,7 @@ from ..errors import ThemeError
 from ..model import Config
 from ..render.feeds import POSTMORTEM
 from ..render.templates import theme_error
+from ..render.timefmt import next_update_line
 from ..render.views import IncidentView
 from ..sources.theme import TEXT_TEMPLATE_DIR, TEXT_TEMPLATE_SUFFIX, Theme
 from .networks import Length, Network, network
@@ -195,6 +196,7 @@ class _Entry:
     @classmethod
     def of(cls, view: IncidentView, number: int, config: Config) -> _Entry:
         incident = view.incident
+        promise = ""
         if number == POSTMORTEM:
             status, anchor = "Postmortem", "admission"
             sections = (view.admission, view.cause, view.fix, view.prevention)
@@ -202,6 +204,8 @@ class _Entry:
         else:
             update = view.updates[number - 1]
             status, anchor, html = update.status.label, f"update-{number}", str(update.html)
+            said = incident.updates[number - 1]
+            promise = next_update_line(said.next_update, said.at, config.zone)
         url = f"{config.url}/incidents/{incident.id}/#{anchor}"
         context = {
             "site": _value(config.title),
@@ -210,6 +214,7 @@ class _Entry:
             "impact": incident.impact.value,
             "update": number,
             "url": url,
+            "next_update": promise,
         }
         return cls(
             incident=incident.id,
