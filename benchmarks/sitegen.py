@@ -261,6 +261,8 @@ def _incident(rng: random.Random, start: datetime, open_: bool, postmortem: bool
     ]
     at = start
     for i in range(count):
+        # Never past NOW, which a build refuses: the open incident's updates come closer.
+        at = min(at, NOW - timedelta(minutes=count - i))
         last = i == count - 1
         if last and not open_:
             status = "resolved"
@@ -275,7 +277,7 @@ def _incident(rng: random.Random, start: datetime, open_: bool, postmortem: bool
             lines.append(f"    components: {{{affected[0]}: partial_outage}}")
         at += timedelta(minutes=rng.randint(5, 90))
     if postmortem and not open_:
-        published = at + timedelta(days=rng.randint(1, 5))
+        published = min(at + timedelta(days=rng.randint(1, 5)), NOW)
         lines += [
             f"postmortem_at: {published.isoformat(timespec='seconds')}",
             f"admission: {_block(_message(rng, 3) + ' We are sorry.', '  ')}",

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from statuspage.cli import main
@@ -17,6 +19,37 @@ def test_the_example_site_checks_clean() -> None:
     result = CliRunner().invoke(main, ["check", "--root", str(REPO)])
     assert result.exit_code == 0, result.stdout
     assert result.stdout.startswith("No problems: ")
+
+
+@pytest.mark.parametrize("now", [None, "2026-11-23T10:35:00+01:00", "2027-06-01T12:00:00Z"])
+def test_the_example_site_passes_strict_at_any_clock(now: str | None) -> None:
+    """Its communication checks pass, or carry a silence saying why, whenever it is built."""
+    options = ["--now", now] if now else []
+    result = CliRunner().invoke(main, ["check", "--strict", "--root", str(REPO), *options])
+    assert result.exit_code == 0, result.output
+    assert "warning[" not in result.output
+
+
+def test_the_readme_shows_what_check_says_of_the_open_incident_unsilenced(
+    tmp_path: Path,
+) -> None:
+    """The README's example warning: the example's open incident, its silence taken out."""
+    site = tmp_path / "site"
+    shutil.copytree(REPO / "incidents", site / "incidents")
+    shutil.copy(REPO / "statuspage.yaml", site / "statuspage.yaml")
+    open_incident = site / "incidents/2026/webhook-delays.yaml"
+    text = open_incident.read_text(encoding="utf-8")
+    open_incident.write_text(
+        "".join(line for line in text.splitlines(True) if not line.startswith("#")),
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        main, ["check", "--root", str(site), "--now", "2026-11-23T10:35:00+01:00"]
+    )
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    command = "$ statuspage check --now 2026-11-23T10:35:00+01:00\n"
+    shown = readme.split(command, 1)[1].split("```", 1)[0]
+    assert result.output == shown
 
 
 def test_the_example_site_shows_every_kind_of_incident() -> None:
