@@ -1,7 +1,7 @@
 """Every page type in a browser: axe-core WCAG 2.2 AA rules, phone reflow, no requests out.
 
-Of the example site, and of a copy with probes: uptime bars, response-time charts and
-upstream pages, their "Day by day" and tables opened.
+Of the example site, of a copy with probes: uptime bars, response-time charts and
+upstream pages, their "Day by day" and tables opened; and of a copy with a brand.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ PAGES = [
     "probed/index.html",  # the example with probes: bars, measured states, upstream pages
     "probed/components/api/",  # charts of two probes
     "probed/components/docs/",  # a chart of a probe that may not change the state
+    "branded/incidents/api-errors/",  # a logo, accent colours and a link home
 ]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 CHROMIUM_ARGS = [
@@ -53,11 +54,39 @@ def probed_example(root: Path) -> SiteDir:
     return site
 
 
+BRAND = """\
+brand:
+  logo: brand/logo.svg
+  logo_alt: Example Cloud
+  accent: "#0b5cad"
+  link: https://www.example.com
+  link_text: example.com
+"""
+LOGO = """\
+<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40">
+  <title>Example Cloud</title>
+  <circle cx="20" cy="20" r="18" fill="#0b5cad" onclick="alert(1)"/>
+  <path d="M10 24 q10 -16 20 0 z" fill="#ffffff"/>
+</svg>
+"""
+
+
+def branded_example(root: Path) -> SiteDir:
+    """A copy of the example site with BRAND and its logo."""
+    site = SiteDir(root)
+    shutil.copytree(REPO / "incidents", root / "incidents")
+    site.write("statuspage.yaml", (REPO / "statuspage.yaml").read_text(encoding="utf-8") + BRAND)
+    site.write("brand/logo.svg", LOGO)
+    return site
+
+
 def build_both(folder: Path) -> Path:
-    """The example site in folder/public, and its copy with probes in public/probed."""
+    """The example site in folder/public, its copy with probes in public/probed, and its copy
+    with a brand in public/branded."""
     out = folder / "public"
     build_site(REPO, out, NOW, use_cache=False)
     build_site(probed_example(folder / "probed").root, out / "probed", NOW, use_cache=False)
+    build_site(branded_example(folder / "branded").root, out / "branded", NOW, use_cache=False)
     return out
 
 
@@ -132,6 +161,29 @@ def test_the_stylesheet_and_icon_load(browser: Any, site_url: str) -> None:
     page.close()
     assert responses[site_url + "style.css"] == 200
     assert banner_colour == "rgb(26, 127, 55)"  # the stylesheet applied: --operational
+
+
+@pytest.mark.parametrize(
+    ("path", "scheme", "bar"),
+    [
+        ("index.html", "light", "0px none rgb(31, 35, 40)"),  # without a brand, no bar
+        ("branded/index.html", "light", "4px solid rgb(11, 92, 173)"),  # the accent
+        ("branded/index.html", "dark", "4px solid rgb(59, 132, 216)"),  # derived from it
+    ],
+)
+def test_the_accent_colours_the_header_bar_and_links(
+    browser: Any, site_url: str, path: str, scheme: str, bar: str
+) -> None:
+    page = browser.new_page(color_scheme=scheme)
+    page.goto(site_url + path)
+    header, link = page.evaluate(
+        "[getComputedStyle(document.querySelector('.site-header')).borderTop,"
+        " getComputedStyle(document.querySelector('main a')).color]"
+    )
+    page.close()
+    assert header == bar
+    if path.startswith("branded/"):
+        assert link == bar.removeprefix("4px solid ")
 
 
 def test_built_html_is_valid(tmp_path: Path) -> None:

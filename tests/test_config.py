@@ -79,7 +79,7 @@ def test_missing_config_file(make_site: MakeSite) -> None:
             "timezone: UTC",
             "timezone: UTC\ntheme: dark",
             "4:1: unknown key 'theme'; expected one of title, url, description, timezone, "
-            "language, components, feeds, page_id, probes, uptime, social, checks",
+            "language, components, feeds, page_id, probes, uptime, social, checks, brand",
         ),
         ("title: Test Cloud Status\n", "", "1:1: missing required key 'title'"),
         (

@@ -193,7 +193,7 @@ def test_every_kind_of_input_lives_at_the_site_root() -> None:
     """The watcher and the output check look at top-level names: keep every kind there."""
     for kind in inputs.INPUT_KINDS:
         assert "/" not in kind.path and kind.path not in (".", "..", CACHE_DIR), kind
-        assert (kind.read is None) == (kind.name in ("config", "incidents", "theme")), kind
+        assert (kind.read is None) == (kind.name in ("config", "incidents", "theme", "brand")), kind
 
 
 # -- finding inputs safely: symlinks, loops, unreadable folders, files that are not read ------

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from .brand import Brand
 from .checks import CheckSettings
 from .incident import Incident, IncidentSummary, as_at
 from .probes import Probe
@@ -42,6 +43,7 @@ class Config:
     uptime: UptimeSettings = field(default_factory=UptimeSettings)
     social: SocialSettings = field(default_factory=SocialSettings)
     checks: CheckSettings = field(default_factory=CheckSettings)
+    brand: Brand = field(default_factory=Brand)  # empty: the default theme's own look
 
     @property
     def zone(self) -> ZoneInfo:

@@ -14,6 +14,7 @@ from yaml.nodes import ScalarNode
 from ..model import Component, Config
 from ..model.ids import id_problem
 from ..model.uptime import UptimeSettings
+from .brandconfig import read_brand
 from .checkconfig import read_checks
 from .limits import MAX_FEED_LIMIT, shown
 from .probeconfig import read_probes
@@ -35,6 +36,7 @@ CONFIG_KEYS = (
     "uptime",
     "social",
     "checks",
+    "brand",
 )
 FEEDS_KEYS = ("limit",)
 DEFAULT_FEED_LIMIT = 50
@@ -63,12 +65,17 @@ AskComponentFiles = Callable[[], ComponentFiles]
 
 
 def read_config(
-    text: str, file: SourceFile, component_files: AskComponentFiles | None = None
+    text: str,
+    file: SourceFile,
+    component_files: AskComponentFiles | None = None,
+    brand_files: abc.Mapping[str, str] | None = None,
 ) -> Config | None:
     """Build the Config from the text of statuspage.yaml; report problems to `file`.
 
     `component_files` says which ids no component may have and which files each component
     writes, so that two components' files never meet; by default the renderers are asked.
+    `brand_files` holds the files of the site's brand/ folder, which a logo is read from: the
+    path messages show, and the path to read.
     """
     root = parse(text, file)
     if root is None and not file.problems:
@@ -95,11 +102,12 @@ def read_config(
     uptime = _read_uptime(top)
     social = read_social(top)
     checks = read_checks(top)
+    brand = read_brand(top, brand_files or {})
     if title is None or url is None or components is None:
         return None
     if timezone is None or language is None or feed_limit is None or probes is None:
         return None
-    if uptime is None or social is None or checks is None:
+    if uptime is None or social is None or checks is None or brand is None:
         return None
     return Config(
         title=title.strip(),
@@ -114,6 +122,7 @@ def read_config(
         uptime=uptime,
         social=social,
         checks=checks,
+        brand=brand,
     )
 
 

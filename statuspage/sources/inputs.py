@@ -142,7 +142,8 @@ class InputKind(NamedTuple):
     """One kind of input: where a site keeps it, which files count, and what reads them.
 
     The config, incidents and theme are read by the loader and the build themselves (the
-    incidents file by file, with the cache); every other kind names its `read`er.
+    incidents file by file, with the cache), and the brand's files with the config; every
+    other kind names its `read`er.
     """
 
     name: str
@@ -158,6 +159,7 @@ class InputKind(NamedTuple):
 
 CONFIG_FILE = "statuspage.yaml"
 INCIDENTS_DIR = "incidents"
+BRAND_DIR = "brand"
 
 
 def _screen_incidents(found: list[InputFile]) -> tuple[list[InputFile], list[SourceError]]:
@@ -217,7 +219,10 @@ UPTIME = InputKind(
     read=history.read,
 )
 
-INPUT_KINDS: tuple[InputKind, ...] = (CONFIG, INCIDENTS, THEME, UPTIME)
+# The logo statuspage.yaml names (`brand: logo:`) is read with the config, which says which.
+BRAND = InputKind("brand", BRAND_DIR, folder=True, suffixes=(".svg",))
+
+INPUT_KINDS: tuple[InputKind, ...] = (CONFIG, INCIDENTS, THEME, UPTIME, BRAND)
 """Every kind of input a site has. Code that needs the list reads it here when it runs."""
 
 

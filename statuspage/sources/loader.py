@@ -11,7 +11,7 @@ from ..errors import SourceError, ValidationFailed
 from ..model import Config, Incident, IncidentSummary, InputData, Site
 from .config import AskComponentFiles, read_config
 from .incidentfile import read_incident
-from .inputs import CONFIG_FILE, FileMemo, InputFile, Sources, scan
+from .inputs import BRAND, CONFIG_FILE, FileMemo, InputFile, Sources, scan
 from .textfile import content_digest, decode, read_bytes
 from .yamlio import SourceFile
 
@@ -80,7 +80,8 @@ def load_config(sources: Sources, component_files: AskComponentFiles | None = No
         return LoadedConfig(None, "", () if refused else (missing_config(sources.root),))
     data = read_bytes(sources.config.path, file)
     text = decode(data, file) if data is not None else None
-    config = read_config(text, file, component_files) if text is not None else None
+    brand = {entry.display: entry.path for entry in sources.files.get(BRAND.name, ())}
+    config = read_config(text, file, component_files, brand) if text is not None else None
     return LoadedConfig(config, content_digest(data or b""), tuple(file.problems))
 
 
