@@ -243,7 +243,7 @@ def test_an_error_in_a_default_template_names_the_default_theme(site: SiteDir) -
     with pytest.raises(ThemeError) as error:
         build_site(site.root, site.root / "public", NOW)
     assert str(error.value) == (
-        "site-template (default theme)/_macros.html:16: 'int object' has no attribute 'impact'"
+        "site-template (default theme)/_macros.html:17: 'int object' has no attribute 'impact'"
     )
 
 

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from statuspage.i18n.language import language
 from statuspage.model import ComponentState
 from statuspage.model.probes import RESPONSE_BUCKETS_MS, DayCounters, ProbeHistory
 from statuspage.model.uptime import ComponentUptime, DayUptime, UptimeFigure, UptimeSource
@@ -27,6 +28,8 @@ DAY = date(2026, 11, 20)
 OP = ComponentState.OPERATIONAL
 MAINT = ComponentState.UNDER_MAINTENANCE
 
+EN = language("en")
+
 
 def day(
     n: int, state: ComponentState | None, uptime: float | None, incidents: tuple[str, ...] = ()
@@ -35,12 +38,12 @@ def day(
 
 
 def test_a_day_in_words() -> None:
-    assert day_words(day(0, ComponentState.PARTIAL_OUTAGE, 0.99949)) == (
+    assert day_words(day(0, ComponentState.PARTIAL_OUTAGE, 0.99949), EN) == (
         "99.94 % uptime, partial outage"  # cut, never rounded up
     )
-    assert day_words(day(0, OP, 1.0)) == "100.00 % uptime, operational"
-    assert day_words(day(0, None, None)) == "no data"
-    assert day_words(day(0, MAINT, None)) == "under maintenance, no uptime counted"
+    assert day_words(day(0, OP, 1.0), EN) == "100.00 % uptime, operational"
+    assert day_words(day(0, None, None), EN) == "no data"
+    assert day_words(day(0, MAINT, None), EN) == "under maintenance, no uptime counted"
 
 
 def uptime_of(days: list[DayUptime]) -> ComponentUptime:
@@ -60,6 +63,7 @@ def test_days_with_the_same_words_and_no_incident_are_one_run(make_site: MakeSit
         ),
         {"x": summary},
         probed=False,
+        words=EN,
     )
     assert [(r.first.day, r.last.day, r.days, r.css, r.label) for r in view.runs] == [
         (20, 21, 2, "no_data", "20 Nov 2026 to 21 Nov 2026 UTC (2 days): no data"),
@@ -96,7 +100,7 @@ FIGURE = UptimeFigure(90, 0.9995, 90, 84, UptimeSource.PROBES_AND_INCIDENTS)
     ],
 )
 def test_a_figure_says_where_it_comes_from(figure: UptimeFigure, probed: bool, about: str) -> None:
-    assert figure_line(figure, probed).about == about
+    assert figure_line(figure, probed, EN).about == about
 
 
 def test_round_numbers_at_the_top_of_an_axis_halve_round() -> None:

@@ -12,10 +12,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
+from ..i18n import N_
+from ..i18n.language import Language
 from ..model import ComponentState, IncidentSummary
 from ..model.probes import MEDIAN_AND_P95, RESPONSE_BUCKETS_MS, DayCounters, ProbeHistory
 from ..model.uptime import ComponentUptime, DayUptime, UptimeFigure, UptimeSource, format_percent
-from .timefmt import format_day
 
 if TYPE_CHECKING:
     from .views import ResponseDay
@@ -62,13 +63,13 @@ class FigureLine(NamedTuple):
 
 
 _SOURCE_WORDS = {
-    UptimeSource.INCIDENTS: "from incidents",
-    UptimeSource.PROBES: "from probes",
-    UptimeSource.PROBES_AND_INCIDENTS: "from probes and incidents",
+    UptimeSource.INCIDENTS: N_("from incidents"),
+    UptimeSource.PROBES: N_("from probes"),
+    UptimeSource.PROBES_AND_INCIDENTS: N_("from probes and incidents"),
 }
 
 
-def figure_line(figure: UptimeFigure, probed: bool) -> FigureLine:
+def figure_line(figure: UptimeFigure, probed: bool, words: Language) -> FigureLine:
     """The figure in words; `probed`: whether probes may change the component's state.
 
     Says the probes' coverage where there are probes, and the days with data where fewer
@@ -76,13 +77,15 @@ def figure_line(figure: UptimeFigure, probed: bool) -> FigureLine:
     """
     about: list[str] = []
     if figure.source is not None:
-        about.append(_SOURCE_WORDS[figure.source])
+        about.append(words.gettext(_SOURCE_WORDS[figure.source]))
     if probed:
-        about.append(f"probes checked {figure.probe_days} of {figure.days} days")
+        checked = words.gettext("probes checked %(checked)s of %(days)s days")
+        about.append(checked % {"checked": figure.probe_days, "days": figure.days})
     partial = figure.days_with_data < figure.days and figure.days_with_data != figure.probe_days
     if figure.uptime is not None and partial:
-        about.append(f"data on {figure.days_with_data} of {figure.days} days")
-    return FigureLine(figure.days, figure.percent, "; ".join(about))
+        data = words.gettext("data on %(with_data)s of %(days)s days")
+        about.append(data % {"with_data": figure.days_with_data, "days": figure.days})
+    return FigureLine(figure.days, figure.percent, words.gettext("; ").join(about))
 
 
 class UptimeView(NamedTuple):
@@ -111,37 +114,45 @@ class UptimeView(NamedTuple):
         return any(d.uptime.state is not None for d in self.days)
 
 
-def day_words(day: DayUptime) -> str:
+def day_words(day: DayUptime, words: Language) -> str:
     """What one day was, in words: '99.50 % uptime, partial outage', or 'no data'."""
     state = day.state
     if day.uptime is not None and state is not None:
-        return f"{format_percent(day.uptime)} % uptime, {state.label.lower()}"
+        shown = words.gettext("%(percent)s %% uptime, %(state)s")
+        percent = words.percent(format_percent(day.uptime))
+        return shown % {"percent": percent, "state": words.label(state).lower()}
     if state is None:
-        return "no data"
-    return f"{state.label.lower()}, no uptime counted"  # maintenance all day long
+        return words.gettext("no data")
+    # Maintenance all day long.
+    return words.gettext("%(state)s, no uptime counted") % {"state": words.label(state).lower()}
 
 
 def uptime_view(
-    uptime: ComponentUptime, incidents: Mapping[str, IncidentSummary], probed: bool
+    uptime: ComponentUptime,
+    incidents: Mapping[str, IncidentSummary],
+    probed: bool,
+    words: Language,
 ) -> UptimeView:
     """The component's bar and its words; `incidents` holds at least those its days name."""
     days = [
         BarDay(
             day,
             tuple(sorted((incidents[i] for i in day.incidents), key=_by_start)),
-            day_words(day),
+            day_words(day, words),
         )
         for day in uptime.days
     ]
-    lines = tuple(figure_line(f, probed) for f in uptime.figures)
-    return UptimeView(uptime.component, uptime.figures, lines, tuple(days), runs(days), probed)
+    lines = tuple(figure_line(f, probed, words) for f in uptime.figures)
+    return UptimeView(
+        uptime.component, uptime.figures, lines, tuple(days), runs(days, words), probed
+    )
 
 
 def _by_start(incident: IncidentSummary) -> tuple[datetime, str]:
     return incident.started_at, incident.id
 
 
-def runs(days: Iterable[BarDay]) -> tuple[DayRun, ...]:
+def runs(days: Iterable[BarDay], words: Language) -> tuple[DayRun, ...]:
     """The days in runs: neighbours with the same words and no incident together."""
     found: list[list[BarDay]] = []
     for bar in days:
@@ -156,19 +167,25 @@ def runs(days: Iterable[BarDay]) -> tuple[DayRun, ...]:
             found[-1].append(bar)
         else:
             found.append([bar])
-    return tuple(_run(run) for run in found)
+    return tuple(_run(run, words) for run in found)
 
 
-def _run(days: Sequence[BarDay]) -> DayRun:
+def _run(days: Sequence[BarDay], words: Language) -> DayRun:
     first, last = days[0], days[-1]
     start, end = first.uptime.day, last.uptime.day
     if len(days) == 1:
-        label = f"{format_day(start)} UTC: {first.words}"
+        when = words.gettext("%(day)s UTC") % {"day": words.day(start)}
     else:
-        label = f"{format_day(start)} to {format_day(end)} UTC ({len(days)} days): {first.words}"
+        when = words.gettext("%(first)s to %(last)s UTC (%(num)s days)") % {
+            "first": words.day(start),
+            "last": words.day(end),
+            "num": len(days),
+        }
+    label = f"{when}: {first.words}"
     if first.incidents:
         titles = "; ".join(i.title for i in first.incidents)
-        label += f". {'Incident' if len(first.incidents) == 1 else 'Incidents'}: {titles}"
+        named = words.npgettext("a day's incidents", "Incident", "Incidents", len(first.incidents))
+        label += f". {named}: {titles}"
     return DayRun(start, end, len(days), first.uptime.state, first.words, first.incidents, label)
 
 

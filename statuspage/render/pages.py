@@ -12,23 +12,24 @@ from zoneinfo import ZoneInfo
 
 import jinja2
 
+from ..i18n import N_, catalog_digest, interface_catalog
+from ..i18n.language import Language, language
 from ..model import Component, ComponentState, Incident, IncidentSummary, worst
 from .charts import ResponseChart, UptimeView, response_chart, uptime_view
 from .feeds import FeedLink, feed_links
 from .jobs import Job, KeyMaker, RenderContext, digest
 from .templates import UNKNOWN_TEMPLATE, theme_error
-from .timefmt import format_date, format_month
 from .views import IncidentView, SiteIndex
 
 PAGE_SIZE = 50
 RECENT_DAYS = 14
 
 BANNERS = {
-    ComponentState.OPERATIONAL: "All systems operational",
-    ComponentState.UNDER_MAINTENANCE: "Maintenance in progress",
-    ComponentState.DEGRADED_PERFORMANCE: "Degraded performance",
-    ComponentState.PARTIAL_OUTAGE: "Partial system outage",
-    ComponentState.MAJOR_OUTAGE: "Major system outage",
+    ComponentState.OPERATIONAL: N_("All systems operational"),
+    ComponentState.UNDER_MAINTENANCE: N_("Maintenance in progress"),
+    ComponentState.DEGRADED_PERFORMANCE: N_("Degraded performance"),
+    ComponentState.PARTIAL_OUTAGE: N_("Partial system outage"),
+    ComponentState.MAJOR_OUTAGE: N_("Major system outage"),
 }
 
 T = TypeVar("T")
@@ -162,7 +163,9 @@ class PageRenderer:
         self.now = context.now
         self.theme = context.theme
         self.templates = context.templates
-        self.env = self.templates.environment(self.theme, self.config.zone)
+        catalog = interface_catalog(self.config.language)
+        self.words = language(catalog)
+        self.env = self.templates.environment(self.theme, self.config.zone, catalog)
         self._globals: dict[str, Any] = {
             "site": self.config,
             "now": self.now,
@@ -172,9 +175,9 @@ class PageRenderer:
             "overall": index.overall,
             "measured_notes": index.measured_notes,
             "upstreams": index.upstreams,
-            "banners": BANNERS,
+            "banners": {state: self.words.gettext(text) for state, text in BANNERS.items()},
         }
-        self._keys = KeyMaker("pages", self.theme.digest, index.config_key)
+        self._keys = KeyMaker("pages", self.theme.digest, index.config_key, catalog_digest(catalog))
         self._clock_key = self.now.isoformat()
         self._reads: dict[str, _Reads] = {}  # what each page template reads, found once
         self._uptime_views: dict[str, UptimeView] | None = None
@@ -380,13 +383,15 @@ class PageRenderer:
         Links start with `root`, the way from the page to the site root.
         """
         site = self.config.title
-        everything = FeedGroup("Every incident", site, tuple(feed_links("site", "", root, site)))
+        everything = FeedGroup(
+            self.words.gettext("Every incident"), site, tuple(feed_links("site", "", root, site))
+        )
         scope, _, rest = path.partition("/")
         item = rest.split("/", 1)[0]
         if scope == "incidents":
             about = f"{self.site.incident(item).title} · {site}"
             links = tuple(feed_links("incident", item, root, about))
-            return (FeedGroup("This incident", about, links), everything)
+            return (FeedGroup(self.words.gettext("This incident"), about, links), everything)
         if scope == "components":
             name = self.index.components[item].name
             about = f"{name} · {site}"
@@ -422,7 +427,8 @@ class PageRenderer:
         """The status page: banner, components, what is happening now, the last two weeks."""
         index = self.index
         description = self.config.description or (
-            f"Current status of {self.config.title}: components, incidents and maintenance."
+            self.words.gettext("Current status of %(site)s: components, incidents and maintenance.")
+            % {"site": self.config.title}
         )
         page = self.page("index.html", self.config.title, description, generated=self.now)
         return self.write(
@@ -446,6 +452,7 @@ class PageRenderer:
                     uptime,
                     summaries,
                     any(p.affects_state for p in index.probes_of[cid]),
+                    self.words,
                 )
                 for cid, uptime in index.uptime().items()
             }
@@ -510,10 +517,13 @@ class PageRenderer:
     def render_incident(self, incident: Incident) -> bytes:
         """One incident's page: summary, timeline and the four transparency sections."""
         view = self.index.view(incident)
-        kind = "Maintenance" if incident.is_maintenance else "Incident"
-        when = format_date(incident.sort_at, self.config.zone)
-        state = incident.status.label.lower()
-        description = f"{kind} on {when}, {state}: {incident.title}."
+        words = self.words
+        when = words.day(incident.sort_at.astimezone(self.config.zone).date())
+        facts = {"when": when, "status": words.label(incident.status), "title": incident.title}
+        if incident.is_maintenance:
+            description = words.gettext("Maintenance on %(when)s, %(status)s: %(title)s.") % facts
+        else:
+            description = words.gettext("Incident on %(when)s, %(status)s: %(title)s.") % facts
         page = self.page(
             f"incidents/{incident.id}/index.html",
             incident.title,
@@ -524,8 +534,10 @@ class PageRenderer:
 
     def render_history(self, number: int) -> bytes:
         """Page `number` of every incident and maintenance, newest first."""
-        title = "Incident history"
-        description = f"Every incident and maintenance on {self.config.title}, newest first."
+        title = self.words.gettext("Incident history")
+        description = self.words.gettext(
+            "Every incident and maintenance on %(site)s, newest first."
+        ) % {"site": self.config.title}
         return self._render_list(
             "history", "history", self.site.incidents, number, title, description, "history.html"
         )
@@ -535,7 +547,9 @@ class PageRenderer:
 
         The first page also shows its uptime and its probes' response times.
         """
-        description = f"Status and incident history of {component.name} on {self.config.title}."
+        description = self.words.gettext(
+            "Status and incident history of %(component)s on %(site)s."
+        ) % {"component": component.name, "site": self.config.title}
         first = number == 1
         return self._render_list(
             "component",
@@ -565,7 +579,11 @@ class PageRenderer:
     ) -> bytes:
         pages = paginate(incidents)
         if number > 1:
-            title = f"{title}, page {number} of {len(pages)}"
+            title = self.words.gettext("%(title)s, page %(number)s of %(count)s") % {
+                "title": title,
+                "number": number,
+                "count": len(pages),
+            }
         chunk = pages[number - 1]
         page = self.page(
             page_path(base, number),
@@ -577,7 +595,7 @@ class PageRenderer:
         return self.write(
             template,
             page,
-            months=_by_month(chunk, self.config.zone),
+            months=_by_month(chunk, self.config.zone, self.words),
             pagination=self.pagination(base, number, len(pages)),
             total=len(incidents),
             **context,
@@ -589,8 +607,9 @@ class PageRenderer:
         page = Page(
             path="404.html",
             root=root,
-            title="Page not found",
-            description=f"This page does not exist on {self.config.title}.",
+            title=self.words.gettext("Page not found"),
+            description=self.words.gettext("This page does not exist on %(site)s.")
+            % {"site": self.config.title},
             canonical=f"{self.config.url}/404.html",
             feeds=self.feeds_for("404.html", root),
         )
@@ -619,12 +638,12 @@ def _shows_generated(kind: str, number: int) -> bool:
 
 
 def _by_month(
-    incidents: Iterable[IncidentSummary], zone: ZoneInfo
+    incidents: Iterable[IncidentSummary], zone: ZoneInfo, words: Language
 ) -> list[tuple[str, list[IncidentSummary]]]:
     """Group incidents (newest first) under month headings in the site's zone."""
     months: list[tuple[str, list[IncidentSummary]]] = []
     for incident in incidents:
-        label = format_month(incident.sort_at, zone)
+        label = words.month(incident.sort_at.astimezone(zone))
         if not months or months[-1][0] != label:
             months.append((label, []))
         months[-1][1].append(incident)

@@ -11,6 +11,7 @@ from typing import NamedTuple
 
 from yaml.nodes import ScalarNode
 
+from ..i18n import catalog_for, shipped
 from ..model import Component, Config
 from ..model.ids import id_problem
 from ..model.uptime import UptimeSettings
@@ -157,6 +158,14 @@ def _read_language(top: Mapping) -> str | None:
         top.file.report(
             top.get("language"),
             f"'language' must be a language tag such as en or pt-BR, not '{shown(language)}'",
+        )
+        return None
+    if catalog_for(language) is None:
+        tags = ", ".join(tag.replace("_", "-") for tag in shipped())
+        top.file.report(
+            top.get("language"),
+            f"statuspage has no interface in '{shown(language)}'; it has {tags} (README, "
+            f"'Languages', says how to add one)",
         )
         return None
     return language
