@@ -35,7 +35,6 @@ PAGES = [
     "branded/incidents/api-errors/",  # a logo, accent colours and a link home
     "ar/index.html",  # in Arabic, right to left, with probes: bars and upstream pages
     "ar/incidents/api-errors/",
-    "ar/incidents/webhook-delays/",
     "ar/components/api/",  # charts, which keep their time axis left to right
 ]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]

@@ -91,7 +91,7 @@ def test_headings_are_shifted_below_the_page_heading(md: MarkdownRenderer) -> No
 ALPHABET = "ab Z09.,;:'\"()!?%/$@^#-=+~|{}*_[]<>&\\`\t\r\n1. \x03\x0c\u00a0\u2028"
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=2000, deadline=None)
 @given(st.text(alphabet=ALPHABET, max_size=60))
 @example("- \xa0")  # found by Hypothesis: Markdown strips an item's leading Unicode space
 @example("x\n\n- \x85 y")
@@ -140,7 +140,7 @@ PIECES = st.sampled_from(
 )
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=2000, deadline=None)
 @given(st.lists(PIECES, max_size=14).map("".join))
 def test_the_fast_path_for_links_and_bold_gives_what_markdown_gives(text: str) -> None:
     fast = plain_paragraphs(text)
@@ -223,7 +223,7 @@ LIST_PIECES = st.sampled_from(
 )
 
 
-@settings(max_examples=3000, deadline=None)
+@settings(max_examples=2000, deadline=None)
 @given(st.lists(LIST_PIECES, max_size=18).map("".join))
 def test_the_fast_path_for_simple_lists_gives_what_markdown_gives(text: str) -> None:
     fast = plain_paragraphs(text)
