@@ -282,3 +282,42 @@ def test_german_writes_times_durations_and_numbers_as_german_does() -> None:
         "20 Nov 2026, 15:10 CET",
         "1 hour 42 minutes",
     )
+
+
+SAID_IN_ENGLISH = """\
+title: Errors on the API
+language: en
+impact: minor
+components: [api]
+updates:
+  - at: 2026-11-23T09:00:00Z
+    status: investigating
+    message: About one in five requests fails.
+"""
+
+
+def test_an_incident_in_another_language_marks_its_text_so(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    german = CONFIG.replace("timezone: UTC\n", "timezone: UTC\nlanguage: de\n")
+    site = make_site(german, incidents={"errors": SAID_IN_ENGLISH})
+    out = tmp_path / "public"
+    build_site(site.root, out, NOW)
+    page = lxml.html.parse(str(out / "incidents/errors/index.html")).getroot()
+    assert page.get("lang") == "de"  # the interface's
+    marked = [(e.tag, e.get("class")) for e in page.iter() if e.get("lang") == "en"]
+    assert marked == [("h1", None), ("div", "message")]
+    assert page.cssselect("dt")[0].get("lang") is None  # "Status": the interface's words
+    # Written in the site's language, nothing is marked.
+    site.write("statuspage.yaml", CONFIG)
+    build_site(site.root, out, NOW)
+    page = lxml.html.parse(str(out / "incidents/errors/index.html")).getroot()
+    assert [e for e in page.iter() if e.get("lang") and e.tag != "html"] == []
+
+
+def test_an_incident_language_must_be_a_tag(make_site: MakeSite) -> None:
+    site = make_site(incidents={"errors": SAID_IN_ENGLISH.replace("en\n", "English\n", 1)})
+    assert site.problems() == [
+        "incidents/errors.yaml:2:11: 'language' must be a language tag such as en or pt-BR, "
+        "not 'English'"
+    ]

@@ -76,7 +76,7 @@ def test_unknown_key_without_a_close_match(make_site: MakeSite) -> None:
     assert problems_of(make_site, text) == [
         "incidents/db.yaml:3:1: unknown key 'severity'; expected one of title, kind, impact, "
         "components, scheduled_for, scheduled_until, began_at, detected_at, updates, "
-        "postmortem_at, admission, cause, fix, prevention"
+        "postmortem_at, admission, cause, fix, prevention, language"
     ]
 
 
@@ -463,7 +463,7 @@ def test_a_repeated_unknown_key_is_reported_as_unknown_then_duplicate(make_site:
     assert problems_of(make_site, text) == [
         "incidents/db.yaml:11:1: unknown key 'sevrity'; expected one of title, kind, impact, "
         "components, scheduled_for, scheduled_until, began_at, detected_at, updates, "
-        "postmortem_at, admission, cause, fix, prevention",
+        "postmortem_at, admission, cause, fix, prevention, language",
         "incidents/db.yaml:12:1: duplicate key 'sevrity' (first at line 11); keep only one",
     ]
 

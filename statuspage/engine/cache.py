@@ -33,7 +33,7 @@ except ImportError:  # pragma: no cover - Windows: builds of one site are not se
     fcntl = None  # type: ignore[assignment]
 
 CACHE_DIR = ".statuspage-cache"
-_SCHEMA = f"statuspage {__version__} cache 16"
+_SCHEMA = f"statuspage {__version__} cache 17"
 
 
 class FileRecord(NamedTuple):

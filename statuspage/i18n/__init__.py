@@ -15,9 +15,11 @@ from __future__ import annotations
 import functools
 import gettext
 import hashlib
+import re
 from pathlib import Path
 
 LOCALE_DIR = Path(__file__).parent / "locale"
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")  # BCP 47, loosely
 DOMAIN = "statuspage"
 SOURCE_LANGUAGE = "en"
 

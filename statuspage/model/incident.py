@@ -288,6 +288,7 @@ class Incident(IncidentSummary):
     action_items: tuple[ActionItem, ...]
     began_at: datetime | None  # when impact began, when the file says (before the first post)
     detected_at: datetime | None  # when the team noticed, when the file says
+    language: str | None = None  # the language its text is written in, when not the site's
 
     @classmethod
     def create(
@@ -311,6 +312,7 @@ class Incident(IncidentSummary):
         action_items: tuple[ActionItem, ...] = (),
         began_at: datetime | None = None,
         detected_at: datetime | None = None,
+        language: str | None = None,
     ) -> Incident:
         """An Incident with its status, times and current states derived from `updates`."""
         last = updates[-1]
@@ -356,6 +358,7 @@ class Incident(IncidentSummary):
             action_items=action_items,
             began_at=began_at,
             detected_at=detected_at,
+            language=language,
         )
 
     @property

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from yaml.nodes import ScalarNode
 
-from ..i18n import catalog_for, shipped
+from ..i18n import LANGUAGE_TAG, catalog_for, shipped
 from ..model import Component, Config
 from ..model.ids import id_problem
 from ..model.uptime import UptimeSettings
@@ -21,8 +21,6 @@ from .limits import MAX_FEED_LIMIT, shown
 from .probeconfig import read_probes
 from .socialconfig import read_social
 from .yamlio import Mapping, SourceFile, did_you_mean, parse, read_address
-
-_LANGUAGE = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 
 CONFIG_KEYS = (
     "title",
@@ -154,7 +152,7 @@ def _read_language(top: Mapping) -> str | None:
     language = top.text("language")
     if language is None:
         return None
-    if not _LANGUAGE.fullmatch(language):
+    if not LANGUAGE_TAG.fullmatch(language):
         top.file.report(
             top.get("language"),
             f"'language' must be a language tag such as en or pt-BR, not '{shown(language)}'",

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from yaml.nodes import Node, ScalarNode
 
+from ..i18n import LANGUAGE_TAG
 from ..model import (
     IMPACT_STATE,
     INCIDENT_STATUSES,
@@ -47,6 +48,7 @@ INCIDENT_KEYS = (
     "cause",
     "fix",
     "prevention",
+    "language",
 )
 # The words of each set of statuses, to tell a status of the other kind from a typo.
 _VALUES = {
@@ -103,6 +105,7 @@ class _IncidentReader:
         updates = self._read_updates(kind, impact or Impact.NONE, listed or [])
         began_at, detected_at = self._read_detection(kind, updates)
         postmortem_at = top.time("postmortem_at")
+        language = self._read_language()
         admission, cause, fix = top.text("admission"), top.text("cause"), top.text("fix")
         prevention_text, action_items = self._read_prevention()
         if updates and postmortem_at is not None:
@@ -130,7 +133,22 @@ class _IncidentReader:
             scheduled_until=scheduled_until,
             began_at=began_at,
             detected_at=detected_at,
+            language=language,
         )
+
+    def _read_language(self) -> str | None:
+        """`language`: the tag of the language the incident is written in (its page marks
+        its text so), when it is not the site's."""
+        if "language" not in self.top:
+            return None
+        tag = self.top.text("language")
+        if tag is not None and not LANGUAGE_TAG.fullmatch(tag):
+            self.file.report(
+                self.top.get("language"),
+                f"'language' must be a language tag such as en or pt-BR, not '{shown(tag)}'",
+            )
+            return None
+        return tag
 
     def _read_impact(self, kind: Kind) -> Impact | None:
         if "impact" not in self.top:
