@@ -22,6 +22,7 @@ from statuspage.engine.build import build_site
 from statuspage.i18n import LOCALE_DIR, catalog_for, shipped
 from statuspage.i18n import language as language_module
 from statuspage.render import templates
+from statuspage.render.feeds import FEED_WORDS
 from tests.conftest import CONFIG, NOW, REPO, MakeSite
 
 POT = REPO / "statuspage" / "i18n" / "messages.pot"
@@ -216,6 +217,18 @@ def test_the_example_site_in_every_language_shows_no_english_interface_words(
     index = lxml.html.parse(str(out / "index.html")).getroot()
     assert index.get("lang") == catalog.replace("_", "-")
     assert index.get("dir") == ("rtl" if catalog == "ar" else None)
+    # The feeds' and the social drafts' scaffolding too.
+    translated = {msgid: msgstr for msgid, msgstr, _ in _entries(catalog)}
+    english = {
+        part.strip()
+        for text in FEED_WORDS.values()
+        if translated[text] != text  # "Postmortem: %(title)s" is Spanish too
+        for part in re.split(r"%\(\w+\)s", text)
+        if len(part.strip()) >= 8
+    }
+    followed = [*out.rglob("feed.*"), *(out / "social").rglob("*")]
+    shown = "\n".join(p.read_text(encoding="utf-8") for p in followed if p.is_file())
+    assert shown and [text for text in sorted(english) if text in shown] == []
     # Page weight: the index with its stylesheet, as a server sends them, in 14 KB.
     weight = sum(
         len(gzip.compress((out / name).read_bytes(), 9)) for name in ("index.html", "style.css")

@@ -16,10 +16,11 @@ from typing import ClassVar, NamedTuple
 
 from markupsafe import Markup, escape
 
+from ..i18n import N_, interface_catalog
+from ..i18n.language import Language, language
 from ..model import Incident, IncidentSummary
 from .feedwriters import FORMAT_NAMES, FORMATS, WRITERS, Entry, FeedHead
 from .jobs import Job, KeyMaker, RenderContext, digest
-from .timefmt import next_update_line
 from .views import POSTMORTEM_LAST, EntryKey, SiteIndex, latest_entry
 
 POSTMORTEM = 0  # the entry number that stands for an incident's postmortem
@@ -30,6 +31,19 @@ def feed_path(scope: str, scope_id: str, fmt: str) -> str:
     if scope == "site":
         return f"feed.{fmt}"
     return f"{scope}s/{scope_id}/feed.{fmt}"
+
+
+# The feeds' own words: their descriptions, the entries' titles and scaffolding.
+FEED_WORDS = {
+    "site": N_("Every update of every incident on %(site)s."),
+    "component": N_("Every update of the incidents that affect %(component)s on %(site)s."),
+    "incident": N_("Every update of this incident."),
+    "maintenance": N_("Every update of this maintenance."),
+    "postmortem": N_("Postmortem: %(title)s"),
+    "entry": N_("%(status)s: %(title)s"),
+    "next update": N_("Next update by %(time)s."),
+    "components": N_("Components:"),
+}
 
 
 class FeedLink(NamedTuple):
@@ -68,6 +82,8 @@ class FeedRenderer:
         self._entries: dict[str, list[Entry]] = {}
         self._escaped_names = {c.id: str(escape(c.name)) for c in self.site.components}
         self._categories: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
+        self.words = language(interface_catalog(self.config.language))
+        self._text = {key: self.words.gettext(text) for key, text in FEED_WORDS.items()}
 
     # -- planning ------------------------------------------------------------
 
@@ -135,21 +151,21 @@ class FeedRenderer:
         return self._entries[key]
 
     def _describe(self, scope: str, scope_id: str) -> tuple[str, str, str]:
-        site = self.config.title
+        site, text = self.config.title, self._text
         if scope == "site":
-            return site, f"{self.config.url}/", f"Every update of every incident on {site}."
+            return site, f"{self.config.url}/", text["site"] % {"site": site}
         if scope == "component":
             component = self.index.components[scope_id]
             return (
                 f"{component.name} · {site}",
                 f"{self.config.url}/components/{scope_id}/",
-                f"Every update of the incidents that affect {component.name} on {site}.",
+                text["component"] % {"component": component.name, "site": site},
             )
         incident = self.site.incident(scope_id)
         return (
             f"{incident.title} · {site}",
             f"{self.config.url}/incidents/{scope_id}/",
-            f"Every update of this {'maintenance' if incident.is_maintenance else 'incident'}.",
+            text["maintenance" if incident.is_maintenance else "incident"],
         )
 
     def _entry(self, incident: Incident, number: int) -> Entry:
@@ -165,31 +181,33 @@ class FeedRenderer:
             at = incident.postmortem_at.astimezone(self.zone)
             return Entry(
                 id=f"{page}#admission",
-                title=f"Postmortem: {incident.title}",
+                title=self._text["postmortem"] % {"title": incident.title},
                 published=at,
                 updated=at,
                 html=postmortem_html(
-                    incident, view.admission, view.cause, view.fix, view.prevention
+                    incident, view.admission, view.cause, view.fix, view.prevention, self.words
                 ),
                 categories=categories,
             )
         update = incident.updates[number - 1]
         html = view.updates[number - 1].html
         if update.next_update is not None:
-            promise = next_update_line(update.next_update, update.at, self.zone)
-            html = Markup(f"{html}\n<p>{escape(promise)}</p>")
+            promise = self.words.promise(update.next_update, update.at, self.zone)
+            line = self._text["next update"] % {"time": promise}
+            html = Markup(f"{html}\n<p>{escape(line)}</p>")
+        label = self.words.label
         if update.states:
             # An f-string of names escaped once: Markup.format is slow, and this runs for
             # every update.
             escaped = self._escaped_names
             states = "".join(
-                f"<li>{escaped[cid]}: {state.label}</li>" for cid, state in update.states
+                f"<li>{escaped[cid]}: {label(state)}</li>" for cid, state in update.states
             )
-            html = Markup(f"{html}\n<p>Components:</p>\n<ul>{states}</ul>")
+            html = Markup(f"{html}\n<p>{self._text['components']}</p>\n<ul>{states}</ul>")
         published = update.at.astimezone(self.zone)
         return Entry(
             id=f"{page}#update-{number}",
-            title=f"{update.status.label}: {incident.title}",
+            title=self._text["entry"] % {"status": label(update.status), "title": incident.title},
             published=published,
             updated=(update.edited_at or update.at).astimezone(self.zone),
             html=html,
@@ -240,18 +258,23 @@ def postmortem_html(
     cause: Markup | None,
     fix: Markup | None,
     prevention: Markup | None,
+    words: Language,
 ) -> Markup:
-    """The four transparency sections as one piece of HTML."""
+    """The four transparency sections as one piece of HTML, headed in `words`' language."""
     # f-strings with escape(): Markup.format is several times slower, and a third of all
     # incidents have a postmortem.
     if prevention is None and incident.action_items:
+        owned = words.gettext("owner: %(owner)s; %(state)s")
+        due = words.gettext("; due %(date)s")
         items = "".join(
-            f"<li>{escape(item.action)} (owner: {escape(item.owner)}; "
-            f"{item.state.label.lower()}{f'; due {item.due.isoformat()}' if item.due else ''})</li>"
+            f"<li>{escape(item.action)} "
+            f"({escape(owned % {'owner': item.owner, 'state': words.label(item.state).lower()})}"
+            f"{escape(due % {'date': item.due.isoformat()}) if item.due else ''})</li>"
             for item in incident.action_items
         )
         prevention = Markup(f"<ul>{items}</ul>")
+    heads = [escape(words.gettext(h)) for h in ("Admission", "Cause", "Fix", "Prevention")]
     return Markup(
-        f"<h2>Admission</h2>\n{admission or ''}\n<h2>Cause</h2>\n{cause or ''}\n"
-        f"<h2>Fix</h2>\n{fix or ''}\n<h2>Prevention</h2>\n{prevention or ''}"
+        f"<h2>{heads[0]}</h2>\n{admission or ''}\n<h2>{heads[1]}</h2>\n{cause or ''}\n"
+        f"<h2>{heads[2]}</h2>\n{fix or ''}\n<h2>{heads[3]}</h2>\n{prevention or ''}"
     )

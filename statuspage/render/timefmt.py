@@ -89,10 +89,3 @@ def format_promise(moment: datetime, said_at: datetime, zone: ZoneInfo) -> str:
     if local.date() == said.date():
         return f"{local.hour:02d}:{local.minute:02d} {local.tzname()}"
     return format_local_time(local)
-
-
-def next_update_line(next_update: datetime | None, said_at: datetime, zone: ZoneInfo) -> str:
-    """'Next update by 15:30 CET.' for an update that promises one; '' for one that does not."""
-    if next_update is None:
-        return ""
-    return f"Next update by {format_promise(next_update, said_at, zone)}."

@@ -23,10 +23,11 @@ from urllib.parse import urlsplit
 import jinja2
 
 from ..errors import ThemeError
+from ..i18n import interface_catalog
+from ..i18n.language import language
 from ..model import Config
 from ..render.feeds import POSTMORTEM
 from ..render.templates import theme_error
-from ..render.timefmt import next_update_line
 from ..render.views import IncidentView
 from ..sources.theme import TEXT_TEMPLATE_DIR, TEXT_TEMPLATE_SUFFIX, Theme
 from .networks import Length, Network, network
@@ -196,16 +197,19 @@ class _Entry:
     @classmethod
     def of(cls, view: IncidentView, number: int, config: Config) -> _Entry:
         incident = view.incident
+        words = language(interface_catalog(config.language))
         promise = ""
         if number == POSTMORTEM:
-            status, anchor = "Postmortem", "admission"
+            status, anchor = words.gettext("Postmortem"), "admission"
             sections = (view.admission, view.cause, view.fix, view.prevention)
             html = next((str(section) for section in sections if section), "")
         else:
             update = view.updates[number - 1]
-            status, anchor, html = update.status.label, f"update-{number}", str(update.html)
+            status, anchor, html = words.label(update.status), f"update-{number}", str(update.html)
             said = incident.updates[number - 1]
-            promise = next_update_line(said.next_update, said.at, config.zone)
+            if said.next_update is not None:
+                promised = words.promise(said.next_update, said.at, config.zone)
+                promise = words.gettext("Next update by %(time)s.") % {"time": promised}
         url = f"{config.url}/incidents/{incident.id}/#{anchor}"
         context = {
             "site": _value(config.title),
