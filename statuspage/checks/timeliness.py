@@ -62,8 +62,7 @@ def missed_next_updates(subject: Subject) -> list[Found]:
         text = (
             f"the update at {format_time(latest.at, zone)} promised the next by "
             f"{format_promise(promised, latest.at, zone)}, {format_duration(now - promised)} "
-            f"ago; post an "
-            f"update now, and promise a time you can keep"
+            f"ago; post an update now, and promise a time you can keep"
         )
         found.append((incident.path, line, column, text))
     return found

@@ -92,6 +92,8 @@ class Language:
 
     def promise(self, moment: datetime, said_at: datetime, zone: object) -> str:
         """'15:30 CET' on the day it was said; the whole time else (timefmt.format_promise)."""
+        if self.english:
+            return timefmt.format_promise(moment, said_at, zone)  # type: ignore[arg-type]
         local = moment.astimezone(zone)  # type: ignore[arg-type]
         said = said_at.astimezone(zone)  # type: ignore[arg-type]
         if local.date() == said.date():

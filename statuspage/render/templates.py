@@ -37,15 +37,6 @@ IMPACT_WORDS = {
     Impact.CRITICAL: N_("Critical impact"),
 }
 
-# The words of each line of an incident list, translated once a build: lists run to tens of
-# thousands of lines, where a gettext call a line would cost a cold build a fifth more.
-LIST_WORDS = {
-    "maintenance": N_("Maintenance"),
-    "ongoing": N_("ongoing for %(duration)s"),
-    "lasted": N_("lasted %(duration)s"),
-    "scheduled": N_("scheduled for %(time)s"),
-}
-
 PAGE_TEMPLATES = ("index.html", "404.html", "incident.html", "history.html", "component.html")
 
 
@@ -97,8 +88,9 @@ class TemplateCache:
 
 class Interface:
     """The gettext functions templates call, as Jinja's i18n extension has them new-style
-    (`_("%(n)s in all", n=total)`: the arguments escaped, the result safe), at a fifth of
-    the cost: an incident page calls them some thirty times, and a site has thousands.
+    (`_("%(n)s in all", n=total)`: the arguments escaped, the result safe). Most `_()` calls
+    never reach it, being translated as the template is compiled (_Translate); it serves
+    the plural forms, and a message computed at render time.
 
     A message without arguments is shown as written, so it must not hold `%%`; the catalog
     tests check that. `pybabel extract` finds the calls with the extension's own parser.
@@ -106,7 +98,6 @@ class Interface:
 
     def __init__(self, translated: gettext.NullTranslations) -> None:
         self._translated = translated
-        self._plain: dict[str, Markup] = {}
 
     def functions(self) -> dict[str, Callable[..., Markup]]:
         return {
@@ -117,9 +108,7 @@ class Interface:
         }
 
     def gettext(self, message: str, /, **variables: object) -> Markup:
-        shown = self._plain.get(message)
-        if shown is None:
-            shown = self._plain[message] = Markup(self._translated.gettext(message))
+        shown = Markup(self._translated.gettext(message))
         return shown % variables if variables else shown
 
     def ngettext(self, singular: str, plural: str, num: int, /, **variables: object) -> Markup:
@@ -224,10 +213,6 @@ def make_environment(
     words = language(catalog)
     env.globals.update(Interface(translated).functions())
     env.globals["direction"] = words.direction
-    # Markup: the translations are ours; `format` escapes what is put into them.
-    env.globals["list_words"] = {
-        key: Markup(translated.gettext(text)) for key, text in LIST_WORDS.items()
-    }
     env.globals["impact_label"] = {
         impact.value: translated.gettext(text) for impact, text in IMPACT_WORDS.items()
     }
