@@ -7,7 +7,9 @@ copy with probes in Arabic, right to left.
 
 from __future__ import annotations
 
+import re
 import shutil
+import struct
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,23 +22,30 @@ import pytest
 from statuspage.engine.build import build_site
 from tests.conftest import NOW, REPO, SiteDir, add_probes, require_program, serving
 
-PAGES = [
+# Every page type, in English and in Arabic, and the copies with probes and with a brand.
+PAGE_TYPES = [
     "index.html",
-    "incidents/api-errors/",  # full postmortem with action items
+    "incidents/api-errors/",  # resolved, with its full postmortem and action items
+    "incidents/dashboard-slow-eu/",  # resolved, its postmortem still to come
     "incidents/webhook-delays/",  # ongoing
-    "incidents/database-upgrade/",  # upcoming maintenance
-    "incidents/docs-outage/",
+    "incidents/database-upgrade/",  # maintenance scheduled
+    "incidents/cache-migration/",  # maintenance in progress (MAINTENANCE, in the copies)
     "history/",
     "components/api/",
     "404.html",
+]
+PAGES = [
+    *(page for page in PAGE_TYPES if page != "incidents/cache-migration/"),
+    "incidents/docs-outage/",  # last year's
     "probed/index.html",  # the example with probes: bars, measured states, upstream pages
     "probed/components/api/",  # charts of two probes
     "probed/components/docs/",  # a chart of a probe that may not change the state
+    "probed/incidents/cache-migration/",
     "branded/incidents/api-errors/",  # a logo, accent colours and a link home
-    "ar/index.html",  # in Arabic, right to left, with probes: bars and upstream pages
-    "ar/incidents/api-errors/",
-    "ar/components/api/",  # charts, which keep their time axis left to right
+    # In Arabic, right to left, with probes: bars, charts and upstream pages.
+    *(f"ar/{page}" for page in PAGE_TYPES),
 ]
+WIDTHS = [320, 390, 1280]  # a small phone, a common phone, a desktop
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -49,11 +58,29 @@ CHROMIUM_ARGS = [
 ]
 
 
+# A maintenance in progress at NOW, which the example site has not.
+MAINTENANCE = """\
+title: Cache cluster migration
+kind: maintenance
+components: [api, dashboard]
+scheduled_for: 2026-11-23T12:30:00+01:00
+scheduled_until: 2026-11-23T14:30:00+01:00
+updates:
+  - at: 2026-11-20T10:00:00+01:00
+    status: scheduled
+    message: We will move our cache cluster to new machines; pages may load slowly.
+  - at: 2026-11-23T12:30:00+01:00
+    status: in_progress
+    message: The migration has begun. The API and the dashboard may answer slowly.
+"""
+
+
 def probed_example(root: Path) -> SiteDir:
-    """A copy of the example site with PROBES and their history."""
+    """A copy of the example site with PROBES and their history, and MAINTENANCE."""
     site = SiteDir(root)
     shutil.copytree(REPO / "incidents", root / "incidents")
     shutil.copy(REPO / "statuspage.yaml", root / "statuspage.yaml")
+    site.write("incidents/2026/cache-migration.yaml", MAINTENANCE)
     add_probes(site)
     return site
 
@@ -133,31 +160,122 @@ def describe(violations: list[dict[str, Any]]) -> str:
 
 def axe(browser: Any, url: str, scheme: str = "light") -> dict[str, Any]:
     """What axe-core finds on the page at `url`, its details opened."""
-    page = browser.new_page(color_scheme=scheme, java_script_enabled=True)
-    page.goto(url)
-    page.evaluate(OPEN_DETAILS)
-    page.evaluate(axe_base.AXE_SCRIPT)
-    results: dict[str, Any] = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", AXE_TAGS
-    )
+    page = opened(browser, url)
+    page.emulate_media(color_scheme=scheme)
+    results = run_axe(page)
     page.close()
     return results
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("path", PAGES)
-def test_no_axe_violations(browser: Any, site_url: str, path: str, scheme: str) -> None:
-    results = axe(browser, site_url + path, scheme)
-    assert results["violations"] == [], describe(results["violations"])
-    assert len(results["passes"]) > 20  # axe really ran its rules
+def opened(browser: Any, url: str) -> Any:
+    """A new page at `url`, its details opened and axe-core loaded."""
+    page = browser.new_page()
+    page.goto(url)
+    page.evaluate(OPEN_DETAILS)
+    page.evaluate(axe_base.AXE_SCRIPT)
+    return page
+
+
+def run_axe(page: Any) -> dict[str, Any]:
+    """What axe-core finds on `page` as it is now (only violations in full detail)."""
+    results: dict[str, Any] = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags},"
+        " resultTypes: ['violations']})",
+        AXE_TAGS,
+    )
+    return results
 
 
 @pytest.mark.parametrize("path", PAGES)
-def test_pages_reflow_on_a_small_phone_without_scripts_or_requests_out(
+def test_no_axe_violations_at_any_width_light_or_dark(
+    browser: Any, site_url: str, path: str
+) -> None:
+    """axe-core at each of WIDTHS in light and dark; and no sideways scroll at 320 px.
+
+    One page, resized and switched between colour schemes, so the page loads once."""
+    page = opened(browser, site_url + path)
+    found, ran = {}, set()
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 800})
+            results = run_axe(page)
+            ran.add(len(results["passes"]))
+            if results["violations"]:
+                found[(scheme, width)] = describe(results["violations"])
+    page.set_viewport_size({"width": 320, "height": 640})
+    width = page.evaluate("document.documentElement.scrollWidth")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    unreadable = faults_with_text_doubled(page)
+    page.close()
+    assert found == {}
+    assert min(ran) > 20  # axe really ran its rules
+    assert width <= 320  # WCAG 1.4.10 reflow: no sideways scroll on a small phone
+    assert unreadable == []  # WCAG 1.4.4 resize text: 200 %, nothing lost
+
+
+# Every element that holds text of its own: its font size, and where its text is drawn.
+TEXTS = """() => [...document.body.querySelectorAll('*')].flatMap(e => {
+    const own = [...e.childNodes].filter(n => n.nodeType === 3 && n.textContent.trim());
+    if (!own.length || !e.getClientRects().length) return [];
+    const rects = own.flatMap(n => {
+        const r = document.createRange();
+        r.selectNodeContents(n);
+        return [...r.getClientRects()].filter(b => b.width > 0 && b.height > 0)
+            .map(b => [b.left + scrollX, b.top + scrollY, b.right + scrollX, b.bottom + scrollY]);
+    });
+    const name = e.tagName.toLowerCase() + (e.className ? '.' + e.className.split(' ')[0] : '');
+    return [[name, parseFloat(getComputedStyle(e).fontSize), rects, own[0].textContent.trim()]];
+})"""
+# Boxes that hide what overflows them, and hide some text.
+CLIPPED = """() => [...document.body.querySelectorAll('*')].filter(e => {
+    const s = getComputedStyle(e);
+    return /hidden|clip/.test(s.overflowX + s.overflowY) && e.textContent.trim()
+        && !e.matches('.visually-hidden, .skip-link')
+        && (e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1);
+}).map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className.split(' ')[0] : ''))"""
+
+
+def faults_with_text_doubled(page: Any) -> list[str]:
+    """What goes wrong on `page` when the reader sets the browser's text size to 200 %.
+
+    The text must grow with the setting (sizes in rem or em, not px), no box may hide text
+    that overflows it, no text may be drawn over other text, and nothing may scroll sideways.
+    """
+    before = page.evaluate(TEXTS)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Page.setFontSizes", {"fontSizes": {"standard": 32, "fixed": 26}})
+    after = page.evaluate(TEXTS)
+    faults = [
+        f"{name} stays {old:g}px: {text[:40]!r}"
+        for (name, old, _, text), (_, new, _, _) in zip(before, after, strict=True)
+        if new < 1.9 * old
+    ]
+    faults += [f"{box} hides text that overflows it" for box in page.evaluate(CLIPPED)]
+    faults += overlapping(after)
+    if page.evaluate("document.documentElement.scrollWidth > innerWidth"):
+        faults.append("the page scrolls sideways")
+    cdp.send("Page.setFontSizes", {"fontSizes": {"standard": 16, "fixed": 13}})
+    cdp.detach()
+    return faults
+
+
+def overlapping(texts: list[Any]) -> list[str]:
+    """Pairs of texts in `texts` (as TEXTS gives them) drawn over one another."""
+    boxes = [(name, text, rect) for name, _, rects, text in texts for rect in rects]
+    faults = []
+    for i, (name, text, (left, top, right, bottom)) in enumerate(boxes):
+        for other, other_text, (l2, t2, r2, b2) in boxes[i + 1 :]:
+            if min(right, r2) - max(left, l2) > 1 and min(bottom, b2) - max(top, t2) > 1:
+                faults.append(f"{name} {text[:30]!r} overlaps {other} {other_text[:30]!r}")
+    return faults
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_load_without_scripts_and_ask_nothing_of_another_host(
     browser: Any, site_url: str, path: str
 ) -> None:
     requested = requests(browser, site_url + path)
-    assert width_at_320(browser, site_url + path) <= 320  # WCAG 1.4.10: no sideways scroll
     assert requested and all(url.startswith(site_url) for url in requested), requested
 
 
@@ -338,6 +456,10 @@ BROKEN = """\
 <p><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="></p>
 <div style="width: 900px">Too wide for a phone.</div>
 <p>A paragraph <div>with a block inside</div></p>
+<p style="font-size: 14px">Set in pixels, this text cannot grow.</p>
+<div style="height: 1.5em; overflow: hidden">A box of fixed height<br>hides this line.</div>
+<p style="position: relative">Under <span style="position: absolute; left: 0">over</span></p>
+<pre>0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789</pre>
 </main></body></html>
 """
 
@@ -351,3 +473,50 @@ def test_each_check_fails_on_a_page_with_its_fault(browser: Any, tmp_path: Path)
         assert width_at_320(browser, f"{url}/index.html") > 320  # a block 900 px wide
         outside = [u for u in requests(browser, f"{url}/index.html") if not u.startswith(url)]
         assert outside == ["https://fonts.example.com/face.css"]  # a font from elsewhere
+        page = browser.new_page()
+        page.goto(f"{url}/index.html")
+        assert faults_with_text_doubled(page) == [
+            "p stays 14px: 'Set in pixels, this text cannot grow.'",
+            "div hides text that overflows it",
+            "p 'Under' overlaps span 'over'",
+            "the page scrolls sideways",  # the line of 100 characters, twice as wide
+        ]
+        page.close()
+
+
+# Where each run saves its screenshots; README_SCREENSHOTS holds the two the README shows.
+SCREENSHOTS = REPO / "tests" / "screenshots"
+README_SCREENSHOTS = REPO / "tests" / "data" / "screenshots"
+DEVICES = {
+    "phone": ({"width": 390, "height": 844}, 2),
+    "desktop": ({"width": 1280, "height": 800}, 1),
+}
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize(("name", "path"), [("index", ""), ("incident", "incidents/api-errors/")])
+def test_screenshots_of_the_index_and_an_incident_light_and_dark(
+    browser: Any, site_url: str, name: str, path: str, device: str
+) -> None:
+    """What a reader first sees, saved as tests/screenshots/NAME-DEVICE-SCHEME.png."""
+    viewport, scale = DEVICES[device]
+    SCREENSHOTS.mkdir(exist_ok=True)
+    shots = {}
+    for scheme in ("light", "dark"):
+        page = browser.new_page(viewport=viewport, device_scale_factor=scale, color_scheme=scheme)
+        page.goto(site_url + path)
+        shots[scheme] = page.screenshot(path=SCREENSHOTS / f"{name}-{device}-{scheme}.png")
+        page.close()
+    for shot in shots.values():  # a PNG of the window's size, in device pixels
+        assert shot[:8] == b"\x89PNG\r\n\x1a\n"
+        width, height = struct.unpack(">II", shot[16:24])
+        assert (width, height) == (viewport["width"] * scale, viewport["height"] * scale)
+    assert shots["light"] != shots["dark"]
+
+
+def test_the_readme_shows_screenshots_that_exist() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    shown = re.findall(r"!\[[^\]]+\]\((tests/data/screenshots/[^)]+\.png)\)", readme)
+    assert len(shown) == 2
+    assert sorted(REPO / png for png in shown) == sorted(README_SCREENSHOTS.glob("*.png"))
+    assert readme.index(shown[0]) < readme.index("## Five-minute tutorial")  # near the top
