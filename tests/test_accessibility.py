@@ -44,6 +44,8 @@ PAGES = [
     "branded/incidents/api-errors/",  # a logo, accent colours and a link home
     # In Arabic, right to left, with probes: bars, charts and upstream pages.
     *(f"ar/{page}" for page in PAGE_TYPES),
+    "ja/index.html",  # Japanese and Chinese wrap without spaces
+    "zh-Hans/components/api/",
 ]
 WIDTHS = [320, 390, 1280]  # a small phone, a common phone, a desktop
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
@@ -111,11 +113,12 @@ def branded_example(root: Path) -> SiteDir:
     return site
 
 
-def arabic_example(root: Path) -> SiteDir:
-    """The example site with probes, its interface in Arabic, its incidents marked English."""
+def arabic_example(root: Path, language: str = "ar") -> SiteDir:
+    """The example site with probes, its interface in Arabic (or `language`), its incidents
+    marked English."""
     site = probed_example(root)
     config = (root / "statuspage.yaml").read_text(encoding="utf-8")
-    site.write("statuspage.yaml", config.replace("language: en", "language: ar"))
+    site.write("statuspage.yaml", config.replace("language: en", f"language: {language}"))
     for path in (root / "incidents").rglob("*.yaml"):  # written in English, as they are
         path.write_text("language: en\n" + path.read_text(encoding="utf-8"), encoding="utf-8")
     return site
@@ -123,12 +126,15 @@ def arabic_example(root: Path) -> SiteDir:
 
 def build_both(folder: Path) -> Path:
     """The example site in folder/public, its copy with probes in public/probed, its copy
-    with a brand in public/branded, and the probed copy in Arabic in public/ar."""
+    with a brand in public/branded, and the probed copy in Arabic in public/ar (and in
+    Japanese and Chinese, in public/ja and public/zh-Hans)."""
     out = folder / "public"
     build_site(REPO, out, NOW, use_cache=False)
     build_site(probed_example(folder / "probed").root, out / "probed", NOW, use_cache=False)
     build_site(branded_example(folder / "branded").root, out / "branded", NOW, use_cache=False)
     build_site(arabic_example(folder / "ar").root, out / "ar", NOW, use_cache=False)
+    for cjk in ("ja", "zh-Hans"):  # lines break between any two characters
+        build_site(arabic_example(folder / cjk, cjk).root, out / cjk, NOW, use_cache=False)
     return out
 
 
