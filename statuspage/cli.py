@@ -23,6 +23,7 @@ from .model.social import NETWORKS
 from .sources.times import parse_time
 
 if TYPE_CHECKING:
+    from .importers.plan import Plan
     from .sources.inputs import Sources
 
 # The exit codes of every command, as the README lists them.
@@ -527,6 +528,60 @@ def init(folder: Path, force: bool) -> None:
         "Next: edit statuspage.yaml, then statuspage check, statuspage serve, and "
         'statuspage new "Title" --component api when something breaks.'
     )
+
+
+@main.group("import")
+def import_() -> None:
+    """Bring incident history from another status page: incident files, components."""
+
+
+DRY_RUN_OPTION = click.option(
+    "--dry-run", is_flag=True, help="Say what would be written, and write nothing."
+)
+
+
+@import_.command("statuspage")
+@ROOT_OPTION
+@click.argument("sources", nargs=-1, required=True, metavar="FILE|URL...")
+@DRY_RUN_OPTION
+def import_statuspage(root: Path, sources: tuple[str, ...], dry_run: bool) -> None:
+    """Import an Atlassian Statuspage: its API v2 JSON files (summary.json, incidents.json,
+    scheduled-maintenances.json, components.json), or a page's address to fetch them from.
+    """
+    from .importers import statuspage as reader
+    from .importers.fetch import fetch_text
+
+    with _failures("nothing was written"):
+        plan = reader.plan(reader.read_sources(sources, fetch_text))
+    _imported(root, plan, dry_run)
+
+
+@import_.command("cstate")
+@ROOT_OPTION
+@click.argument("folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@DRY_RUN_OPTION
+def import_cstate(root: Path, folder: Path, dry_run: bool) -> None:
+    """Import a cState site: the issues in FOLDER/content/issues/ and the systems of its
+    config.yml."""
+    from .importers import cstate
+
+    with _failures("nothing was written"):
+        plan = cstate.plan(folder)
+    _imported(root, plan, dry_run)
+
+
+def _imported(root: Path, plan: Plan, dry_run: bool) -> None:
+    """Write an import's plan into the site and say what was done; exit 1 if an incident
+    could not be written."""
+    from .importers.site import apply, describe
+
+    with _failures("nothing was written"):
+        report = apply(root, plan, dry_run)
+    lines, complete = describe(report, dry_run)
+    for line in lines:
+        click.echo(line)
+    if not complete:
+        sys.exit(EXIT_PROBLEMS)
 
 
 def _authoring_site(root: Path) -> tuple[Sources, Config]:

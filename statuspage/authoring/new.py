@@ -8,7 +8,6 @@ written; it is then written whole or not at all, and never over an existing file
 
 from __future__ import annotations
 
-import os
 import re
 import textwrap
 import unicodedata
@@ -22,6 +21,7 @@ from ..model import Config, Impact, Status
 from ..sources.yamlio import did_you_mean
 from .text import checked, in_words, message_lines, scalar
 from .times import format_time
+from .update import create_whole
 
 INCIDENT_STATUSES = ("investigating", "identified", "monitoring", "resolved")
 MAINTENANCE_STATUSES = ("scheduled", "in_progress", "completed")
@@ -80,14 +80,10 @@ def write_new(root: Path, config: Config, taken: set[str], new: NewIncident) -> 
     display = path.relative_to(root).as_posix()
     checked(text, display, incident_id, config)
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}")
     try:
-        temporary.write_text(text, encoding="utf-8")
-        os.link(temporary, path)  # whole at once, and never over another file
+        create_whole(path, text)
     except FileExistsError:
         raise UsageError(f"{display} exists already; nothing was written") from None
-    finally:
-        temporary.unlink(missing_ok=True)
     return path
 
 

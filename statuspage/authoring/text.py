@@ -30,14 +30,14 @@ def scalar(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML one
 
 
-def message_lines(message: str, indent: str) -> list[str]:
-    """`message: ...` at `indent`: a literal block, its lines two further in, or a
-    double-quoted string where a block cannot hold the message as it is."""
+def message_lines(message: str, indent: str, key: str = "message") -> list[str]:
+    """`message: ...` (or `key: ...`) at `indent`: a literal block, its lines two further in,
+    or a double-quoted string where a block cannot hold the message as it is."""
     lines = [line.rstrip() for line in message.strip("\n").splitlines()]
     if not any(lines) or lines[0].startswith(" ") or "\t" in message:
-        return [f"{indent}message: {json.dumps(message.strip(), ensure_ascii=False)}"]
+        return [f"{indent}{key}: {json.dumps(message.strip(), ensure_ascii=False)}"]
     inner = indent + "  "
-    return [f"{indent}message: |", *(f"{inner}{line}" if line else "" for line in lines)]
+    return [f"{indent}{key}: |", *(f"{inner}{line}" if line else "" for line in lines)]
 
 
 def in_words(names: list[str]) -> str:

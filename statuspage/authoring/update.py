@@ -144,6 +144,17 @@ def file_text(entry: InputFile) -> str:
     return Path(entry.path).read_bytes().decode("utf-8")
 
 
+def create_whole(path: Path, text: str) -> None:
+    """Write `text` to the new file `path` at once, never over a file: FileExistsError when
+    `path` exists."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        os.link(temporary, path)  # whole at once, and never over another file
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
 def replace_whole(path: Path, text: str) -> None:
     """Write `text` to `path` at once: into a new file beside it, renamed over it, with its
     permissions."""
