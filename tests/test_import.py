@@ -217,7 +217,12 @@ def test_a_file_of_the_same_id_is_left_alone_and_the_import_takes_the_next(site:
         "title: Delayed webhook deliveries\nimpact: minor\nupdates:\n"
         "  - at: 2026-10-20T08:00:00Z\n    status: resolved\n    message: Ours.\n"
     )
-    assert import_statuspage(site, "statuspage-api/incidents.json")[0] == 0
+    code, out, _ = import_statuspage(site, "statuspage-api/incidents.json")
+    assert code == 0
+    assert (
+        "Left incidents/2026/2026-10-20-delayed-webhook-deliveries.yaml alone: it was not "
+        "imported; the import is incidents/2026/2026-10-20-delayed-webhook-deliveries-2.yaml."
+    ) in out.splitlines()
     assert ours.read_text().endswith("message: Ours.\n")
     second = site / "incidents/2026/2026-10-20-delayed-webhook-deliveries-2.yaml"
     assert second.read_text().startswith("# Imported from Statuspage incident f7hw2x9kq1mz")

@@ -35,6 +35,7 @@ class Report:
 
     written: list[tuple[str, str]] = field(default_factory=list)  # file, source
     kept: list[tuple[str, str]] = field(default_factory=list)  # file, source: imported before
+    beside: list[tuple[str, str]] = field(default_factory=list)  # a file not ours; ours
     added: list[tuple[str, ImportedComponent]] = field(default_factory=list)  # id, component
     notes: list[Note] = field(default_factory=list)
     refused: list[tuple[str, tuple[SourceError, ...]]] = field(default_factory=list)
@@ -107,6 +108,8 @@ def _incident_files(
         if incident_id in planned:  # the source holds it twice
             continue
         display = f"{INCIDENTS_DIR}/{day[:4]}/{incident_id}.yaml"
+        if base in files and base != incident_id:
+            report.beside.append((files[base].display, display))
         text = incident_text(incident, ids)
         try:
             checked(text, display, incident_id, config)
@@ -216,6 +219,10 @@ def describe(report: Report, dry_run: bool = False) -> tuple[list[str], bool]:
     would = "Would write" if dry_run else "Wrote"
     lines = [f"{would} {path} ({source})." for path, source in report.written]
     lines += [f"Left {path} alone: imported before ({source})." for path, source in report.kept]
+    lines += [
+        f"Left {path} alone: it was not imported; the import is {ours}."
+        for path, ours in report.beside
+    ]
     if report.added:
         added = ", ".join(f"{cid} ({component.name})" for cid, component in report.added)
         verb = "Would add" if dry_run else "Added"
