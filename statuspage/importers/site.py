@@ -226,7 +226,8 @@ def describe(report: Report, dry_run: bool = False) -> tuple[list[str], bool]:
     if report.added:
         added = ", ".join(f"{cid} ({component.name})" for cid, component in report.added)
         verb = "Would add" if dry_run else "Added"
-        lines.append(f"{verb} {len(report.added)} components to {CONFIG_FILE}: {added}.")
+        count = len(report.added)
+        lines.append(f"{verb} {count} component{'s' * (count != 1)} to {CONFIG_FILE}: {added}.")
     for source, problems in report.refused:
         lines.append(f"Could not write {source}; it would have these problems:")
         lines += [f"  {problem}" for problem in problems]
