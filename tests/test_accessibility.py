@@ -45,7 +45,7 @@ PAGES = [
     # In Arabic, right to left, with probes: bars, charts and upstream pages.
     *(f"ar/{page}" for page in PAGE_TYPES),
     "ja/index.html",  # Japanese and Chinese wrap without spaces
-    "zh-Hans/components/api/",
+    "zh-Hans/incidents/api-errors/",
 ]
 WIDTHS = [320, 390, 1280]  # a small phone, a common phone, a desktop
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
