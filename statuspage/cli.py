@@ -19,7 +19,7 @@ from . import __version__
 from .engine.build import DEFAULT_OUT, build_site, check_site
 from .errors import StatuspageError, UsageError, ValidationFailed
 from .model import Config, Impact
-from .model.social import NETWORKS
+from .model.social import CHANNELS, NETWORKS
 from .sources.times import parse_time
 
 if TYPE_CHECKING:
@@ -279,36 +279,63 @@ def probe(root: Path, only: tuple[str, ...], location: str, concurrency: int) ->
 @click.argument("incident", required=False)
 @click.option(
     "--update",
-    default="latest",
-    show_default=True,
+    default=None,
     metavar="N|latest|postmortem",
-    help="Which entry of the incident: its number, the latest, or the postmortem.",
+    help="Which entry of the incident: its number, the latest, or the postmortem.  "
+    "[default: latest]",
 )
 @click.option(
     "--network",
     "networks",
     multiple=True,
-    type=click.Choice(NETWORKS),
-    help="Only this network's draft (repeat for several).  [default: every configured one]",
+    type=click.Choice(CHANNELS),
+    help="Only this network's draft (repeat for several); with --post, only this channel.  "
+    "[default: every configured one]",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the drafts as JSON records.")
+@click.option(
+    "--post",
+    is_flag=True,
+    help="Post every update not posted yet to the channels social.post lists, and record "
+    "them in social/posted.yaml.",
+)
+@click.option("--dry-run", is_flag=True, help="With --post: show what would be sent; send nothing.")
+@click.option(
+    "--repost-edited",
+    is_flag=True,
+    help="With --post: post again the updates edited since they were posted.",
+)
 @NOW_OPTION
 def announce(
     root: Path,
     incident: str | None,
-    update: str,
+    update: str | None,
     networks: tuple[str, ...],
     as_json: bool,
+    post: bool,
+    dry_run: bool,
+    repost_edited: bool,
     now: datetime | None,
 ) -> None:
-    """Print the social drafts of an update, ready to paste, with their lengths and links.
+    """Print the social drafts of an update, ready to paste, with their lengths and links;
+    or, with --post, post every update not posted yet.
 
     INCIDENT is the incident's id (its file name); by default the open incident updated last.
     """
     from .social import announce as drafting
     from .sources.loader import load_site
 
+    if post or dry_run or repost_edited:
+        _post(root, incident, update, networks, as_json, post, dry_run, repost_edited, now)
+        return
+    update = update or drafting.LATEST
     with _failures("no draft was made"):
+        not_drafted = [name for name in networks if name not in NETWORKS]
+        if not_drafted:
+            raise UsageError(
+                f"--network {not_drafted[0]}: drafts are made for {', '.join(NETWORKS)}; "
+                f"{not_drafted[0]} gets its message with --post"
+            )
         site = load_site(root)
         incident_id, number = drafting.choose_entry(site, incident, update)
         drafts = drafting.drafts_for(
@@ -318,6 +345,66 @@ def announce(
         click.echo("No drafts: social.networks in statuspage.yaml lists no network.", err=True)
         sys.exit(EXIT_PROBLEMS)
     click.echo(drafting.as_json(drafts) if as_json else drafting.as_text(drafts))
+
+
+def _post(
+    root: Path,
+    incident: str | None,
+    update: str | None,
+    networks: tuple[str, ...],
+    as_json: bool,
+    post: bool,
+    dry_run: bool,
+    repost_edited: bool,
+    now: datetime | None,
+) -> None:
+    """`announce --post`: post what is due, say what went where, exit 1 if anything failed."""
+    from .publishers.credentials import Scrubber
+    from .publishers.outbox import DryRunOutbox, LiveOutbox, Outbox, http_client
+    from .publishers.run import post_updates, secrets_of
+    from .sources.loader import load_site
+
+    with _failures("nothing was posted"):
+        if not post:
+            raise UsageError("--dry-run and --repost-edited go with --post")
+        if incident is not None or update is not None or as_json:
+            raise UsageError(
+                "--post posts every update not yet posted; it takes no INCIDENT, --update or --json"
+            )
+        site = load_site(root)
+
+        def clock() -> datetime:
+            return now or datetime.now(UTC)
+
+        scrub = Scrubber(secrets_of(CHANNELS, os.environ))
+        with http_client(f"statuspage/{__version__}") as client:
+            outbox: Outbox = (
+                DryRunOutbox(lambda text: click.echo(f"{text}\n"), scrub)
+                if dry_run
+                else LiveOutbox(client, scrub, note=_warn)
+            )
+            result = post_updates(
+                site,
+                root,
+                clock(),
+                os.environ,
+                outbox,
+                click.echo,
+                only=networks,
+                repost_edited=repost_edited,
+                clock=clock,
+            )
+    counts = [f"{len(result.posted)} {'would be sent' if dry_run else 'sent'}"]
+    if result.already:
+        counts.append(f"{result.already} posted before")
+    if result.skipped:
+        counts.append(f"{result.skipped} skipped")
+    if result.failed:
+        counts.append(f"{_count(len(result.failed), 'channel')} failed")
+    where = "nothing was sent (--dry-run)" if dry_run else "recorded in social/posted.yaml"
+    click.echo(f"{'Dry run' if dry_run else 'Done'}: {', '.join(counts)}; {where}.")
+    if result.failed:
+        sys.exit(EXIT_PROBLEMS)
 
 
 @main.command()

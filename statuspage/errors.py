@@ -71,3 +71,8 @@ class SiteLocked(StatuspageError):
 
 class HistoryLocked(StatuspageError):
     """Another probe run held the uptime history's lock for longer than one waits."""
+
+
+class PostFailed(StatuspageError):
+    """A channel could not be reached or refused a post: the message names the channel's
+    address with every secret masked, and what it answered; nothing was marked posted."""

@@ -21,6 +21,7 @@ from statuspage.importers.plan import ImportedComponent
 from statuspage.importers.site import with_components
 from statuspage.sources.loader import load_site
 from tests.conftest import REPO, serving, snapshot
+from tests.test_runners import forward_proxy
 
 DATA = REPO / "tests" / "data"
 API = DATA / "statuspage-api"
@@ -197,6 +198,18 @@ def test_a_page_address_fetches_its_three_answers(site: Path, tmp_path: Path) ->
         f"error: {url}/missing/api/v2/summary.json: the server answered HTTP 404 File not found; "
         "check the page's address\n"
     )
+
+
+def test_a_page_is_fetched_through_the_proxy_the_environment_names(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with serving(API) as url, forward_proxy() as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        code, _, err = run("import", "statuspage", "--root", str(site), f"{url}/incidents.json")
+    assert (code, err) == (0, "")
+    assert [(method, target) for method, target, _ in proxy.seen] == [
+        ("GET", f"{url}/incidents.json")
+    ]
 
 
 def test_a_dry_run_writes_nothing(site: Path) -> None:

@@ -77,7 +77,8 @@ def test_networks_picks_them_in_its_order_and_an_empty_list_turns_drafts_off(
         (
             "social:\n  twitter: {}\n",
             f"{LINE + 1}:3: unknown key 'twitter'; "
-            "expected one of days, networks, x, mastodon, bluesky",
+            "expected one of days, networks, x, mastodon, bluesky, post, post_within, matrix, "
+            "telegram, email",
         ),
         ("social:\n  days: 0\n", f"{LINE + 1}:9: 'days' must be at least 1, not 0"),
         (
@@ -101,7 +102,7 @@ def test_networks_picks_them_in_its_order_and_an_empty_list_turns_drafts_off(
         ),
         (
             "social:\n  x: {limit: 500}\n",
-            f"{LINE + 1}:7: unknown key 'limit'; expected one of handle, hashtags, thread",
+            f"{LINE + 1}:7: unknown key 'limit'; expected one of handle, hashtags, thread, api",
         ),
         (
             "social:\n  mastodon: {instance: 'https://bad host/'}\n",

@@ -98,7 +98,37 @@ def make_transport(
     direct = httpx.AsyncHTTPTransport(verify=ssl_context, limits=limits)
     if proxies.http is None and proxies.https is None:
         return direct
-    return _Router(proxies, direct, ssl_context, limits)
+    through = {
+        proxy: httpx.AsyncHTTPTransport(
+            verify=ssl_context, limits=limits, proxy=_proxy(proxy, ssl_context)
+        )
+        for proxy in _named(proxies)
+    }
+    return _Router(proxies, direct, through)
+
+
+def make_sync_transport(proxies: Proxies, ssl_context: ssl.SSLContext) -> httpx.BaseTransport:
+    """make_transport's routing for a client that is not async (posts, imports)."""
+    direct = httpx.HTTPTransport(verify=ssl_context)
+    if proxies.http is None and proxies.https is None:
+        return direct
+    through = {
+        proxy: httpx.HTTPTransport(verify=ssl_context, proxy=_proxy(proxy, ssl_context))
+        for proxy in _named(proxies)
+    }
+    return _SyncRouter(proxies, direct, through)
+
+
+def _named(proxies: Proxies) -> set[Proxy]:
+    return {proxy for proxy in (proxies.http, proxies.https) if proxy is not None}
+
+
+def _proxy(proxy: Proxy, ssl_context: ssl.SSLContext) -> httpx.Proxy:
+    """httpx's proxy of `proxy`: an https:// proxy's own certificate is checked as a
+    target's is."""
+    return httpx.Proxy(
+        proxy.url, ssl_context=ssl_context if proxy.url.startswith("https://") else None
+    )
 
 
 class _Router(httpx.AsyncBaseTransport):
@@ -108,23 +138,11 @@ class _Router(httpx.AsyncBaseTransport):
         self,
         proxies: Proxies,
         direct: httpx.AsyncBaseTransport,
-        ssl_context: ssl.SSLContext,
-        limits: httpx.Limits,
+        through: dict[Proxy, httpx.AsyncHTTPTransport],
     ) -> None:
         self._proxies = proxies
         self._direct = direct
-        self._through = {
-            proxy: httpx.AsyncHTTPTransport(
-                verify=ssl_context,
-                limits=limits,
-                # An https:// proxy's own certificate is checked as a target's is.
-                proxy=httpx.Proxy(
-                    proxy.url, ssl_context=ssl_context if proxy.url.startswith("https://") else None
-                ),
-            )
-            for proxy in {proxies.http, proxies.https}
-            if proxy is not None
-        }
+        self._through = through
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         proxy = self._proxies.for_url(request.url)
@@ -135,6 +153,30 @@ class _Router(httpx.AsyncBaseTransport):
         await self._direct.aclose()
         for transport in self._through.values():
             await transport.aclose()
+
+
+class _SyncRouter(httpx.BaseTransport):
+    """_Router, for a client that is not async."""
+
+    def __init__(
+        self,
+        proxies: Proxies,
+        direct: httpx.BaseTransport,
+        through: dict[Proxy, httpx.HTTPTransport],
+    ) -> None:
+        self._proxies = proxies
+        self._direct = direct
+        self._through = through
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        proxy = self._proxies.for_url(request.url)
+        transport = self._direct if proxy is None else self._through[proxy]
+        return transport.handle_request(request)
+
+    def close(self) -> None:
+        self._direct.close()
+        for transport in self._through.values():
+            transport.close()
 
 
 def _chosen(variables: Mapping[str, str], scheme: str) -> Proxy | None:

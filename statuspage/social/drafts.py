@@ -141,7 +141,7 @@ class DraftWriter:
 
     def drafts(self, view: IncidentView, number: int) -> list[Draft]:
         """The drafts of update `number` (or POSTMORTEM) of the incident, network by network."""
-        entry = _Entry.of(view, number, self.config)
+        entry = EntryWords.of(view, number, self.config)
         found: list[Draft] = []
         for net in self.networks:
             found += _NetworkDrafts(net, self._template(net.name), entry).make()
@@ -183,8 +183,10 @@ def _host(address: str) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class _Entry:
-    """What the posts of one update or postmortem say, before any network's rules."""
+class EntryWords:
+    """What the posts of one update or postmortem say, before any network's rules: its
+    status, the incident's title, the message in plain text and the link to it, each
+    cleaned of what could disguise it. Chat messages and mail are made from it too."""
 
     incident: str
     number: int
@@ -195,7 +197,7 @@ class _Entry:
     context: dict[str, Any]
 
     @classmethod
-    def of(cls, view: IncidentView, number: int, config: Config) -> _Entry:
+    def of(cls, view: IncidentView, number: int, config: Config) -> EntryWords:
         incident = view.incident
         words = language(interface_catalog(config.language))
         promise = ""
@@ -264,7 +266,7 @@ class _Template:
 class _NetworkDrafts:
     """The drafts of one entry for one network, within its rules."""
 
-    def __init__(self, net: Network, template: _Template, entry: _Entry) -> None:
+    def __init__(self, net: Network, template: _Template, entry: EntryWords) -> None:
         self.net = net
         self.template = template
         self.entry = entry

@@ -80,19 +80,7 @@ class SocialRenderer:
 
     def entries(self) -> list[Entry]:
         """The entries the manifest holds, newest first."""
-        cutoff = self.index.now - timedelta(days=self.settings.days)
-        chosen: list[Entry] = []
-        seen: set[str] = set()
-        for incident in self.index.site.open:
-            seen.add(incident.id)
-            chosen += _entries(incident, None)
-        for incident in self.index.by_latest():
-            if latest_entry(incident)[0] < cutoff:
-                break
-            if incident.id not in seen:
-                chosen += _entries(incident, cutoff)
-        chosen.sort(key=entry_order, reverse=True)
-        return chosen
+        return drafted_entries(self.index, self.settings.days)
 
     def render(self, job: Job) -> bytes:
         """The manifest's bytes: the drafts of each incident come from the stash where its
@@ -163,6 +151,24 @@ class SocialRenderer:
     def _stash(self) -> Stash | None:
         stashes = self.context.stashes
         return Stash(stashes / "social") if stashes is not None else None
+
+
+def drafted_entries(index: SiteIndex, days: int) -> list[Entry]:
+    """The entries that get drafts, newest first: every entry of the open incidents and
+    maintenance, and the others' of the last `days` days (what `announce --post` posts)."""
+    cutoff = index.now - timedelta(days=days)
+    chosen: list[Entry] = []
+    seen: set[str] = set()
+    for incident in index.site.open:
+        seen.add(incident.id)
+        chosen += _entries(incident, None)
+    for incident in index.by_latest():
+        if latest_entry(incident)[0] < cutoff:
+            break
+        if incident.id not in seen:
+            chosen += _entries(incident, cutoff)
+    chosen.sort(key=entry_order, reverse=True)
+    return chosen
 
 
 def _by_incident(entries: list[Entry]) -> dict[str, list[int]]:
