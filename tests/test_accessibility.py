@@ -36,16 +36,21 @@ PAGE_TYPES = [
 ]
 PAGES = [
     *(page for page in PAGE_TYPES if page != "incidents/cache-migration/"),
-    "incidents/docs-outage/",  # last year's
     "probed/index.html",  # the example with probes: bars, measured states, upstream pages
     "probed/components/api/",  # charts of two probes
-    "probed/components/docs/",  # a chart of a probe that may not change the state
     "probed/incidents/cache-migration/",
     "branded/incidents/api-errors/",  # a logo, accent colours and a link home
     # In Arabic, right to left, with probes: bars, charts and upstream pages.
     *(f"ar/{page}" for page in PAGE_TYPES),
-    "ja/index.html",  # Japanese and Chinese wrap without spaces
+]
+# Pages whose layout, not their markup, differs from those above: reflow and text checks.
+MORE_PAGES = [
+    "incidents/docs-outage/",  # last year's
+    "probed/components/docs/",  # a chart of a probe that may not change the state
+    "ja/index.html",  # Japanese and Chinese: lines break without spaces
+    "ja/components/api/",
     "zh-Hans/incidents/api-errors/",
+    "zh-Hans/history/",
 ]
 WIDTHS = [320, 390, 1280]  # a small phone, a common phone, a desktop
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
@@ -139,8 +144,14 @@ def build_both(folder: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with serving(build_both(tmp_path_factory.mktemp("a11y"))) as url:
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sites build_both makes, built once for the module."""
+    return build_both(tmp_path_factory.mktemp("a11y"))
+
+
+@pytest.fixture(scope="module")
+def site_url(built: Path) -> Iterator[str]:
+    with serving(built) as url:
         yield f"{url}/"
 
 
@@ -164,22 +175,31 @@ def describe(violations: list[dict[str, Any]]) -> str:
     )
 
 
-def axe(browser: Any, url: str, scheme: str = "light") -> dict[str, Any]:
-    """What axe-core finds on the page at `url`, its details opened."""
-    page = opened(browser, url)
-    page.emulate_media(color_scheme=scheme)
-    results = run_axe(page)
-    page.close()
-    return results
-
-
-def opened(browser: Any, url: str) -> Any:
-    """A new page at `url`, its details opened and axe-core loaded."""
+def opened(browser: Any, url: str, requested: list[str] | None = None) -> Any:
+    """A new page at `url`, its details opened and axe-core loaded; every address it asked
+    for, as it loaded, added to `requested`."""
     page = browser.new_page()
+
+    def asked(request: Any) -> None:
+        if requested is not None:
+            requested.append(request.url)
+
+    page.on("request", asked)
     page.goto(url)
+    page.remove_listener("request", asked)  # what the page asks for, not what tests do later
     page.evaluate(OPEN_DETAILS)
     page.evaluate(axe_base.AXE_SCRIPT)
     return page
+
+
+# What could make a page behave otherwise without JavaScript: with none of them, the page a
+# reader without scripts gets is this one, and asks for what this one asks for.
+SCRIPTED = """() => [
+    ...[...document.querySelectorAll('script, noscript')].map(e => e.tagName.toLowerCase()),
+    ...[...document.querySelectorAll('*')].flatMap(e => [...e.attributes]
+        .filter(a => a.name.startsWith('on') || /^\\s*javascript:/i.test(a.value))
+        .map(a => `${e.tagName.toLowerCase()}[${a.name}]`)),
+]"""
 
 
 def run_axe(page: Any) -> dict[str, Any]:
@@ -196,10 +216,13 @@ def run_axe(page: Any) -> dict[str, Any]:
 def test_no_axe_violations_at_any_width_light_or_dark(
     browser: Any, site_url: str, path: str
 ) -> None:
-    """axe-core at each of WIDTHS in light and dark; and no sideways scroll at 320 px.
+    """axe-core at each of WIDTHS in light and dark; no script, no request to another host;
+    no sideways scroll at 320 px; text whole at twice its size.
 
     One page, resized and switched between colour schemes, so the page loads once."""
-    page = opened(browser, site_url + path)
+    requested: list[str] = []
+    page = opened(browser, site_url + path, requested)
+    scripted = page.evaluate(SCRIPTED)
     found, ran = {}, set()
     for scheme in ("light", "dark"):
         page.emulate_media(color_scheme=scheme)
@@ -209,15 +232,38 @@ def test_no_axe_violations_at_any_width_light_or_dark(
             ran.add(len(results["passes"]))
             if results["violations"]:
                 found[(scheme, width)] = describe(results["violations"])
-    page.set_viewport_size({"width": 320, "height": 640})
-    width = page.evaluate("document.documentElement.scrollWidth")
-    page.set_viewport_size({"width": 1280, "height": 800})
-    unreadable = faults_with_text_doubled(page)
+    width, unreadable = layout_faults(page)
     page.close()
     assert found == {}
     assert min(ran) > 20  # axe really ran its rules
+    assert scripted == []  # so it works with JavaScript off as it does with it on
+    assert requested and all(url.startswith(site_url) for url in requested), requested
     assert width <= 320  # WCAG 1.4.10 reflow: no sideways scroll on a small phone
     assert unreadable == []  # WCAG 1.4.4 resize text: 200 %, nothing lost
+
+
+@pytest.mark.parametrize("path", MORE_PAGES)
+def test_more_pages_reflow_and_keep_their_text_whole(
+    browser: Any, site_url: str, path: str
+) -> None:
+    requested: list[str] = []
+    page = opened(browser, site_url + path, requested)
+    scripted = page.evaluate(SCRIPTED)
+    width, unreadable = layout_faults(page)
+    page.close()
+    assert scripted == []
+    assert requested and all(url.startswith(site_url) for url in requested), requested
+    assert width <= 320
+    assert unreadable == []
+
+
+def layout_faults(page: Any) -> tuple[int, list[str]]:
+    """How wide `page` is in a window 320 CSS pixels wide, and what goes wrong at 1280 with
+    the text doubled."""
+    page.set_viewport_size({"width": 320, "height": 640})
+    width: int = page.evaluate("document.documentElement.scrollWidth")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    return width, faults_with_text_doubled(page)
 
 
 # Every element that holds text of its own: its font size, and where its text is drawn.
@@ -277,35 +323,6 @@ def overlapping(texts: list[Any]) -> list[str]:
     return faults
 
 
-@pytest.mark.parametrize("path", PAGES)
-def test_pages_load_without_scripts_and_ask_nothing_of_another_host(
-    browser: Any, site_url: str, path: str
-) -> None:
-    requested = requests(browser, site_url + path)
-    assert requested and all(url.startswith(site_url) for url in requested), requested
-
-
-def requests(browser: Any, url: str) -> list[str]:
-    """Every address the page at `url` asks for, with scripts off, on a small phone."""
-    context = browser.new_context(viewport={"width": 320, "height": 640}, java_script_enabled=False)
-    page = context.new_page()
-    requested: list[str] = []
-    page.on("request", lambda request: requested.append(request.url))
-    page.goto(url)
-    context.close()
-    return requested
-
-
-def width_at_320(browser: Any, url: str) -> int:
-    """How wide the page at `url` is, its details opened, in a window 320 CSS pixels wide."""
-    page = browser.new_page(viewport={"width": 320, "height": 640})
-    page.goto(url)
-    page.evaluate(OPEN_DETAILS)
-    width: int = page.evaluate("document.documentElement.scrollWidth")
-    page.close()
-    return width
-
-
 def test_the_stylesheet_and_icon_load(browser: Any, site_url: str) -> None:
     page = browser.new_page()
     responses: dict[str, int] = {}
@@ -342,14 +359,14 @@ def test_the_accent_colours_the_header_bar_and_links(
         assert link == bar.removeprefix("4px solid ")
 
 
-def test_built_html_is_valid(tmp_path: Path) -> None:
+def test_built_html_is_valid(built: Path) -> None:
     """The Nu HTML Checker, as the W3C validator runs it, finds no error and no warning.
 
     Only HTML: the checker's bundled CSS validator predates properties such as color-scheme.
     """
     # In the Arabic copy too: its incidents say `language: en`, and their pages mark their
     # text so, where the checker would otherwise find English under <html lang="ar">.
-    assert nu_checker(build_both(tmp_path)) == (
+    assert nu_checker(built) == (
         0,
         "",
         "Document checking completed. No errors found.\n",
@@ -457,7 +474,8 @@ BROKEN = """\
 <!DOCTYPE html>
 <html lang="en">
 <head><meta charset="utf-8"><title>Broken</title>
-<link rel="stylesheet" href="https://fonts.example.com/face.css"></head>
+<link rel="stylesheet" href="https://fonts.example.com/face.css">
+<script>document.title = "Broken"</script></head>
 <body><main><h1>Broken</h1>
 <p><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="></p>
 <div style="width: 900px">Too wide for a phone.</div>
@@ -465,6 +483,7 @@ BROKEN = """\
 <p style="font-size: 14px">Set in pixels, this text cannot grow.</p>
 <div style="height: 1.5em; overflow: hidden">A box of fixed height<br>hides this line.</div>
 <p style="position: relative">Under <span style="position: absolute; left: 0">over</span></p>
+<p><a href="javascript:alert(1)">A link that runs a script</a></p>
 <pre>0123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789</pre>
 </main></body></html>
 """
@@ -473,21 +492,24 @@ BROKEN = """\
 def test_each_check_fails_on_a_page_with_its_fault(browser: Any, tmp_path: Path) -> None:
     (tmp_path / "index.html").write_text(BROKEN, encoding="utf-8")
     assert nu_checker(tmp_path)[0] == 1  # a <div> inside a <p>
+    requested: list[str] = []
     with serving(tmp_path) as url:
-        violations = {v["id"] for v in axe(browser, f"{url}/index.html")["violations"]}
-        assert "image-alt" in violations  # an image without alt text
-        assert width_at_320(browser, f"{url}/index.html") > 320  # a block 900 px wide
-        outside = [u for u in requests(browser, f"{url}/index.html") if not u.startswith(url)]
-        assert outside == ["https://fonts.example.com/face.css"]  # a font from elsewhere
-        page = browser.new_page()
-        page.goto(f"{url}/index.html")
-        assert faults_with_text_doubled(page) == [
-            "p stays 14px: 'Set in pixels, this text cannot grow.'",
-            "div hides text that overflows it",
-            "p 'Under' overlaps span 'over'",
-            "the page scrolls sideways",  # the line of 100 characters, twice as wide
-        ]
+        page = opened(browser, f"{url}/index.html", requested)
+        violations = {v["id"] for v in run_axe(page)["violations"]}
+        scripted = page.evaluate(SCRIPTED)
+        width, unreadable = layout_faults(page)
         page.close()
+    assert "image-alt" in violations  # an image without alt text
+    assert scripted == ["script", "a[href]"]  # a script, and a link that runs one
+    outside = [address for address in requested if not address.startswith(url)]
+    assert outside == ["https://fonts.example.com/face.css"]  # a font from elsewhere
+    assert width > 320  # a block 900 px wide
+    assert unreadable == [
+        "p stays 14px: 'Set in pixels, this text cannot grow.'",
+        "div hides text that overflows it",
+        "p 'Under' overlaps span 'over'",
+        "the page scrolls sideways",  # the line of 100 characters, twice as wide
+    ]
 
 
 # Where each run saves its screenshots; README_SCREENSHOTS holds the two the README shows.
