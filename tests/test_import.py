@@ -90,6 +90,26 @@ def test_an_import_checks_builds_and_a_second_one_changes_nothing(site: Path) ->
     assert "0 written, 5 left alone, 0 refused" in out
 
 
+def test_the_documentation_s_example_imports_checks_and_builds(site: Path) -> None:
+    code, out, err = import_statuspage(site, "statuspage-api-docs/summary.json")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[:4] == [
+        "Wrote incidents/2014/2014-05-14-unplanned-database-outage.yaml "
+        "(Statuspage incident cp306tmzcl0y).",
+        "Wrote incidents/2014/2014-05-14-network-maintenance-no-interruption-expected.yaml "
+        "(Statuspage maintenance w1zdr745wmfy).",
+        "Wrote incidents/2014/2014-05-14-web-tier-recycle.yaml "
+        "(Statuspage maintenance k7mf5z1gz05c).",
+        "Added 1 component to statuspage.yaml: management-portal (Management Portal).",
+    ]  # its API is the site's own API: one name
+    assert run("check", "--root", str(site), "--now", NOW)[0] == 0
+    assert run("build", "--root", str(site), "--now", NOW)[0] == 0
+    recycle = load_site(site).incident("2014-05-14-web-tier-recycle")
+    assert [u.status.value for u in recycle.updates] == ["scheduled", "in_progress"]
+    outage = load_site(site).incident("2014-05-14-unplanned-database-outage")
+    assert (outage.impact.value, outage.is_open) == ("critical", True)
+
+
 def test_an_incident_keeps_its_updates_oldest_first_with_their_states(site: Path) -> None:
     assert import_statuspage(site, "statuspage-api/incidents.json")[0] == 0
     text = (
