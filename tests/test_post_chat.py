@@ -13,6 +13,7 @@ from statuspage.publishers.slack import slack_text
 from statuspage.publishers.teams import teams_message
 from statuspage.publishers.telegram import telegram_text
 from statuspage.publishers.webhooks import shown_webhook
+from statuspage.social.drafts import EntryWords
 
 URL = "https://status.example.com/incidents/api/#update-1"
 
@@ -84,3 +85,15 @@ def test_the_scrubber_masks_secrets_and_their_encoded_forms() -> None:
     scrub = Scrubber(["a b/c+d", "abc"])
     assert scrub("x a b/c+d y a%20b%2Fc%2Bd z a+b%2Fc%2Bd") == "x *** y *** z ***"
     assert scrub("abc is too short to be masked") == "abc is too short to be masked"
+
+
+def test_a_chat_message_ends_with_the_next_update_its_update_promises() -> None:
+    def words(promise: str) -> EntryWords:
+        context = {"next_update": promise}
+        return EntryWords("api", 1, URL, "Investigating", "Errors on the API", "We look.", context)
+
+    promised = Announcement.of(words("Next update by 14:30 CET."), "en")
+    assert slack_text(promised) == (
+        f"*<{URL}|Investigating: Errors on the API>*\n\nWe look.\n\nNext update by 14:30 CET."
+    )
+    assert Announcement.of(words(""), "en").message == "We look."

@@ -28,19 +28,22 @@ class Announcement:
     update: int  # from 1; POSTMORTEM for the postmortem
     status: str  # in the site's language: Investigating, Postmortem...
     title: str
-    message: str  # plain text, cleaned (social.plain, social.text.clean)
+    message: str  # plain text, cleaned (social.plain, social.text.clean); then any promise
     url: str  # the update on the status page
     language: str  # the site's, as a BCP 47 tag: en, pt-BR
 
     @classmethod
     def of(cls, words: EntryWords, language: str) -> Announcement:
-        """The announcement of the entry `words` describes."""
+        """The announcement of the entry `words` describes; its message ends with the time of
+        the next update, when the update promises one, as the drafts do."""
+        promise = words.context.get("next_update") or ""
+        message = f"{words.message}\n\n{promise}" if words.message and promise else words.message
         return cls(
             words.incident,
             words.number,
             words.status,
             words.title,
-            words.message,
+            message or promise,
             words.url,
             language,
         )
