@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 from ..errors import PostFailed
 from ..model import Config
-from .channel import Composed, DraftsChannel, Posted, RemoteId, Thread
+from .channel import Composed, Delivery, DraftsChannel, RemoteId
 from .outbox import Outbox, Request
 
 APP_PASSWORD = "STATUSPAGE_BLUESKY_APP_PASSWORD"
@@ -36,14 +36,8 @@ class Bluesky(DraftsChannel):
         settings = self.config.social.network("bluesky")
         return (settings.api if settings is not None else None) or SERVICE
 
-    def send(
-        self,
-        outbox: Outbox,
-        composed: Composed,
-        thread: Thread,
-        done: tuple[RemoteId, ...],
-        posted: Posted,
-    ) -> None:
+    def send(self, outbox: Outbox, composed: Composed, delivery: Delivery) -> None:
+        thread, done, posted = delivery.thread, delivery.done, delivery.posted
         did, token = self._sign_in(outbox)
         root = thread.root or (done[0] if done else None)
         parent = done[-1] if done else thread.parent

@@ -95,6 +95,15 @@ class Composed:
 Posted = Callable[[RemoteId], None]  # told of each post as soon as it is made
 
 
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """Where one entry's posts go on a channel, and what is known of them."""
+
+    thread: Thread  # the posts of the incident's earlier entries there
+    done: tuple[RemoteId, ...]  # this entry's posts that went out on an earlier run
+    posted: Posted
+
+
 class Channel:
     """One place posts go: its settings, its secrets, and how it makes and sends them."""
 
@@ -112,16 +121,9 @@ class Channel:
         """The posts of one announcement (`drafts`: this network's, for those that use them)."""
         raise NotImplementedError
 
-    def send(
-        self,
-        outbox: Outbox,
-        composed: Composed,
-        thread: Thread,
-        done: tuple[RemoteId, ...],
-        posted: Posted,
-    ) -> None:
-        """Send the posts of `composed` after those in `done` (which went out on an earlier
-        run), calling `posted` with each one's id; PostFailed on a failure."""
+    def send(self, outbox: Outbox, composed: Composed, delivery: Delivery) -> None:
+        """Send the posts of `composed` after those in `delivery.done` (which went out on an
+        earlier run), telling `delivery.posted` each one's id; PostFailed on a failure."""
         raise NotImplementedError
 
     def key(self, composed: Composed, position: int) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 from urllib.parse import urlsplit, urlunsplit
 
-from .channel import Announcement, Channel, Composed, Posted, RemoteId, Thread
+from .channel import Announcement, Channel, Composed, Delivery, RemoteId
 from .chat import fit, markdown_escape, utf16_length
 from .outbox import Outbox, Request
 from .webhooks import shown_webhook
@@ -37,14 +37,7 @@ class Discord(Channel):
     def compose(self, announcement: Announcement, drafts: tuple[Any, ...]) -> Composed:
         return Composed(announcement, (discord_content(announcement),))
 
-    def send(
-        self,
-        outbox: Outbox,
-        composed: Composed,
-        thread: Thread,
-        done: tuple[RemoteId, ...],
-        posted: Posted,
-    ) -> None:
+    def send(self, outbox: Outbox, composed: Composed, delivery: Delivery) -> None:
         url = _waiting(self.secrets[WEBHOOK])
         body = {"content": composed.texts[0], "allowed_mentions": {"parse": []}}
         stand_in = f"(the id of {composed.announcement.entry_name}'s message)"
@@ -52,7 +45,7 @@ class Discord(Channel):
             Request("POST", url, shown_webhook(url), json=body, dry_answer={"id": stand_in})
         )
         message_id = answer.get("id") if isinstance(answer, dict) else None
-        posted(RemoteId(str(message_id) if message_id is not None else ""))
+        delivery.posted(RemoteId(str(message_id) if message_id is not None else ""))
 
 
 def _waiting(url: str) -> str:

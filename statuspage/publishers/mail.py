@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from ..errors import PostFailed
 from ..model import Config
-from .channel import Announcement, Channel, Composed, Posted, RemoteId, Thread
+from .channel import Announcement, Channel, Composed, Delivery, RemoteId, Thread
 from .chat import html_paragraphs, html_text
 from .outbox import Login, Outbox
 
@@ -88,14 +88,8 @@ class Mail(Channel):
         message.add_alternative(page, subtype="html")
         return message
 
-    def send(
-        self,
-        outbox: Outbox,
-        composed: Composed,
-        thread: Thread,
-        done: tuple[RemoteId, ...],
-        posted: Posted,
-    ) -> None:
+    def send(self, outbox: Outbox, composed: Composed, delivery: Delivery) -> None:
+        thread, posted = delivery.thread, delivery.posted
         settings = self.config.social.email
         assert settings is not None
         message = self.message(composed, thread)

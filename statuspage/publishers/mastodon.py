@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 from ..errors import PostFailed
 from ..social.mastodon import mastodon_length
 from ..social.networks import MASTODON_URL_LENGTH
-from .channel import Composed, DraftsChannel, Posted, RemoteId, Thread
+from .channel import Composed, Delivery, DraftsChannel, RemoteId
 from .outbox import Outbox, Request
 
 TOKEN = "STATUSPAGE_MASTODON_TOKEN"
@@ -33,14 +33,8 @@ class Mastodon(DraftsChannel):
         assert settings is not None  # socialconfig: posting to mastodon needs its drafts
         return settings.api or f"https://{settings.instance}"
 
-    def send(
-        self,
-        outbox: Outbox,
-        composed: Composed,
-        thread: Thread,
-        done: tuple[RemoteId, ...],
-        posted: Posted,
-    ) -> None:
+    def send(self, outbox: Outbox, composed: Composed, delivery: Delivery) -> None:
+        thread, done, posted = delivery.thread, delivery.done, delivery.posted
         self._check_limits(outbox, composed)
         parent = done[-1] if done else thread.parent
         headers = {"Authorization": f"Bearer {self.secrets.get(TOKEN, '')}"}

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 from urllib.parse import quote
 
 from ..errors import PostFailed
-from .channel import Announcement, Channel, Composed, Posted, RemoteId, Thread
+from .channel import Announcement, Channel, Composed, Delivery, RemoteId
 from .chat import fit, html_paragraphs, html_text, json_bytes
 from .outbox import Outbox, Request
 
@@ -46,14 +46,7 @@ class Matrix(Channel):
         content = matrix_content(announcement)
         return Composed(announcement, (content["body"], content["formatted_body"]))
 
-    def send(
-        self,
-        outbox: Outbox,
-        composed: Composed,
-        thread: Thread,
-        done: tuple[RemoteId, ...],
-        posted: Posted,
-    ) -> None:
+    def send(self, outbox: Outbox, composed: Composed, delivery: Delivery) -> None:
         settings = self.config.social.matrix
         assert settings is not None  # socialconfig: posting to matrix needs its settings
         body, formatted = composed.texts
@@ -83,4 +76,4 @@ class Matrix(Channel):
         event_id = answer.get("event_id") if isinstance(answer, dict) else None
         if not isinstance(event_id, str):
             raise PostFailed(f"{settings.homeserver} answered without the event's id")
-        posted(RemoteId(event_id))
+        delivery.posted(RemoteId(event_id))

@@ -27,7 +27,7 @@ from ..social.drafts import Draft, DraftWriter, EntryWords
 from ..social.manifest import drafted_entries
 from ..sources.theme import Theme
 from .bluesky import Bluesky
-from .channel import Announcement, Channel, Composed, RemoteId
+from .channel import Announcement, Channel, Composed, Delivery, RemoteId
 from .credentials import SECRETS, read_secrets
 from .discord import Discord
 from .mail import Mail
@@ -188,7 +188,7 @@ def _send(
         progress[0] = with_post(progress[0], post, channel.clock())
         log.record(progress[0])
 
-    channel.send(outbox, composed, thread, done, posted)
+    channel.send(outbox, composed, Delivery(thread, done, posted))
 
 
 def _item(

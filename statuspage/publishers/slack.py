@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from .channel import Announcement, Channel, Composed, Posted, RemoteId, Thread
+from .channel import Announcement, Channel, Composed, Delivery, RemoteId
 from .chat import fit, slack_escape, utf16_length
 from .outbox import Outbox, Request
 from .webhooks import shown_webhook
@@ -35,14 +35,7 @@ class Slack(Channel):
     def compose(self, announcement: Announcement, drafts: tuple[Any, ...]) -> Composed:
         return Composed(announcement, (slack_text(announcement),))
 
-    def send(
-        self,
-        outbox: Outbox,
-        composed: Composed,
-        thread: Thread,
-        done: tuple[RemoteId, ...],
-        posted: Posted,
-    ) -> None:
+    def send(self, outbox: Outbox, composed: Composed, delivery: Delivery) -> None:
         url = self.secrets[WEBHOOK]
         outbox.send(Request("POST", url, shown_webhook(url), json={"text": composed.texts[0]}))
-        posted(RemoteId(""))  # an incoming webhook gives no id back
+        delivery.posted(RemoteId(""))  # an incoming webhook gives no id back

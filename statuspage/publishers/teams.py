@@ -9,7 +9,7 @@ import json
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from .channel import Announcement, Channel, Composed, Posted, RemoteId, Thread
+from .channel import Announcement, Channel, Composed, Delivery, RemoteId
 from .chat import fit, json_bytes, markdown_escape
 from .outbox import Outbox, Request
 from .webhooks import shown_webhook
@@ -66,14 +66,7 @@ class Teams(Channel):
         text = json.dumps(teams_message(announcement), ensure_ascii=False)
         return Composed(announcement, (text,))
 
-    def send(
-        self,
-        outbox: Outbox,
-        composed: Composed,
-        thread: Thread,
-        done: tuple[RemoteId, ...],
-        posted: Posted,
-    ) -> None:
+    def send(self, outbox: Outbox, composed: Composed, delivery: Delivery) -> None:
         url = self.secrets[WEBHOOK]
         outbox.send(Request("POST", url, shown_webhook(url), json=json.loads(composed.texts[0])))
-        posted(RemoteId(""))  # a workflow answers 202 Accepted, with no id
+        delivery.posted(RemoteId(""))  # a workflow answers 202 Accepted, with no id

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ..errors import PostFailed
-from .channel import Announcement, Channel, Composed, Posted, RemoteId, Thread
+from .channel import Announcement, Channel, Composed, Delivery, RemoteId
 from .chat import fit, html_text, utf16_length
 from .credentials import MASK
 from .outbox import Outbox, Request
@@ -41,14 +41,7 @@ class Telegram(Channel):
     def compose(self, announcement: Announcement, drafts: tuple[Any, ...]) -> Composed:
         return Composed(announcement, (telegram_text(announcement),))
 
-    def send(
-        self,
-        outbox: Outbox,
-        composed: Composed,
-        thread: Thread,
-        done: tuple[RemoteId, ...],
-        posted: Posted,
-    ) -> None:
+    def send(self, outbox: Outbox, composed: Composed, delivery: Delivery) -> None:
         settings = self.config.social.telegram
         assert settings is not None  # socialconfig: posting to telegram needs its settings
         base = settings.api or API
@@ -72,4 +65,4 @@ class Telegram(Channel):
         message_id = result.get("message_id") if isinstance(result, dict) else None
         if message_id is None:
             raise PostFailed(f"{base}/bot{MASK}/sendMessage answered without the message's id")
-        posted(RemoteId(str(message_id)))
+        delivery.posted(RemoteId(str(message_id)))

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from ..errors import PostFailed
-from .channel import Composed, DraftsChannel, Posted, RemoteId, Thread
+from .channel import Composed, Delivery, DraftsChannel, RemoteId
 from .outbox import Outbox, Request
 
 TOKEN = "STATUSPAGE_X_TOKEN"
@@ -34,14 +34,8 @@ class X(DraftsChannel):
             f"post); post each by hand with its intent link"
         )
 
-    def send(
-        self,
-        outbox: Outbox,
-        composed: Composed,
-        thread: Thread,
-        done: tuple[RemoteId, ...],
-        posted: Posted,
-    ) -> None:
+    def send(self, outbox: Outbox, composed: Composed, delivery: Delivery) -> None:
+        thread, done, posted = delivery.thread, delivery.done, delivery.posted
         parent = done[-1] if done else thread.parent
         url = f"{self.base}/2/tweets"
         for position, text in enumerate(composed.texts, start=1):
