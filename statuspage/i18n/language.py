@@ -17,7 +17,7 @@ from typing import Literal
 from ..model import ComponentState, Status
 from ..model.enums import ActionState
 from ..render import timefmt
-from . import N_, SOURCE_LANGUAGE, translations
+from . import N_, SOURCE_LANGUAGE, interface_catalog, translations
 
 # The words of the closed sets, as pages show them; English: the values' own labels.
 LABELS = {
@@ -170,3 +170,8 @@ class Language:
 def language(catalog: str) -> Language:
     """The Language of a shipped catalog, made once a process."""
     return Language(catalog)
+
+
+def words_for(tag: str) -> Language:
+    """The Language a site of `language: tag` speaks: its catalog's."""
+    return language(interface_catalog(tag))

@@ -16,8 +16,8 @@ from typing import ClassVar, NamedTuple
 
 from markupsafe import Markup, escape
 
-from ..i18n import N_, interface_catalog
-from ..i18n.language import Language, language
+from ..i18n import N_
+from ..i18n.language import Language, words_for
 from ..model import Incident, IncidentSummary
 from .feedwriters import FORMAT_NAMES, FORMATS, WRITERS, Entry, FeedHead
 from .jobs import Job, KeyMaker, RenderContext, digest
@@ -82,7 +82,7 @@ class FeedRenderer:
         self._entries: dict[str, list[Entry]] = {}
         self._escaped_names = {c.id: str(escape(c.name)) for c in self.site.components}
         self._categories: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
-        self.words = language(interface_catalog(self.config.language))
+        self.words = words_for(self.config.language)
         self._text = {key: self.words.gettext(text) for key, text in FEED_WORDS.items()}
 
     # -- planning ------------------------------------------------------------

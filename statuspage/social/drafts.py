@@ -23,8 +23,7 @@ from urllib.parse import urlsplit
 import jinja2
 
 from ..errors import ThemeError
-from ..i18n import interface_catalog
-from ..i18n.language import language
+from ..i18n.language import words_for
 from ..model import Config
 from ..render.feeds import POSTMORTEM
 from ..render.templates import theme_error
@@ -199,7 +198,7 @@ class EntryWords:
     @classmethod
     def of(cls, view: IncidentView, number: int, config: Config) -> EntryWords:
         incident = view.incident
-        words = language(interface_catalog(config.language))
+        words = words_for(config.language)
         promise = ""
         if number == POSTMORTEM:
             status, anchor = words.gettext("Postmortem"), "admission"
