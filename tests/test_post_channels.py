@@ -368,6 +368,22 @@ def test_telegram_gets_html_through_the_bot_api(posting: Posting) -> None:
     }
 
 
+def test_matrix_and_telegram_thread_an_incident_s_later_updates(posting: Posting) -> None:
+    posting.configure("matrix", "telegram", incidents={"api": TWO_UPDATES})
+    assert posting.run().failed == []
+    first, second = (request.body for request in posting.servers["matrix"].requests)
+    assert "m.relates_to" not in first
+    assert second["m.relates_to"] == {
+        "rel_type": "m.thread",
+        "event_id": "$event0",  # the incident's first notice, as the homeserver named it
+        "is_falling_back": True,
+        "m.in_reply_to": {"event_id": "$event0"},
+    }
+    first, second = (request.body for request in posting.servers["telegram"].requests)
+    assert "reply_parameters" not in first
+    assert second["reply_parameters"] == {"message_id": 500, "allow_sending_without_reply": True}
+
+
 def test_mail_goes_to_the_list_threaded_by_message_ids(make_site: MakeSite) -> None:
     with fake_servers() as servers, mail_server() as (port, recorder):
         posting = Posting(make_site(), servers, port, environment(servers))

@@ -1,8 +1,9 @@
 """Matrix: one `m.notice` per update into a room, through the client-server API
 (`PUT /_matrix/client/v3/rooms/{room}/send/m.room.message/{txnId}`): a plain `body` and an
-HTML `formatted_body`, every text from files escaped. The transaction id is the same on
-every run for the same message, so a repeat of a request that reached the homeserver posts
-once.
+HTML `formatted_body`, every text from files escaped. An incident's later notices are a
+thread under its first (`m.thread`, falling back to a reply to the notice before). The
+transaction id is the same on every run for the same message, so a repeat of a request that
+reached the homeserver posts once.
 """
 
 from __future__ import annotations
@@ -55,12 +56,22 @@ class Matrix(Channel):
             f"{settings.homeserver}/_matrix/client/v3/rooms/{room}/send/m.room.message/"
             f"{self.key(composed, 1)}"
         )
-        content = {
+        content: dict[str, Any] = {
             "msgtype": "m.notice",
             "body": body,
             "format": "org.matrix.custom.html",
             "formatted_body": formatted,
         }
+        thread = delivery.thread
+        if thread.root is not None and thread.parent is not None:
+            # A thread under the incident's first notice; clients without threads show
+            # it as a reply to the notice before.
+            content["m.relates_to"] = {
+                "rel_type": "m.thread",
+                "event_id": thread.root.id,
+                "is_falling_back": True,
+                "m.in_reply_to": {"event_id": thread.parent.id},
+            }
         stand_in = f"(the event id of {composed.announcement.entry_name}'s notice)"
         answer = outbox.send(
             Request(

@@ -1,6 +1,7 @@
 """Telegram: one message per update into a channel through the Bot API
 (`POST /bot<token>/sendMessage`), in its HTML: the status and title in bold as a link, then
-the words, escaped, with a preview of the update's page. The token is in the address's
+the words, escaped, with a preview of the update's page; an incident's later messages reply
+to the one before. The token is in the address's
 path, so the address is shown with it masked.
 """
 
@@ -45,12 +46,19 @@ class Telegram(Channel):
         settings = self.config.social.telegram
         assert settings is not None  # socialconfig: posting to telegram needs its settings
         base = settings.api or API
-        body = {
+        body: dict[str, Any] = {
             "chat_id": settings.chat,
             "text": composed.texts[0],
             "parse_mode": "HTML",
             "link_preview_options": {"url": composed.announcement.url},
         }
+        parent = delivery.thread.parent
+        if parent is not None:  # an incident's later messages reply to the one before
+            replied: int | str = int(parent.id) if parent.id.isdigit() else parent.id
+            body["reply_parameters"] = {
+                "message_id": replied,
+                "allow_sending_without_reply": True,
+            }
         stand_in = f"(the id of {composed.announcement.entry_name}'s message)"
         answer = outbox.send(
             Request(
