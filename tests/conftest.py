@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import compileall
 import contextlib
 import functools
 import http.server
@@ -244,6 +245,15 @@ class SiteFilesOnly:
 
     def plan_incident(self, incident: IncidentSummary) -> list[Job]:
         return []
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Compile statuspage's modules once, before any test: many tests start statuspage in a
+    child process (builds killed at random, the installed command), and where
+    PYTHONDONTWRITEBYTECODE is set, as on some CI machines, each child would compile every
+    module it imports again. compileall writes the caches whatever that variable says."""
+    if not hasattr(config, "workerinput"):  # once, in pytest's own process
+        compileall.compile_dir(REPO / "statuspage", quiet=1)
 
 
 # The variables that send HTTP requests through a proxy, probes' and urllib's alike.
