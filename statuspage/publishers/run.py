@@ -131,12 +131,12 @@ def post_updates(
             label = f"{name}: {_entry_label(incident_id, number)}"
             composed = channel.compose(item.announcement, item.drafts.get(name, ()))
             kept = log.find(incident_id, number, name)
-            done: tuple[RemoteId, ...] = ()
+            resumed: PostedEntry | None = None  # a thread an earlier run posted in part
             if kept is not None and kept.digest == composed.digest:
                 if kept.complete:
                     result.already += 1
                     continue
-                done = kept.ids
+                resumed = kept if kept.ids else None
             elif kept is not None and not repost_edited:
                 report(
                     f"{label}: edited since it was posted at {_time(kept.posted_at)}; "
@@ -149,11 +149,12 @@ def post_updates(
                     report(f"{label}: post it by hand: {draft.intent}")
                 result.skipped += 1
                 continue
-            posts = _count(len(composed.drafts or composed.texts[:1]) - len(done))
+            done = len(resumed.ids) if resumed is not None else 0
+            posts = _count(len(composed.drafts or composed.texts[:1]) - done)
             if outbox.dry:
                 report(f"{label}: would send{posts}:")
             try:
-                _send(channel, outbox, log, composed, done)
+                _send(channel, outbox, log, composed, resumed)
             except PostFailed as failure:
                 _fail(result, report, name, f"{_entry_label(incident_id, number)}: {failure}")
                 failed.add(name)
@@ -169,20 +170,20 @@ def _send(
     outbox: Outbox,
     log: PostedLog,
     composed: Composed,
-    done: tuple[RemoteId, ...],
+    resumed: PostedEntry | None,
 ) -> None:
-    """Send one entry to one channel, recording each post in the log as soon as it is made."""
+    """Send one entry to one channel (after the posts of `resumed`, when an earlier run
+    posted part of it), recording each post in the log as soon as it is made."""
     a = composed.announcement
     thread = log.thread(a.incident, a.update, channel.name)
-    kept = log.find(a.incident, a.update, channel.name)
     posts = len(composed.drafts) or 1
     progress = [
-        kept
-        if kept is not None and done
-        else PostedEntry(
+        resumed
+        or PostedEntry(
             a.incident, a.update, channel.name, channel.clock(), composed.digest, (), 0, posts
         )
     ]
+    done = resumed.ids if resumed is not None else ()
 
     def posted(post: RemoteId) -> None:
         progress[0] = with_post(progress[0], post, channel.clock())
