@@ -14,6 +14,7 @@ import ssl
 import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 
@@ -117,6 +118,13 @@ def make_sync_transport(proxies: Proxies, ssl_context: ssl.SSLContext) -> httpx.
         for proxy in _named(proxies)
     }
     return _SyncRouter(proxies, direct, through)
+
+
+def environment_client(**options: Any) -> httpx.Client:
+    """A client that is not async (posts, imports) through the proxies the environment
+    names, and nothing else of it (no .netrc); `options` as httpx.Client takes them."""
+    transport = make_sync_transport(Proxies.from_environment(), ssl.create_default_context())
+    return httpx.Client(transport=transport, trust_env=False, **options)
 
 
 def _named(proxies: Proxies) -> set[Proxy]:

@@ -30,7 +30,7 @@ import httpx
 
 from ..errors import PostFailed
 from ..model.social import EmailSettings, MailTls
-from ..probes.proxies import Proxies, make_sync_transport
+from ..probes.proxies import environment_client
 from .credentials import MASK, Scrubber
 
 ATTEMPTS = 3
@@ -324,10 +324,6 @@ def http_client(user_agent: str) -> httpx.Client:
     """The HTTP client posts go through: a timeout on every request, no redirects (a post is
     never sent on to another address), the proxies the environment names as probes read
     them (HTTPS_PROXY, NO_PROXY...), and nothing else of it (no .netrc)."""
-    return httpx.Client(
-        timeout=TIMEOUT_S,
-        follow_redirects=False,
-        trust_env=False,
-        transport=make_sync_transport(Proxies.from_environment(), ssl.create_default_context()),
-        headers={"User-Agent": user_agent},
+    return environment_client(
+        timeout=TIMEOUT_S, follow_redirects=False, headers={"User-Agent": user_agent}
     )
