@@ -326,7 +326,15 @@ def announce(
     from .sources.loader import load_site
 
     if post or dry_run or repost_edited:
-        _post(root, incident, update, networks, as_json, post, dry_run, repost_edited, now)
+        with _failures("nothing was posted"):
+            if not post:
+                raise UsageError("--dry-run and --repost-edited go with --post")
+            if incident is not None or update is not None or as_json:
+                raise UsageError(
+                    "--post posts every update not yet posted; it takes no INCIDENT, --update "
+                    "or --json"
+                )
+        _post(root, networks, dry_run, repost_edited, now)
         return
     update = update or drafting.LATEST
     with _failures("no draft was made"):
@@ -348,15 +356,7 @@ def announce(
 
 
 def _post(
-    root: Path,
-    incident: str | None,
-    update: str | None,
-    networks: tuple[str, ...],
-    as_json: bool,
-    post: bool,
-    dry_run: bool,
-    repost_edited: bool,
-    now: datetime | None,
+    root: Path, networks: tuple[str, ...], dry_run: bool, repost_edited: bool, now: datetime | None
 ) -> None:
     """`announce --post`: post what is due, say what went where, exit 1 if anything failed."""
     from .publishers.credentials import Scrubber
@@ -365,12 +365,6 @@ def _post(
     from .sources.loader import load_site
 
     with _failures("nothing was posted"):
-        if not post:
-            raise UsageError("--dry-run and --repost-edited go with --post")
-        if incident is not None or update is not None or as_json:
-            raise UsageError(
-                "--post posts every update not yet posted; it takes no INCIDENT, --update or --json"
-            )
         site = load_site(root)
 
         def clock() -> datetime:
