@@ -234,6 +234,13 @@ class SiteDir:
         return []
 
 
+def example_copy(root: Path) -> SiteDir:
+    """A copy of the example site (this repository's statuspage.yaml and incidents/) in root."""
+    shutil.copytree(REPO / "incidents", root / "incidents")
+    shutil.copy(REPO / "statuspage.yaml", root / "statuspage.yaml")
+    return SiteDir(root)
+
+
 MakeSite = Callable[..., SiteDir]
 
 

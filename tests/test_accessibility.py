@@ -8,7 +8,6 @@ copy with probes in Arabic, right to left.
 from __future__ import annotations
 
 import re
-import shutil
 import struct
 import subprocess
 from collections.abc import Iterator
@@ -20,7 +19,15 @@ import playwright.sync_api as playwright_sync
 import pytest
 
 from statuspage.engine.build import build_site
-from tests.conftest import NOW, REPO, SiteDir, add_probes, require_program, serving
+from tests.conftest import (
+    NOW,
+    REPO,
+    SiteDir,
+    add_probes,
+    example_copy,
+    require_program,
+    serving,
+)
 
 # Every page type, in English and in Arabic, and the copies with probes and with a brand.
 PAGE_TYPES = [
@@ -85,9 +92,7 @@ updates:
 
 def probed_example(root: Path) -> SiteDir:
     """A copy of the example site with PROBES and their history, and MAINTENANCE."""
-    site = SiteDir(root)
-    shutil.copytree(REPO / "incidents", root / "incidents")
-    shutil.copy(REPO / "statuspage.yaml", root / "statuspage.yaml")
+    site = example_copy(root)
     site.write("incidents/2026/cache-migration.yaml", MAINTENANCE)
     add_probes(site)
     return site
@@ -112,8 +117,7 @@ LOGO = """\
 
 def branded_example(root: Path) -> SiteDir:
     """A copy of the example site with BRAND and its logo."""
-    site = SiteDir(root)
-    shutil.copytree(REPO / "incidents", root / "incidents")
+    site = example_copy(root)
     site.write("statuspage.yaml", (REPO / "statuspage.yaml").read_text(encoding="utf-8") + BRAND)
     site.write("brand/logo.svg", LOGO)
     return site
@@ -128,9 +132,7 @@ def translated_example(root: Path, language: str, site: SiteDir | None = None) -
     """A copy of the example site (or `site`), its interface in `language`, its incidents
     marked English."""
     if site is None:
-        site = SiteDir(root)
-        shutil.copytree(REPO / "incidents", root / "incidents")
-        shutil.copy(REPO / "statuspage.yaml", root / "statuspage.yaml")
+        site = example_copy(root)
     config = (root / "statuspage.yaml").read_text(encoding="utf-8")
     site.write("statuspage.yaml", config.replace("language: en", f"language: {language}"))
     for path in (root / "incidents").rglob("*.yaml"):  # written in English, as they are

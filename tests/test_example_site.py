@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,7 +11,7 @@ from statuspage.cli import main
 from statuspage.engine.build import build_site
 from statuspage.model import Impact
 from statuspage.sources.loader import load_site
-from tests.conftest import API_ENDPOINTS, NOW, REPO
+from tests.conftest import API_ENDPOINTS, NOW, REPO, example_copy
 
 
 def test_the_example_site_checks_clean() -> None:
@@ -34,9 +33,7 @@ def test_the_readme_shows_what_check_says_of_the_open_incident_unsilenced(
     tmp_path: Path,
 ) -> None:
     """The README's example warning: the example's open incident, its silence taken out."""
-    site = tmp_path / "site"
-    shutil.copytree(REPO / "incidents", site / "incidents")
-    shutil.copy(REPO / "statuspage.yaml", site / "statuspage.yaml")
+    site = example_copy(tmp_path / "site").root
     open_incident = site / "incidents/2026/webhook-delays.yaml"
     text = open_incident.read_text(encoding="utf-8")
     open_incident.write_text(

@@ -9,7 +9,6 @@ import gettext
 import gzip
 import io
 import re
-import shutil
 from pathlib import Path
 
 import lxml.html
@@ -23,7 +22,7 @@ from statuspage.i18n import LOCALE_DIR, catalog_for, shipped
 from statuspage.i18n import language as language_module
 from statuspage.render import templates
 from statuspage.render.feeds import FEED_WORDS
-from tests.conftest import CONFIG, NOW, REPO, MakeSite
+from tests.conftest import CONFIG, NOW, REPO, MakeSite, example_copy
 
 POT = REPO / "statuspage" / "i18n" / "messages.pot"
 CATALOGS = [c for c in shipped() if c != "en"]
@@ -201,7 +200,7 @@ LABELLED = "dt, h2, .status, .tag, .state, .kicker, nav a, summary, th, .bar-leg
 
 
 def _example_in(language: str, root: Path) -> Path:
-    shutil.copytree(REPO / "incidents", root / "incidents")
+    example_copy(root)
     config = (REPO / "statuspage.yaml").read_text(encoding="utf-8")
     (root / "statuspage.yaml").write_text(config.replace("language: en", f"language: {language}"))
     build_site(root, root / "public", NOW, use_cache=False)
