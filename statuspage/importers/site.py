@@ -21,7 +21,8 @@ from ..authoring.update import create_whole, replace_whole
 from ..errors import SourceError, UsageError, ValidationFailed
 from ..model import Config
 from ..sources.config import read_config
-from ..sources.inputs import BRAND, CONFIG_FILE, INCIDENTS_DIR, InputFile, scan
+from ..sources.inputs import CONFIG_FILE, INCIDENTS_DIR, InputFile, scan
+from ..sources.loader import brand_files
 from ..sources.textfile import decode, read_bytes
 from ..sources.yamlio import SourceFile
 from .plan import IMPORTED, ImportedComponent, ImportedIncident, Note, Plan, folded, incident_text
@@ -51,7 +52,7 @@ def apply(root: Path, plan: Plan, dry_run: bool = False) -> Report:
     if sources.config is None:
         raise UsageError(f"no {CONFIG_FILE} in {root}; run statuspage init first, or pass --root")
     text = _text(Path(sources.config.path))
-    brand = {entry.display: entry.path for entry in sources.files.get(BRAND.name, ())}
+    brand = brand_files(sources)
     config = _config(text, brand)
     report = Report(notes=list(plan.notes))
     ids = {folded(c.name): c.id for c in config.components}

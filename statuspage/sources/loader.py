@@ -80,9 +80,15 @@ def load_config(sources: Sources, component_files: AskComponentFiles | None = No
         return LoadedConfig(None, "", () if refused else (missing_config(sources.root),))
     data = read_bytes(sources.config.path, file)
     text = decode(data, file) if data is not None else None
-    brand = {entry.display: entry.path for entry in sources.files.get(BRAND.name, ())}
+    brand = brand_files(sources)
     config = read_config(text, file, component_files, brand) if text is not None else None
     return LoadedConfig(config, content_digest(data or b""), tuple(file.problems))
+
+
+def brand_files(sources: Sources) -> dict[str, str]:
+    """The files of the site's brand/ folder, for read_config: by the path messages show,
+    the path to read."""
+    return {entry.display: entry.path for entry in sources.files.get(BRAND.name, ())}
 
 
 def load_inputs(sources: Sources, memos: Mapping[str, FileMemo] | None = None) -> LoadedInputs:
